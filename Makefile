@@ -1,0 +1,57 @@
+# Entry points: `make run` (the site on SQLite with demo data), `make test` (the whole suite,
+# on SQLite and on a throwaway PostgreSQL server), `make bench` (arrives with the benchmarks).
+# Each target installs what it needs first; a second run reuses it.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+CSS := build/static/safer_norfolk/application.css
+
+.PHONY: run test lint check-deploy test-sqlite test-postgres install assets clean
+
+run: install assets
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install assets lint check-deploy test-sqlite test-postgres
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+assets: $(CSS)
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(CSS): $(NODE_INSTALLED) $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The production settings must pass Django's deployment checks with no warning.
+check-deploy: install
+	DJANGO_ENV=production ALLOWED_HOSTS=safer-norfolk.example.org \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install assets
+	$(BIN)/pytest
+
+test-postgres: install assets
+	$(PY) tests/postgres_server.py $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules build staticfiles .pytest_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeliveryPlansConfig(AppConfig):
+    name = "delivery_plans"
+    verbose_name = "Delivery plans"

@@ -1,0 +1,86 @@
+"""The partnership directory: the organisations in a partnership and the people in them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from safer_norfolk.fields import WebAddressField
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        POLICE = "police", "Police"
+        PROBATION = "probation", "Probation"
+        FIRE = "fire", "Fire and rescue"
+        HEALTH = "health", "Health"
+        PCC_OFFICE = "pcc_office", "Police and Crime Commissioner's office"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        PARTNERSHIP_GROUP = "partnership_group", "Partnership or group"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, blank=True, help_text="The abbreviation used in papers, e.g. “OPCCN”."
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    website = WebAddressField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Names differing only in case are the same body ("Norfolk County Council").
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        """The short name where there is one, as papers write it in tables."""
+        return self.short_name or self.name
+
+
+class Person(models.Model):
+    honorific = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="As written in papers: “Cllr”, “Dr”, “Chief Inspector”.",
+    )
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    # Contact details are for officers' use; they are never shown on public pages except as
+    # a committee's published contact.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        help_text="The officer's login, for people who work in the back office.",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "people"
+        indexes = [
+            # Serves the admin's autocomplete and search by name.
+            models.Index(Lower("name"), name="person_name_lower_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def full_name(self):
+        return str(self)
