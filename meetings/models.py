@@ -1,1 +1,694 @@
-"""Models arrive with this app's issue; registering the app now fixes the layering."""
+"""Committees and their meetings: agendas, papers, attendance, minutes, action points,
+written questions and the forward work programme (DESIGN §4.4).
+
+Publication (DESIGN §5) is encoded once per model in its queryset's `public()`.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
+from safer_norfolk.models import Organisation, Person
+
+MINUTES_PUBLIC = ("published", "confirmed")
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="e.g. “NCCSP Scrutiny Sub Panel”."
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The committee this one reports to.",
+    )
+    partnership = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        help_text="The partnership whose work this committee runs or scrutinises.",
+    )
+    description = models.TextField(blank=True, help_text="Markdown.")
+    terms_of_reference = models.TextField(blank=True, help_text="Markdown.")
+    contact = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committees_contact_for",
+    )
+    # The published contact: shown on the committee page and agenda front sheets.
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    default_venue = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:committee", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-Chair"
+        MEMBER = "member", "Member"
+        SUBSTITUTE = "substitute", "Substitute"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    representing = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    substitute_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+        help_text="For a substitute: the main member they stand in for.",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the membership table."
+    )
+
+    class Meta:
+        ordering = ["committee", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_role_display()} of committee {self.committee_id}: person {self.person_id}"
+        )
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return (self.start_date is None or self.start_date <= on) and (
+            self.end_date is None or self.end_date >= on
+        )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        """A meeting is public once its agenda is published; cancelling keeps it public."""
+        return self.filter(agenda_status=Meeting.AgendaStatus.PUBLISHED)
+
+    def with_public_minutes(self):
+        return self.public().filter(minutes_status__in=MINUTES_PUBLIC)
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Meeting(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        POSTPONED = "postponed", "Postponed"
+
+    class AgendaStatus(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class MinutesStatus(models.TextChoices):
+        NONE = "none", "None yet"
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published (subject to confirmation)"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="When the meeting finished.")
+    venue = models.CharField(max_length=300, blank=True)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    livestream_url = WebAddressField(blank=True)
+    public_notice = models.TextField(blank=True, help_text="Advice to the public (Markdown).")
+    public_questions_deadline = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    agenda_status = models.CharField(
+        max_length=20, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT
+    )
+    agenda_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_status = models.CharField(
+        max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.NONE
+    )
+    minutes_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_confirmed_at_meeting = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="minutes_confirmed",
+        help_text="The later meeting that agreed these minutes as an accurate record.",
+    )
+    signed_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="minutes_signed"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(agenda_status="draft") | Q(agenda_published_at__isnull=False),
+                name="meeting_published_agenda_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_status__in=["none", "draft"]) | Q(agenda_status="published"),
+                name="meeting_minutes_public_only_after_agenda",
+            ),
+        ]
+        indexes = [
+            # Serves a committee's meeting list and "upcoming meetings" by date.
+            models.Index(fields=["committee", "starts_at"], name="meeting_committee_starts_idx"),
+        ]
+
+    def __str__(self):
+        return f"Meeting of committee {self.committee_id} on {timezone.localtime(self.starts_at):%d %B %Y}"
+
+    def get_absolute_url(self):
+        # committee__slug is read through the relation: callers list meetings with select_related.
+        return reverse(
+            "meetings:meeting",
+            kwargs={
+                "slug": self.committee.slug,
+                "date": timezone.localdate(self.starts_at).isoformat(),
+            },
+        )
+
+    @property
+    def local_date(self):
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def agenda_is_public(self):
+        return self.agenda_status == self.AgendaStatus.PUBLISHED
+
+    @property
+    def minutes_are_public(self):
+        return self.agenda_is_public and self.minutes_status in MINUTES_PUBLIC
+
+    @property
+    def minutes_are_draft(self):
+        """Published but not yet agreed at a later meeting: pages and PDFs say so."""
+        return self.minutes_status == self.MinutesStatus.PUBLISHED
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_exempt=False)
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        APOLOGIES = "apologies", "Apologies"
+        MINUTES = "minutes", "Minutes of the previous meeting"
+        DECLARATIONS = "declarations", "Declarations of interest"
+        URGENT_BUSINESS = "urgent_business", "Urgent business"
+        PUBLIC_QUESTIONS = "public_questions", "Public questions"
+        ACTION_REVIEW = "action_review", "Action points: review"
+        REPORT = "report", "Report"
+        PRESENTATION = "presentation", "Presentation"
+        FORWARD_WORK_PROGRAMME = "forward_work_programme", "Forward work programme"
+        ANY_OTHER_BUSINESS = "any_other_business", "Any other business"
+        KEY_MESSAGES = "key_messages", "Key messages"
+        DATE_OF_NEXT_MEETING = "date_of_next_meeting", "Date of next meeting"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.CharField(max_length=20, help_text="As printed: “5”, “6.1”.")
+    sort_key = NaturalSortKeyField(source="number")
+    title = models.CharField(max_length=400)
+    description = models.TextField(
+        blank=True, help_text="Markdown, e.g. “To consider the final Plan.”"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.REPORT)
+    lead_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Lead officer as printed, e.g. “Lynne Miles, Cambridge City Council”.",
+    )
+    lead = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items_led"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Minutes allowed."
+    )
+    pack_page = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Page where this item's papers start in the agenda pack as published.",
+    )
+    is_exempt = models.BooleanField(
+        default=False, help_text="Part 2: exempt information, never shown to the public."
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="agenda_item_number_unique_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#item-{self.number}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_public=True
+        ).exclude(agenda_item__is_exempt=True)
+
+
+def document_upload_to(document, filename):
+    return f"meetings/{document.meeting_id}/{filename}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        APPENDIX = "appendix", "Appendix"
+        PRESENTATION = "presentation", "Presentation"
+        MINUTES = "minutes", "Minutes"
+        SUPPLEMENTARY = "supplementary", "Supplementary"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    file = models.FileField(upload_to=document_upload_to, help_text="A PDF.")
+    page_count = models.PositiveIntegerField(default=0, editable=False)
+    size_bytes = models.PositiveBigIntegerField(default=0, editable=False)
+    text = models.TextField(blank=True, editable=False, help_text="Extracted for search.")
+    is_public = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:document", kwargs={"pk": self.pk})
+
+
+class Attendance(models.Model):
+    class Capacity(models.TextChoices):
+        MEMBER = "member", "Member"
+        SUBSTITUTE = "substitute", "Substitute member"
+        OFFICER = "officer", "Officer"
+        GUEST = "guest", "Guest"
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", "Expected"
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.MEMBER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.EXPECTED)
+    substitute_for = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="substituted_by"
+    )
+    in_chair = models.BooleanField(default=False)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. “elected Chair during the meeting”."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_person_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Person {self.person_id} at meeting {self.meeting_id}: {self.get_status_display()}"
+
+    @property
+    def is_member(self):
+        return self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE)
+
+
+class Declaration(models.Model):
+    class Kind(models.TextChoices):
+        DISCLOSABLE_PECUNIARY = "disclosable_pecuniary", "Disclosable pecuniary interest"
+        OTHER = "other", "Other interest"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} declared at meeting {self.meeting_id}"
+
+
+class Minute(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="minutes"
+    )
+    number = models.CharField(max_length=20)
+    sort_key = NaturalSortKeyField(source="number")
+    heading = models.CharField(max_length=400)
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown. Each top-level paragraph is numbered when shown: 5.1, 5.2 …",
+    )
+
+    class Meta:
+        ordering = ["meeting", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="minute_number_unique_per_meeting"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.heading}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
+
+
+class Resolution(models.Model):
+    class Verb(models.TextChoices):
+        NOTED = "noted", "Noted"
+        AGREED = "agreed", "Agreed"
+        RESOLVED = "resolved", "Resolved"
+        RECOMMENDED = "recommended", "Recommended"
+        ENDORSED = "endorsed", "Endorsed"
+        APPROVED = "approved", "Approved"
+
+    minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="resolutions")
+    order = models.PositiveSmallIntegerField(default=1)
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    text = models.TextField(help_text="What follows the verb, e.g. “the report.”")
+
+    class Meta:
+        ordering = ["minute", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minute", "order"], name="resolution_order_unique_per_minute"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}) {self.verb.upper()} {self.text[:60]}"
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            meeting__minutes_status__in=MINUTES_PUBLIC,
+        )
+
+    def open(self):
+        return self.filter(status=ActionPoint.Status.OPEN)
+
+
+class ActionPoint(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="action_points")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="action_points",
+        help_text="The meeting that raised it.",
+    )
+    minute = models.ForeignKey(
+        Minute, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_points"
+    )
+    reference = models.CharField(
+        max_length=20, help_text="Month of the meeting / sequence, e.g. “07/01”."
+    )
+    sort_key = NaturalSortKeyField(source="reference")
+    description = models.TextField()
+    owner_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="action_points"
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="action_points"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    due_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_points_due"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(blank=True, help_text="e.g. “Closed: Agenda Item 10”.")
+    closed_on = models.DateField(null=True, blank=True)
+    closed_at_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_points_closed",
+    )
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "reference"],
+                name="action_point_reference_unique_per_committee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_on__isnull=False),
+                name="action_point_closed_has_date",
+            ),
+        ]
+        indexes = [
+            # Serves the open action log of a committee (committee page, action review item).
+            models.Index(fields=["committee", "status"], name="actionpoint_committee_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"Action {self.reference}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#action-{self.reference}"
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+
+class WrittenQuestionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            meeting__minutes_status__in=MINUTES_PUBLIC,
+        )
+
+    def awaiting(self):
+        return self.filter(status=WrittenQuestion.Status.AWAITING)
+
+    def overdue(self, today=None):
+        return self.awaiting().filter(response_due__lt=today or timezone.localdate())
+
+
+class WrittenQuestion(models.Model):
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting response"
+        ANSWERED = "answered", "Answered"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="written_questions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_questions",
+    )
+    number = models.PositiveSmallIntegerField()
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_questions_asked",
+    )
+    addressed_to = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_questions_addressed",
+        help_text="The organisation asked to respond; its partnership officers may record the response.",
+    )
+    response = models.TextField(blank=True, help_text="Markdown.")
+    responded_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_responses",
+    )
+    response_due = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+
+    objects = WrittenQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="written_question_number_unique_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | (Q(responded_on__isnull=False) & ~Q(response="")),
+                name="written_question_answered_has_response",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Question {self.number} at meeting {self.meeting_id}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#question-{self.number}"
+
+    @property
+    def is_answered(self):
+        return self.status == self.Status.ANSWERED
+
+    def is_overdue(self, today=None):
+        return (
+            self.status == self.Status.AWAITING
+            and self.response_due is not None
+            and self.response_due < (today or timezone.localdate())
+        )
+
+
+class WorkProgrammeItemQuerySet(models.QuerySet):
+    def public(self):
+        """Listed unless dropped; an item requested at a meeting waits for that meeting's minutes."""
+        return self.exclude(status=WorkProgrammeItem.Status.DROPPED).filter(
+            Q(requested_at__isnull=True)
+            | Q(
+                requested_at__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+                requested_at__minutes_status__in=MINUTES_PUBLIC,
+            )
+        )
+
+
+class WorkProgrammeItem(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SCHEDULED = "scheduled", "Scheduled"
+        CONSIDERED = "considered", "Considered"
+        DROPPED = "dropped", "Dropped"
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="work_programme"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_programme_items",
+    )
+    target_text = models.CharField(
+        max_length=120, blank=True, help_text="e.g. “May/June 2022 (to be confirmed)”."
+    )
+    title = models.CharField(max_length=300)
+    issues = models.TextField(blank=True, help_text="Issues for consideration (Markdown).")
+    invited = models.CharField(max_length=300, blank=True, help_text="Who is invited to present.")
+    requested_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_programme_requests",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = WorkProgrammeItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "order", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,9 +1,20 @@
 from django.conf import settings
 
+# Which item of the service navigation a page belongs to, by URL name.
+NAV_SECTIONS = {
+    "home": "home",
+    "committees": "meetings",
+    "committee": "meetings",
+    "meeting": "meetings",
+    "questions": "questions",
+}
+
 
 def site(request):
+    match = getattr(request, "resolver_match", None)
     return {
         "site_name": settings.SITE_NAME,
         "site_phase": settings.SITE_PHASE,
         "feedback_email": settings.FEEDBACK_EMAIL,
+        "nav_section": NAV_SECTIONS.get(match.url_name) if match else None,
     }

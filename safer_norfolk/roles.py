@@ -1,11 +1,14 @@
 """The back-office roles, as groups of model permissions.
 
 Each role names the models it works on by app label and model name; a model that does not
-exist yet is skipped, so the groups grow as the apps gain models and `sync_role_groups()`
-is run again (load_demo runs it; so does `manage.py sync_roles` on a server).
+exist yet is skipped. Data migrations call `sync_role_groups(apps)` whenever an app gains
+models, so a migrated database always has the groups; `manage.py sync_roles` refreshes them
+by hand. Object-level limits (a partnership officer answers only questions addressed to their
+organisation) are enforced by the services and the admin, not here.
 """
 
-from django.contrib.auth.models import Group, Permission
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.db import transaction
 
 ALL = ("view", "add", "change", "delete")
@@ -32,6 +35,7 @@ ROLES = {
         ("delivery_plans", "section", VIEW),
         ("delivery_plans", "action", VIEW),
         ("delivery_plans", "actionupdate", EDIT),
+        ("meetings", "*", VIEW),
         ("meetings", "writtenquestion", ("view", "change")),
     ],
     DATA_OFFICER: [
@@ -41,11 +45,10 @@ ROLES = {
 }
 
 
-def permissions_for(specs):
-    permissions = Permission.objects.select_related("content_type")
+def permissions_for(specs, Permission):
     wanted = []
     for app_label, model, actions in specs:
-        for permission in permissions.filter(content_type__app_label=app_label):
+        for permission in Permission.objects.filter(content_type__app_label=app_label):
             action, _, model_name = permission.codename.partition("_")
             if action in actions and model in ("*", model_name):
                 wanted.append(permission)
@@ -53,12 +56,26 @@ def permissions_for(specs):
 
 
 @transaction.atomic
-def sync_role_groups():
-    """Create or refresh each role's group; returns {group name: permission count}."""
+def sync_role_groups(apps=global_apps):
+    """Create or refresh each role's group; returns {group name: permission count}.
+
+    Given a migration's historical `apps`, it first creates the permissions of every model
+    migrated so far (Django otherwise adds them only after the whole migrate run).
+    """
+    for app_config in apps.get_app_configs():
+        # Historical app configs carry no models module, and create_permissions skips those.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, verbosity=0, apps=apps)
+        finally:
+            app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
     counts = {}
     for name, specs in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        permissions = permissions_for(specs)
+        permissions = permissions_for(specs, Permission)
         group.permissions.set(permissions)
         counts[name] = len(permissions)
     return counts

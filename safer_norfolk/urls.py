@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from meetings import views as meetings_views
 from safer_norfolk import views
 
 admin.site.site_header = f"{settings.SITE_NAME} back office"
@@ -11,7 +12,9 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Officer administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page draws on every app, so it lives in the top layer.
+    path("", meetings_views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
+    path("", include("meetings.urls")),
 ]

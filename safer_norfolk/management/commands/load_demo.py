@@ -16,6 +16,8 @@ from safer_norfolk.roles import (
 # Loaded in this order: each file refers only to rows of the files before it.
 DEMO_FIXTURES = [
     "directory",
+    "meetings_nccsp",
+    "meetings_cambridge",
 ]
 
 DEMO_PASSWORD = "safer-norfolk-demo"  # noqa: S105 -- demo logins exist only with DEBUG on

@@ -1,0 +1,622 @@
+"""The committee officer's back office for meetings.
+
+Status changes (publishing, confirming, cancelling, closing, answering) happen only through
+admin actions and saves that call `meetings.services`; the status fields themselves are
+read-only here.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from meetings import services
+from meetings.forms import DocumentForm
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Declaration,
+    Document,
+    Meeting,
+    Membership,
+    Minute,
+    Resolution,
+    WorkProgrammeItem,
+    WrittenQuestion,
+)
+
+
+def report_errors(request, error, subject):
+    for message in error.messages:
+        messages.error(request, f"{subject}: {message}")
+
+
+def run_service_on_each(modeladmin, request, queryset, service, done, **kwargs):
+    """Apply a service to each selected row; one failure does not stop the rest."""
+    succeeded = 0
+    for instance in queryset:
+        try:
+            service(**{modeladmin.service_argument: instance}, by=request.user, **kwargs)
+        except ValidationError as error:
+            report_errors(request, error, str(instance))
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, f"{done}: {succeeded}.")
+
+
+class MeetingChildInline:
+    """Inline whose agenda item and minute choices are limited to the meeting being edited."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_meeting = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        meeting = getattr(self, "parent_meeting", None)
+        if db_field.name == "agenda_item":
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting=meeting).order_by("sort_key")
+        elif db_field.name == "minute":
+            kwargs["queryset"] = Minute.objects.filter(meeting=meeting).order_by("sort_key")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "committee"
+    extra = 0
+    autocomplete_fields = ["person", "representing", "substitute_for"]
+    fields = ["order", "person", "role", "representing", "substitute_for", "start_date", "end_date"]
+
+
+class WorkProgrammeInline(admin.TabularInline):
+    model = WorkProgrammeItem
+    fk_name = "committee"
+    extra = 0
+    autocomplete_fields = ["meeting", "requested_at"]
+    fields = ["order", "title", "target_text", "meeting", "invited", "status", "requested_at"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "parent", "meeting_count"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parent", "partnership", "contact"]
+    inlines = [MembershipInline, WorkProgrammeInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(meeting_count=Count("meetings"))
+        )
+
+    @admin.display(description="Meetings", ordering="meeting_count")
+    def meeting_count(self, committee):
+        return committee.meeting_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "committee", "role", "representing", "start_date", "end_date"]
+    list_filter = ["committee", "role"]
+    list_select_related = ["person", "committee", "representing"]
+    search_fields = ["person__name", "committee__name", "representing__name"]
+    autocomplete_fields = ["committee", "person", "representing", "substitute_for"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    autocomplete_fields = ["lead"]
+    fields = [
+        "number",
+        "title",
+        "kind",
+        "lead_text",
+        "lead",
+        "duration_minutes",
+        "pack_page",
+        "is_exempt",
+    ]
+    ordering = ["sort_key"]
+
+
+class DocumentInline(MeetingChildInline, admin.TabularInline):
+    model = Document
+    form = DocumentForm
+    extra = 0
+    fields = ["order", "agenda_item", "title", "kind", "file", "is_public", "page_count"]
+    readonly_fields = ["page_count"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fk_name = "meeting"
+    extra = 0
+    autocomplete_fields = ["person", "substitute_for"]
+    fields = ["order", "person", "capacity", "status", "substitute_for", "in_chair", "note"]
+
+
+class DeclarationInline(MeetingChildInline, admin.TabularInline):
+    model = Declaration
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "agenda_item", "kind", "text"]
+
+
+class MinuteInline(admin.StackedInline):
+    model = Minute
+    extra = 0
+    show_change_link = True  # resolutions are edited on the minute's own page
+    fields = ["number", "agenda_item", "heading", "body"]
+    ordering = ["sort_key"]
+
+
+class ActionPointInlineForm(forms.ModelForm):
+    class Meta:
+        model = ActionPoint
+        fields = [
+            "reference",
+            "minute",
+            "description",
+            "owner_person",
+            "owner_organisation",
+            "due_date",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].required = False
+        self.fields["reference"].help_text = "Left blank, the next number is given (e.g. 07/03)."
+
+
+class ActionPointInline(MeetingChildInline, admin.TabularInline):
+    model = ActionPoint
+    form = ActionPointInlineForm
+    fk_name = "meeting"
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["owner_person", "owner_organisation"]
+    fields = [
+        "reference",
+        "minute",
+        "description",
+        "owner_person",
+        "owner_organisation",
+        "due_date",
+        "status",
+    ]
+    readonly_fields = ["status"]
+    ordering = ["sort_key"]
+
+
+class WrittenQuestionInline(MeetingChildInline, admin.StackedInline):
+    model = WrittenQuestion
+    extra = 0
+    show_change_link = True  # responses are recorded on the question's own page
+    autocomplete_fields = ["asked_by", "addressed_to"]
+    fields = [
+        "number",
+        "agenda_item",
+        "question",
+        "asked_by",
+        "addressed_to",
+        "response_due",
+        "status",
+    ]
+    readonly_fields = ["status"]
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "committee",
+            "starts_at",
+            "ends_at",
+            "status",
+            "venue",
+            "mode",
+            "livestream_url",
+            "public_notice",
+            "public_questions_deadline",
+            "signed_by",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        committee, starts_at = cleaned.get("committee"), cleaned.get("starts_at")
+        if committee and starts_at:
+            clash = Meeting.objects.filter(
+                committee=committee, starts_at__date=timezone.localdate(starts_at)
+            )
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("starts_at", f"{committee} already has a meeting on that day.")
+        return cleaned
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingForm
+    service_argument = "meeting"
+    list_display = ["starts_at", "committee", "status", "agenda_status", "minutes_status"]
+    list_filter = ["committee", "status", "agenda_status", "minutes_status"]
+    list_select_related = ["committee"]
+    date_hierarchy = "starts_at"
+    search_fields = ["committee__name", "committee__short_name", "venue"]
+    autocomplete_fields = ["committee", "signed_by"]
+    readonly_fields = [
+        "agenda_status",
+        "agenda_published_at",
+        "minutes_status",
+        "minutes_published_at",
+        "minutes_confirmed_at_meeting",
+    ]
+    fieldsets = [
+        (None, {"fields": ["committee", "starts_at", "ends_at", "status"]}),
+        ("Where", {"fields": ["venue", "mode", "livestream_url"]}),
+        ("Advice to the public", {"fields": ["public_notice", "public_questions_deadline"]}),
+        (
+            "Publication (change with the actions on the meetings list)",
+            {"fields": [*readonly_fields, "signed_by"]},
+        ),
+    ]
+    inlines = [
+        AgendaItemInline,
+        DocumentInline,
+        AttendanceInline,
+        DeclarationInline,
+        MinuteInline,
+        ActionPointInline,
+        WrittenQuestionInline,
+    ]
+    actions = [
+        "publish_agenda",
+        "publish_minutes",
+        "confirm_minutes_at_next_meeting",
+        "cancel_meetings",
+    ]
+
+    def get_inlines(self, request, obj):
+        # A new meeting is created with its standard items and expected attendees first;
+        # the agenda and the rest are edited once it exists.
+        return self.inlines if obj else []
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.fieldsets[:3]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        details = {
+            name: form.cleaned_data[name]
+            for name in (
+                "ends_at",
+                "livestream_url",
+                "public_notice",
+                "public_questions_deadline",
+                "status",
+            )
+            if name in form.cleaned_data
+        }
+        created = services.create_meeting(
+            committee=form.cleaned_data["committee"],
+            starts_at=form.cleaned_data["starts_at"],
+            venue=form.cleaned_data.get("venue") or None,
+            mode=form.cleaned_data["mode"],
+            by=request.user,
+            **details,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActionPoint:
+            super().save_formset(request, form, formset, change)
+            return
+        # New action points are raised through the service, which numbers them.
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            if inline_form.instance.pk:
+                inline_form.save()
+                continue
+            data = inline_form.cleaned_data
+            try:
+                services.raise_action_point(
+                    meeting=form.instance,
+                    description=data["description"],
+                    minute=data.get("minute"),
+                    owner_person=data.get("owner_person"),
+                    owner_organisation=data.get("owner_organisation"),
+                    due_date=data.get("due_date"),
+                    reference=data.get("reference"),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                report_errors(request, error, "Action point not raised")
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+    @admin.action(description="Publish the agenda of the selected meetings", permissions=["change"])
+    def publish_agenda(self, request, queryset):
+        run_service_on_each(self, request, queryset, services.publish_agenda, "Agendas published")
+
+    @admin.action(
+        description="Publish the minutes (as draft until confirmed)", permissions=["change"]
+    )
+    def publish_minutes(self, request, queryset):
+        run_service_on_each(self, request, queryset, services.publish_minutes, "Minutes published")
+
+    @admin.action(
+        description="Confirm the minutes as agreed at the committee's next meeting",
+        permissions=["change"],
+    )
+    def confirm_minutes_at_next_meeting(self, request, queryset):
+        confirmed = 0
+        for meeting in queryset.select_related("committee"):
+            next_meeting = (
+                Meeting.objects.filter(committee=meeting.committee, starts_at__gt=meeting.starts_at)
+                .exclude(status=Meeting.Status.CANCELLED)
+                .order_by("starts_at")
+                .first()
+            )
+            if next_meeting is None:
+                messages.error(
+                    request,
+                    f"{meeting}: there is no later meeting of the committee to confirm them.",
+                )
+                continue
+            try:
+                services.confirm_minutes(meeting=meeting, at_meeting=next_meeting, by=request.user)
+            except ValidationError as error:
+                report_errors(request, error, str(meeting))
+            else:
+                confirmed += 1
+        if confirmed:
+            messages.success(request, f"Minutes confirmed: {confirmed}.")
+
+    @admin.action(description="Cancel the selected meetings", permissions=["change"])
+    def cancel_meetings(self, request, queryset):
+        run_service_on_each(self, request, queryset, services.cancel_meeting, "Meetings cancelled")
+
+
+class ResolutionInline(admin.TabularInline):
+    model = Resolution
+    extra = 0
+    fields = ["order", "verb", "text"]
+
+
+@admin.register(Minute)
+class MinuteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting"]
+    list_filter = ["meeting__committee"]
+    list_select_related = ["meeting"]
+    search_fields = ["heading", "body", "number"]
+    autocomplete_fields = ["meeting", "agenda_item"]
+    inlines = [ResolutionInline]
+    ordering = ["-meeting__starts_at", "sort_key"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "kind", "is_exempt"]
+    list_filter = ["kind", "is_exempt", "meeting__committee"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "description", "number"]
+    autocomplete_fields = ["meeting", "lead"]
+    ordering = ["-meeting__starts_at", "sort_key"]
+
+
+class CloseActionPointsForm(forms.Form):
+    response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How it was closed, e.g. “Closed: Agenda Item 10”.",
+    )
+    closed_at_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.select_related("committee"),
+        required=False,
+        help_text="The meeting that closed it.",
+    )
+    closed_on = forms.DateField(
+        required=False, help_text="Leave blank for today (or the meeting's date)."
+    )
+
+
+@admin.register(ActionPoint)
+class ActionPointAdmin(admin.ModelAdmin):
+    service_argument = "action_point"
+    list_display = [
+        "reference",
+        "committee",
+        "short_description",
+        "owner_person",
+        "owner_organisation",
+        "status",
+    ]
+    list_filter = ["status", "committee", "owner_organisation"]
+    list_select_related = ["committee", "owner_person", "owner_organisation"]
+    search_fields = [
+        "reference",
+        "description",
+        "response",
+        "owner_person__name",
+        "owner_organisation__name",
+    ]
+    autocomplete_fields = ["meeting", "minute", "owner_person", "owner_organisation", "due_meeting"]
+    readonly_fields = ["committee", "status", "closed_on", "closed_at_meeting"]
+    ordering = ["committee", "sort_key"]
+    actions = ["close_action_points"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            self.readonly_fields
+            if obj
+            else ["committee", "status", "response", "closed_on", "closed_at_meeting"]
+        )
+
+    @admin.display(description="Action")
+    def short_description(self, action_point):
+        return action_point.description[:80]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "reference" in form.base_fields:
+            form.base_fields["reference"].required = False
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.raise_action_point(
+            meeting=data["meeting"],
+            description=data["description"],
+            minute=data.get("minute"),
+            owner_person=data.get("owner_person"),
+            owner_organisation=data.get("owner_organisation"),
+            due_date=data.get("due_date"),
+            due_meeting=data.get("due_meeting"),
+            reference=data.get("reference"),
+            by=request.user,
+        )
+        obj.pk, obj.committee_id, obj.reference = (
+            created.pk,
+            created.committee_id,
+            created.reference,
+        )
+        obj._state.adding = False
+
+    @admin.action(description="Close the selected action points…", permissions=["change"])
+    def close_action_points(self, request, queryset):
+        if "apply" in request.POST:
+            form = CloseActionPointsForm(request.POST)
+            if form.is_valid():
+                run_service_on_each(
+                    self,
+                    request,
+                    queryset,
+                    services.close_action_point,
+                    "Action points closed",
+                    **form.cleaned_data,
+                )
+                return None
+        else:
+            form = CloseActionPointsForm()
+        return TemplateResponse(
+            request,
+            "admin/meetings/close_action_points.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Close action points",
+                "form": form,
+                "action_points": queryset,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "opts": self.model._meta,
+            },
+        )
+
+
+class WrittenQuestionForm(forms.ModelForm):
+    class Meta:
+        model = WrittenQuestion
+        fields = [
+            "meeting",
+            "agenda_item",
+            "number",
+            "question",
+            "asked_by",
+            "addressed_to",
+            "response_due",
+            "response",
+            "responded_by",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.instance.status == WrittenQuestion.Status.WITHDRAWN
+            and "response" in self.changed_data
+        ):
+            self.add_error("response", "This question was withdrawn, so it cannot be answered.")
+        return cleaned
+
+
+@admin.register(WrittenQuestion)
+class WrittenQuestionAdmin(admin.ModelAdmin):
+    form = WrittenQuestionForm
+    list_display = ["__str__", "meeting", "addressed_to", "status", "response_due", "responded_on"]
+    list_filter = ["status", "addressed_to", "meeting__committee"]
+    list_select_related = ["meeting", "addressed_to"]
+    search_fields = ["question", "response"]
+    autocomplete_fields = ["meeting", "agenda_item", "asked_by", "addressed_to", "responded_by"]
+    readonly_fields = ["status", "responded_on"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "agenda_item",
+                    "number",
+                    "question",
+                    "asked_by",
+                    "addressed_to",
+                    "response_due",
+                ]
+            },
+        ),
+        ("Response", {"fields": ["response", "responded_by", "status", "responded_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.GET.get("mine") == "1":
+            person = getattr(request.user, "person", None)
+            queryset = queryset.filter(
+                Q(addressed_to_id=person.organisation_id) if person else Q(pk__in=[])
+            )
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.can_respond(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("meetings.add_writtenquestion"):
+            return self.readonly_fields
+        # Partnership officers write the response; the question itself is the committee's.
+        return [*self.fieldsets[0][1]["fields"], *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        response = (form.cleaned_data.get("response") or "").strip()
+        if change and response and {"response", "responded_by"} & set(form.changed_data):
+            # Answering is a service: it stamps the date, sets the status and checks the officer.
+            services.record_written_response(
+                question=obj,
+                response=response,
+                responded_by=form.cleaned_data.get("responded_by") or obj.addressed_to,
+                by=request.user,
+            )
+
+
+@admin.register(WorkProgrammeItem)
+class WorkProgrammeItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "committee", "target_text", "meeting", "status"]
+    list_filter = ["status", "committee"]
+    list_select_related = ["committee", "meeting"]
+    search_fields = ["title", "issues", "invited"]
+    autocomplete_fields = ["committee", "meeting", "requested_at"]

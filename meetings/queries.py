@@ -1,0 +1,260 @@
+"""The queryset behind each meetings screen, built once with its joins.
+
+Every public query starts from a model's `public()`; with `preview=True` (officers only,
+decided by the view) the unpublished material is included and the page says so.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from meetings.models import (
+    MINUTES_PUBLIC,
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Declaration,
+    Document,
+    Meeting,
+    Membership,
+    Minute,
+    Resolution,
+    WorkProgrammeItem,
+    WrittenQuestion,
+)
+
+
+def committees():
+    now = timezone.now()
+    public_meetings = Meeting.objects.public().filter(committee=OuterRef("pk"))
+    return Committee.objects.select_related("parent").annotate(
+        meeting_count=Count(
+            "meetings",
+            filter=Q(meetings__agenda_status=Meeting.AgendaStatus.PUBLISHED),
+            distinct=True,
+        ),
+        next_meeting_at=Subquery(
+            public_meetings.filter(starts_at__gte=now)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+        open_action_count=Count(
+            "action_points",
+            filter=Q(
+                action_points__status=ActionPoint.Status.OPEN,
+                action_points__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+                action_points__meeting__minutes_status__in=MINUTES_PUBLIC,
+            ),
+            distinct=True,
+        ),
+    )
+
+
+def current_memberships(committee, on=None):
+    on = on or timezone.localdate()
+    return (
+        committee.memberships.filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("person", "representing", "substitute_for__person")
+        .order_by("order", "pk")
+    )
+
+
+def open_action_points(committee):
+    return (
+        ActionPoint.objects.public()
+        .open()
+        .filter(committee=committee)
+        .select_related("meeting__committee", "owner_person", "owner_organisation")
+        .order_by("sort_key")
+    )
+
+
+@dataclass
+class CommitteePage:
+    committee: Committee
+    main_members: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+    work_programme: list = field(default_factory=list)
+    open_actions: list = field(default_factory=list)
+
+
+def committee_page(slug):
+    committee = Committee.objects.select_related("parent", "partnership").filter(slug=slug).first()
+    if committee is None:
+        raise Http404("No such committee.")
+    memberships = list(current_memberships(committee))
+    substitutes = {}
+    for membership in memberships:
+        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
+    main_members = [
+        (membership, substitutes.get(membership.pk, []))
+        for membership in memberships
+        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
+    ]
+    now = timezone.now()
+    meetings = Meeting.objects.public().filter(committee=committee).select_related("committee")
+    return CommitteePage(
+        committee=committee,
+        main_members=main_members,
+        upcoming=list(meetings.upcoming(now)),
+        past=list(meetings.past(now)[:50]),
+        work_programme=list(
+            WorkProgrammeItem.objects.public()
+            .filter(committee=committee)
+            .exclude(status=WorkProgrammeItem.Status.CONSIDERED)
+            .select_related("meeting__committee")
+            .order_by("order", "pk")
+        ),
+        open_actions=list(open_action_points(committee)),
+    )
+
+
+def meeting_for(slug, date, *, preview=False):
+    meetings = Meeting.objects.all() if preview else Meeting.objects.public()
+    meeting = (
+        meetings.select_related("committee", "minutes_confirmed_at_meeting__committee", "signed_by")
+        .filter(committee__slug=slug, starts_at__date=date)
+        .order_by("starts_at")
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No published meeting of this committee on that date.")
+    return meeting
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    preview: bool
+    agenda: list
+    minutes_visible: bool
+    present: list = field(default_factory=list)
+    also_present: list = field(default_factory=list)
+    apologies: list = field(default_factory=list)
+    declarations: list = field(default_factory=list)
+    minutes: list = field(default_factory=list)
+    action_points: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    confirms: list = field(default_factory=list)
+
+
+def meeting_page(slug, date, *, preview=False):
+    meeting = meeting_for(slug, date, preview=preview)
+    documents = Document.objects.all() if preview else Document.objects.public()
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        if preview
+        else AgendaItem.objects.public().filter(meeting=meeting)
+    )
+    agenda = list(
+        items.order_by("sort_key")
+        .select_related("lead")
+        .prefetch_related(
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+        )
+    )
+    minutes_visible = meeting.minutes_are_public or (preview and meeting.minutes.exists())
+    page = MeetingPage(
+        meeting=meeting, preview=preview, agenda=agenda, minutes_visible=minutes_visible
+    )
+    confirmed_here = Meeting.objects.all() if preview else Meeting.objects.public()
+    page.confirms = list(
+        confirmed_here.filter(minutes_confirmed_at_meeting=meeting).select_related("committee")
+    )
+    if not minutes_visible:
+        return page
+
+    attendances = (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person__organisation", "substitute_for")
+        .order_by("order", "pk")
+    )
+    attendances = list(attendances)
+    stood_in_for = {a.substitute_for_id: a.person for a in attendances if a.substitute_for_id}
+    for attendance in attendances:
+        attendance.substituted_by = stood_in_for.get(attendance.person_id)
+        if attendance.status == Attendance.Status.APOLOGIES:
+            page.apologies.append(attendance)
+        elif attendance.status == Attendance.Status.PRESENT:
+            (page.present if attendance.is_member else page.also_present).append(attendance)
+    page.declarations = list(
+        Declaration.objects.filter(meeting=meeting)
+        .select_related("person", "agenda_item")
+        .order_by("pk")
+    )
+    visible_minutes = Minute.objects.filter(meeting=meeting)
+    if not preview:
+        visible_minutes = visible_minutes.exclude(agenda_item__is_exempt=True)
+    page.minutes = list(
+        visible_minutes.order_by("sort_key").prefetch_related(
+            Prefetch("resolutions", queryset=Resolution.objects.order_by("order", "pk"))
+        )
+    )
+    page.action_points = list(
+        ActionPoint.objects.filter(meeting=meeting)
+        .select_related(
+            "owner_person", "owner_organisation", "minute", "closed_at_meeting__committee"
+        )
+        .order_by("sort_key")
+    )
+    page.questions = list(
+        WrittenQuestion.objects.filter(meeting=meeting)
+        .select_related("agenda_item", "asked_by", "addressed_to", "responded_by")
+        .order_by("number")
+    )
+    return page
+
+
+def public_document(pk):
+    document = Document.objects.public().filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such public document.")
+    return document
+
+
+class QuestionStatus:
+    AWAITING = "awaiting"
+    OVERDUE = "overdue"
+    ANSWERED = "answered"
+    CHOICES = [(AWAITING, "Awaiting response"), (OVERDUE, "Overdue"), (ANSWERED, "Answered")]
+
+
+def written_questions(status=None, today=None):
+    """Public written questions, newest meeting first, with counts for each status."""
+    today = today or timezone.localdate()
+    base = WrittenQuestion.objects.public()
+    counts = base.aggregate(
+        awaiting=Count("pk", filter=Q(status=WrittenQuestion.Status.AWAITING)),
+        overdue=Count(
+            "pk", filter=Q(status=WrittenQuestion.Status.AWAITING, response_due__lt=today)
+        ),
+        answered=Count("pk", filter=Q(status=WrittenQuestion.Status.ANSWERED)),
+    )
+    questions = base.select_related(
+        "meeting__committee", "addressed_to", "responded_by", "asked_by"
+    )
+    if status == QuestionStatus.AWAITING:
+        questions = questions.awaiting()
+    elif status == QuestionStatus.OVERDUE:
+        questions = questions.overdue(today)
+    elif status == QuestionStatus.ANSWERED:
+        questions = questions.filter(status=WrittenQuestion.Status.ANSWERED)
+    return questions.order_by("-meeting__starts_at", "number"), counts
+
+
+def home_meetings(limit=5):
+    now = timezone.now()
+    public = Meeting.objects.public().select_related("committee")
+    return {
+        "upcoming": list(public.upcoming(now)[:limit]),
+        "recent_minutes": list(
+            public.filter(minutes_status__in=MINUTES_PUBLIC).order_by("-starts_at")[:limit]
+        ),
+    }

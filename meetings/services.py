@@ -1,0 +1,299 @@
+"""Every write to meetings beyond a plain form save (DESIGN §6).
+
+Each service takes keyword arguments only, runs in one transaction, validates before it
+writes and raises ValidationError with a message a committee officer understands. `by` is
+the user doing it: services check what only a service can know (a partnership officer may
+answer only questions addressed to their organisation).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Membership,
+    WrittenQuestion,
+)
+
+# The items every agenda opens with (DESIGN §2), numbered in this order.
+STANDARD_ITEMS = [
+    (AgendaItem.Kind.APOLOGIES, "Apologies for absence and substitutions"),
+    (AgendaItem.Kind.MINUTES, "Minutes of the previous meeting"),
+    (AgendaItem.Kind.DECLARATIONS, "Declarations of interest"),
+    (AgendaItem.Kind.URGENT_BUSINESS, "Items of urgent business"),
+]
+
+
+def _day(meeting):
+    return date_format(meeting.local_date, "j F Y")
+
+
+def _lock(instance):
+    """Re-read a row under a lock so two officers cannot make the same change at once."""
+    return type(instance).objects.select_for_update().get(pk=instance.pk)
+
+
+@transaction.atomic
+def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN_PERSON, **details):
+    """A new meeting of `committee`, with the standard opening items and the committee's
+    current members (and substitutes) listed as expected attendees."""
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "Give the meeting's start time with its time zone."})
+    day = timezone.localdate(starts_at)
+    same_day = Meeting.objects.filter(committee=committee, starts_at__date=day)
+    if same_day.exists():
+        raise ValidationError(
+            {"starts_at": f"{committee} already has a meeting on {date_format(day, 'j F Y')}."}
+        )
+    meeting = Meeting(
+        committee=committee,
+        starts_at=starts_at,
+        venue=committee.default_venue if venue is None else venue,
+        mode=mode,
+        **details,
+    )
+    meeting.full_clean()
+    meeting.save()
+
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, number=str(position), kind=kind, title=title)
+        for position, (kind, title) in enumerate(STANDARD_ITEMS, start=1)
+    )
+    members = [
+        membership
+        for membership in committee.memberships.select_related("person").order_by("order", "pk")
+        if membership.is_current(on=day)
+    ]
+    seen = set()
+    attendances = []
+    for position, membership in enumerate(members):
+        if membership.person_id in seen:
+            continue
+        seen.add(membership.person_id)
+        is_substitute = membership.role == Membership.Role.SUBSTITUTE
+        attendances.append(
+            Attendance(
+                meeting=meeting,
+                person_id=membership.person_id,
+                capacity=Attendance.Capacity.SUBSTITUTE
+                if is_substitute
+                else Attendance.Capacity.MEMBER,
+                status=Attendance.Status.EXPECTED,
+                order=position,
+            )
+        )
+    Attendance.objects.bulk_create(attendances)
+    return meeting
+
+
+@transaction.atomic
+def publish_agenda(*, meeting, by):
+    meeting = _lock(meeting)
+    if meeting.agenda_status == Meeting.AgendaStatus.PUBLISHED:
+        raise ValidationError(f"The agenda for {_day(meeting)} is already published.")
+    if not meeting.agenda_items.exists():
+        raise ValidationError(
+            f"The agenda for {_day(meeting)} has no items yet: add them before publishing."
+        )
+    meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
+    meeting.agenda_published_at = timezone.now()
+    meeting.full_clean()
+    meeting.save(update_fields=["agenda_status", "agenda_published_at"])
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting, by):
+    """Cancel a meeting. A published meeting stays public, marked cancelled."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(f"The meeting on {_day(meeting)} is already cancelled.")
+    if (
+        meeting.status == Meeting.Status.HELD
+        or meeting.minutes_status != Meeting.MinutesStatus.NONE
+    ):
+        raise ValidationError(
+            f"The meeting on {_day(meeting)} has been held; it cannot be cancelled."
+        )
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+@transaction.atomic
+def publish_minutes(*, meeting, by):
+    """Publish the draft minutes: public, marked draft until a later meeting confirms them."""
+    meeting = _lock(meeting)
+    day = _day(meeting)
+    if meeting.agenda_status != Meeting.AgendaStatus.PUBLISHED:
+        raise ValidationError(f"Publish the agenda for {day} before its minutes.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(f"The meeting on {day} was cancelled, so it has no minutes.")
+    if meeting.minutes_status in (Meeting.MinutesStatus.PUBLISHED, Meeting.MinutesStatus.CONFIRMED):
+        raise ValidationError(f"The minutes of {day} are already published.")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(f"The meeting on {day} has not taken place yet.")
+    if not meeting.minutes.exists():
+        raise ValidationError(f"The minutes of {day} have no minutes written yet.")
+    meeting.minutes_status = Meeting.MinutesStatus.PUBLISHED
+    meeting.minutes_published_at = timezone.now()
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["minutes_status", "minutes_published_at", "status"])
+    return meeting
+
+
+@transaction.atomic
+def confirm_minutes(*, meeting, at_meeting, by):
+    """Record that `at_meeting` agreed the minutes of `meeting` as an accurate record."""
+    meeting = _lock(meeting)
+    day = _day(meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.CONFIRMED:
+        raise ValidationError(f"The minutes of {day} are already confirmed.")
+    if meeting.minutes_status != Meeting.MinutesStatus.PUBLISHED:
+        raise ValidationError(f"Publish the minutes of {day} before they can be confirmed.")
+    if at_meeting.pk == meeting.pk or at_meeting.starts_at <= meeting.starts_at:
+        raise ValidationError(
+            f"Minutes of {day} can only be confirmed at a later meeting, not at the meeting of {_day(at_meeting)}."
+        )
+    if at_meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(
+            f"The meeting of {_day(at_meeting)} was cancelled; it cannot confirm minutes."
+        )
+    if at_meeting.committee_id != meeting.committee_id:
+        raise ValidationError("Minutes are confirmed by a later meeting of the same committee.")
+    meeting.minutes_status = Meeting.MinutesStatus.CONFIRMED
+    meeting.minutes_confirmed_at_meeting = at_meeting
+    meeting.save(update_fields=["minutes_status", "minutes_confirmed_at_meeting"])
+    return meeting
+
+
+def next_action_reference(*, committee, meeting):
+    """ "MM/NN": the month of the meeting, then the next number used in that month's series.
+
+    The series continues across years ("07/08" after last July's "07/07"), so a committee's
+    references never repeat.
+    """
+    prefix = f"{meeting.local_date:%m}/"
+    used = committee.action_points.filter(reference__startswith=prefix).values_list(
+        "reference", flat=True
+    )
+    numbers = [
+        int(reference[len(prefix) :]) for reference in used if reference[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+
+@transaction.atomic
+def raise_action_point(
+    *,
+    meeting,
+    description,
+    by,
+    minute=None,
+    owner_person=None,
+    owner_organisation=None,
+    due_date=None,
+    due_meeting=None,
+    reference=None,
+):
+    committee = meeting.committee
+    # Serialise reference numbering per committee.
+    type(committee).objects.select_for_update().filter(pk=committee.pk).first()
+    if minute is not None and minute.meeting_id != meeting.pk:
+        raise ValidationError(
+            {"minute": "The minute must belong to the meeting that raised the action."}
+        )
+    if not (description or "").strip():
+        raise ValidationError({"description": "Say what has to be done."})
+    reference = (reference or "").strip() or next_action_reference(
+        committee=committee, meeting=meeting
+    )
+    if committee.action_points.filter(reference=reference).exists():
+        raise ValidationError(
+            {"reference": f"{committee} already has an action point {reference}."}
+        )
+    action_point = ActionPoint(
+        committee=committee,
+        meeting=meeting,
+        minute=minute,
+        reference=reference,
+        description=description.strip(),
+        owner_person=owner_person,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+        due_meeting=due_meeting,
+    )
+    action_point.full_clean()
+    action_point.save()
+    return action_point
+
+
+@transaction.atomic
+def close_action_point(*, action_point, response, by, closed_on=None, closed_at_meeting=None):
+    action_point = _lock(action_point)
+    if action_point.status == ActionPoint.Status.CLOSED:
+        when = date_format(action_point.closed_on, "j F Y") if action_point.closed_on else "earlier"
+        raise ValidationError(
+            f"Action point {action_point.reference} is already closed (closed {when})."
+        )
+    if not (response or "").strip():
+        raise ValidationError(
+            {"response": f"Say how action point {action_point.reference} was closed."}
+        )
+    if (
+        closed_at_meeting is not None
+        and closed_at_meeting.starts_at < action_point.meeting.starts_at
+    ):
+        raise ValidationError(
+            {
+                "closed_at_meeting": "An action point cannot be closed at a meeting before the one that raised it."
+            }
+        )
+    action_point.status = ActionPoint.Status.CLOSED
+    action_point.response = response.strip()
+    action_point.closed_on = closed_on or (
+        closed_at_meeting.local_date if closed_at_meeting is not None else timezone.localdate()
+    )
+    action_point.closed_at_meeting = closed_at_meeting
+    action_point.full_clean()
+    action_point.save()
+    return action_point
+
+
+def can_respond(user, question):
+    """Committee officers answer any question; partnership officers those addressed to their organisation."""
+    if user.is_superuser or user.has_perm("meetings.add_writtenquestion"):
+        return True
+    if not user.has_perm("meetings.change_writtenquestion"):
+        return False
+    person = getattr(user, "person", None)
+    return (
+        person is not None
+        and question.addressed_to_id is not None
+        and (person.organisation_id == question.addressed_to_id)
+    )
+
+
+@transaction.atomic
+def record_written_response(*, question, response, responded_by, by, responded_on=None):
+    question = _lock(question)
+    if not can_respond(by, question):
+        raise PermissionDenied("You may only respond to questions addressed to your organisation.")
+    if question.status == WrittenQuestion.Status.WITHDRAWN:
+        raise ValidationError(
+            f"Question {question.number} was withdrawn, so it cannot be answered."
+        )
+    if not (response or "").strip():
+        raise ValidationError({"response": "Write the response before recording it."})
+    question.response = response.strip()
+    question.responded_by = responded_by
+    question.responded_on = responded_on or timezone.localdate()
+    question.status = WrittenQuestion.Status.ANSWERED
+    question.full_clean()
+    question.save()
+    return question

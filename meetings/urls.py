@@ -1,0 +1,31 @@
+import datetime
+
+from django.urls import path, register_converter
+
+from meetings import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(value) from None  # an impossible date is a 404, not a 500
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("committees/", views.committee_list, name="committees"),
+    path("committees/<slug:slug>/", views.committee_detail, name="committee"),
+    path("committees/<slug:slug>/<isodate:date>/", views.meeting_detail, name="meeting"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("questions/", views.written_question_list, name="questions"),
+]

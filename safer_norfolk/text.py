@@ -1,0 +1,78 @@
+"""Rich text: officers write Markdown; the site shows it as sanitised HTML.
+
+Everything an officer or a partner types (minute bodies, responses, descriptions) goes
+through `render_markdown`, the one place Markdown becomes HTML. nh3 keeps only the tags and
+attributes below, so script, event handlers and javascript: links come out inert.
+"""
+
+import re
+
+import markdown
+import nh3
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote",
+    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "hr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_LIST_OR_CONTINUATION = re.compile(r"^(\s+|[-*+] |\d+[.)] )")
+
+
+def _to_safe_html(text):
+    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    # nh3 has removed every tag and attribute outside the allow-lists above.
+    return mark_safe(f'<div class="app-prose">{cleaned}</div>')  # noqa: S308 -- sanitised by nh3 above
+
+
+def render_markdown(text):
+    """Sanitised HTML for Markdown `text`; empty input gives an empty string."""
+    if not text or not text.strip():
+        return ""
+    return _to_safe_html(text)
+
+
+def paragraphs(text):
+    """Split Markdown into its top-level paragraphs; a list or indented block that follows a
+    paragraph belongs to it (as "5.2 Key points were: - …" does in minutes)."""
+    blocks = [
+        block.strip("\n") for block in re.split(r"\n\s*\n", (text or "").strip()) if block.strip()
+    ]
+    grouped = []
+    for block in blocks:
+        if grouped and _LIST_OR_CONTINUATION.match(block):
+            grouped[-1] = f"{grouped[-1]}\n\n{block}"
+        else:
+            grouped.append(block)
+    return grouped
+
+
+def render_numbered_paragraphs(text, prefix):
+    """Minutes style: each top-level paragraph numbered "<prefix>.1", "<prefix>.2" …"""
+    parts = paragraphs(text)
+    if not parts:
+        return ""
+    return format_html_join(
+        "\n",
+        '<div class="app-numbered-paragraph" id="minute-{}"><span class="app-numbered-paragraph__number">{}</span>'
+        '<div class="app-numbered-paragraph__body">{}</div></div>',
+        (
+            (f"{prefix}.{position}", f"{prefix}.{position}", _to_safe_html(part))
+            for position, part in enumerate(parts, 1)
+        ),
+    )
+
+
+def render_resolution(order, verb, text):
+    """“1) NOTED the report.” with the verb in bold, as minutes print decisions."""
+    return format_html("{}) <strong>{}</strong> {}", order, verb.upper(), text)

@@ -1,0 +1,76 @@
+"""Validators shared by forms, serializers and imports."""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+PDF_SIGNATURE = b"%PDF-"
+# Text kept per document for search; reports beyond this are still published whole.
+MAX_EXTRACTED_TEXT = 200_000
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    page_count: int
+    size_bytes: int
+    text: str
+
+
+def inspect_pdf(uploaded):
+    """Check that an upload is a readable, unencrypted PDF within the size limit and return
+    its page count, size and text. Raises ValidationError with a message for the form."""
+    from pypdf import PdfReader  # imported here: only uploads need it
+
+    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
+    size = uploaded.size
+    if size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    if size > limit:
+        raise ValidationError(
+            f"The file is {filesizeformat(size)}; documents may be at most {filesizeformat(limit)}.",
+            code="too_large",
+        )
+    uploaded.seek(0)
+    head = uploaded.read(1024)
+    uploaded.seek(0)
+    if PDF_SIGNATURE not in head:
+        raise ValidationError(
+            "The file is not a PDF (its content does not start as a PDF does). Save it as PDF and upload it again.",
+            code="not_pdf",
+        )
+    # pypdf reports recoverable damage through logging; keep it out of the server log noise.
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(uploaded, strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                "The PDF is password-protected or encrypted. Upload a copy without protection.",
+                code="encrypted",
+            )
+        page_count = len(reader.pages)
+        if page_count == 0:
+            raise ValidationError("The PDF has no pages.", code="no_pages")
+        chunks, length = [], 0
+        for page in reader.pages:
+            if length >= MAX_EXTRACTED_TEXT:
+                break
+            chunk = page.extract_text() or ""
+            chunks.append(chunk)
+            length += len(chunk)
+    except ValidationError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of error on damaged files
+        raise ValidationError(
+            "The PDF could not be read; it may be damaged. Save it again as PDF and upload the new copy.",
+            code="unreadable",
+        ) from error
+    finally:
+        pypdf_logger.setLevel(level)
+        uploaded.seek(0)
+    text = "\n".join(chunks)[:MAX_EXTRACTED_TEXT].replace("\x00", "")
+    return PdfFacts(page_count=page_count, size_bytes=size, text=text)
