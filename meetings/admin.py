@@ -176,6 +176,19 @@ class ActionPointInlineForm(forms.ModelForm):
         self.fields["reference"].required = False
         self.fields["reference"].help_text = "Left blank, the next number is given (e.g. 07/03)."
 
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        meeting = (
+            Meeting.objects.filter(pk=self.instance.meeting_id).select_related("committee").first()
+        )
+        if reference and meeting:
+            taken = ActionPoint.objects.filter(committee=meeting.committee, reference=reference)
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    f"{meeting.committee} already has an action point {reference}."
+                )
+        return reference
+
 
 class ActionPointInline(MeetingChildInline, admin.TabularInline):
     model = ActionPoint
@@ -325,28 +338,23 @@ class MeetingAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
             return
         # New action points are raised through the service, which numbers them.
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
-                continue
-            if inline_form.instance.pk:
-                inline_form.save()
-                continue
-            data = inline_form.cleaned_data
-            try:
-                services.raise_action_point(
-                    meeting=form.instance,
-                    description=data["description"],
-                    minute=data.get("minute"),
-                    owner_person=data.get("owner_person"),
-                    owner_organisation=data.get("owner_organisation"),
-                    due_date=data.get("due_date"),
-                    reference=data.get("reference"),
-                    by=request.user,
-                )
-            except ValidationError as error:
-                report_errors(request, error, "Action point not raised")
+        instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
             deleted.delete()
+        for action_point in instances:
+            if action_point.pk:
+                action_point.save()
+                continue
+            services.raise_action_point(
+                meeting=form.instance,
+                description=action_point.description,
+                minute=action_point.minute,
+                owner_person=action_point.owner_person,
+                owner_organisation=action_point.owner_organisation,
+                due_date=action_point.due_date,
+                reference=action_point.reference,
+                by=request.user,
+            )
 
     @admin.action(description="Publish the agenda of the selected meetings", permissions=["change"])
     def publish_agenda(self, request, queryset):
