@@ -206,7 +206,8 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"Meeting of committee {self.committee_id} on {timezone.localtime(self.starts_at):%d %B %Y}"
+        starts = timezone.localtime(self.starts_at)
+        return f"Meeting on {starts:%A} {starts.day} {starts:%B %Y}"
 
     def get_absolute_url(self):
         # committee__slug is read through the relation: callers list meetings with select_related.
@@ -623,7 +624,7 @@ class WrittenQuestion(models.Model):
         ]
 
     def __str__(self):
-        return f"Question {self.number} at meeting {self.meeting_id}"
+        return f"Question {self.number}"
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#question-{self.number}"

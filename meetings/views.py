@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from meetings import queries
@@ -22,8 +22,15 @@ def committee_detail(request, slug):
 
 
 def meeting_detail(request, slug, date):
-    preview = can_preview(request.user) and request.GET.get("preview") == "1"
-    page = queries.meeting_page(slug, date, preview=preview)
+    officer = can_preview(request.user)
+    preview = officer and request.GET.get("preview") == "1"
+    try:
+        page = queries.meeting_page(slug, date, preview=preview)
+    except Http404:
+        if not officer or preview:
+            raise
+        # An officer following "View on site" from the admin sees the unpublished meeting as a preview.
+        page = queries.meeting_page(slug, date, preview=True)
     return render(request, "meetings/meeting_detail.html", {"page": page, "meeting": page.meeting})
 
 

@@ -405,3 +405,14 @@ def test_written_questions_list_filters_by_status(client):
     assert "Awaiting response (2)" in everything
     assert "Overdue (1)" in everything
     assert "Answered (1)" in everything
+
+
+def test_officer_following_view_on_site_to_a_draft_gets_the_preview(client, officer):
+    meeting = MeetingFactory(draft=True)
+    AgendaItemFactory(meeting=meeting, title="Draft item")
+    client.force_login(officer)
+
+    html = page(client, meeting.get_absolute_url())
+
+    assert "Draft item" in html
+    assert "Preview for officers" in html
