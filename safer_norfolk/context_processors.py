@@ -7,6 +7,10 @@ NAV_SECTIONS = {
     "committee": "meetings",
     "meeting": "meetings",
     "questions": "questions",
+    "frameworks": "outcomes",
+    "framework": "outcomes",
+    "outcome": "outcomes",
+    "measure": "outcomes",
 }
 
 

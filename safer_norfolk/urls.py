@@ -17,4 +17,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
+    path("", include("outcomes.urls")),
 ]

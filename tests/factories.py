@@ -177,3 +177,56 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.4\n%%EOF\n")
     page_count = 1
     size_bytes = 16
+
+
+# --- outcomes ---------------------------------------------------------------------------
+
+
+def area(slug):
+    """An area from the reference list the migration loads (Norfolk, its districts, …)."""
+    from outcomes.models import Area
+
+    return Area.objects.get(slug=slug)
+
+
+class OutcomeFrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.OutcomeFramework"
+
+    title = factory.Sequence(lambda n: f"Safer Norfolk Plan outcomes {n}")
+    slug = factory.Sequence(lambda n: f"plan-outcomes-{n}")
+    organisation = factory.SubFactory(OrganisationFactory, kind="partnership_group")
+    area = factory.LazyFunction(lambda: area("norfolk"))
+    status = "published"
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.Outcome"
+
+    framework = factory.SubFactory(OutcomeFrameworkFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Reduce neighbourhood crime {n}")
+    level = "long_term"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.Measure"
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Number of reported burglaries {n}")
+    direction = "down"
+    source = "Norfolk Constabulary"
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outcomes.Observation"
+
+    measure = factory.SubFactory(MeasureFactory)
+    area = factory.LazyFunction(lambda: area("norfolk"))
+    period_start = datetime.date(2021, 4, 1)
+    period_end = datetime.date(2022, 3, 31)
+    value = 100

@@ -1,0 +1,247 @@
+"""The queryset behind each outcomes screen, and the figures each measure is judged on.
+
+Latest, previous and year-earlier figures are read in two queries for any number of
+measures (a window function ranks each measure's observations); `outcomes.trends.compare`
+then judges the direction of travel. Nothing derived is stored.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
+from outcomes.periods import year_earlier
+from outcomes.trends import Change, Travel, compare
+
+
+@dataclass
+class MeasureFigures:
+    """A measure's recent figures in one area, with the direction of travel."""
+
+    latest: Observation | None = None
+    previous: Observation | None = None
+    year_before: Observation | None = None
+    on_previous: Change | None = None
+    on_year_before: Change | None = None
+
+    @property
+    def headline(self):
+        """The change the direction of travel is judged on: on the same period a year
+        earlier where there is one (it removes seasonal swings), else on the previous period."""
+        if self.on_year_before and self.on_year_before.travel != Travel.NO_DATA:
+            return self.on_year_before
+        return self.on_previous or Change(latest=None, earlier=None, travel=Travel.NO_DATA)
+
+    @property
+    def headline_basis(self):
+        headline = self.headline
+        if headline is self.on_year_before and self.year_before:
+            return f"compared with {self.year_before.period_label}"
+        if headline is self.on_previous and self.previous:
+            return f"compared with {self.previous.period_label}"
+        return ""
+
+
+def figures_for(measures, area):
+    """{measure pk: MeasureFigures} in `area` for the given measures (two queries)."""
+    measures = list(measures)
+    result = {measure.pk: MeasureFigures() for measure in measures}
+    if not measures or area is None:
+        return result
+    ranked = (
+        Observation.objects.filter(measure__in=[m.pk for m in measures], area=area)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("measure_id")],
+                order_by=[F("period_end").desc(), F("period_start").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+    )
+    for observation in ranked:
+        figures = result[observation.measure_id]
+        if observation.rank == 1:
+            figures.latest = observation
+        else:
+            figures.previous = observation
+    wanted = Q(pk__in=[])
+    for measure_id, figures in result.items():
+        if figures.latest:
+            wanted |= Q(
+                measure_id=measure_id,
+                period_start=year_earlier(figures.latest.period_start),
+                period_end=year_earlier(figures.latest.period_end),
+            )
+    for observation in Observation.objects.filter(wanted, area=area):
+        result[observation.measure_id].year_before = observation
+    for measure in measures:
+        figures = result[measure.pk]
+        judge = {"direction": measure.direction, "threshold_percent": measure.threshold_percent}
+        latest = figures.latest.value if figures.latest else None
+        figures.on_previous = compare(
+            latest=latest, earlier=figures.previous.value if figures.previous else None, **judge
+        )
+        figures.on_year_before = compare(
+            latest=latest,
+            earlier=figures.year_before.value if figures.year_before else None,
+            **judge,
+        )
+    return result
+
+
+def frameworks():
+    return OutcomeFramework.objects.public().select_related("organisation", "area")
+
+
+def framework_for(slug):
+    framework = (
+        OutcomeFramework.objects.public()
+        .select_related("organisation", "area")
+        .filter(slug=slug)
+        .first()
+    )
+    if framework is None:
+        raise Http404("No published outcome framework here.")
+    return framework
+
+
+@dataclass
+class FrameworkPage:
+    framework: OutcomeFramework
+    levels: list = field(default_factory=list)  # [(label, [outcome, …])]
+    figures: dict = field(default_factory=dict)
+
+
+def framework_page(slug):
+    framework = framework_for(slug)
+    outcomes = list(
+        Outcome.objects.filter(framework=framework)
+        .order_by("sort_key")
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
+            Prefetch("contributes_to", queryset=Outcome.objects.order_by("sort_key")),
+            Prefetch("contributors", queryset=Outcome.objects.order_by("sort_key")),
+        )
+    )
+    for outcome in outcomes:
+        outcome.framework = framework  # spares a query per link
+    page = FrameworkPage(framework=framework)
+    for level, label in Outcome.Level.choices:
+        at_level = [outcome for outcome in outcomes if outcome.level == level]
+        if at_level:
+            page.levels.append((label, at_level))
+    all_measures = [measure for outcome in outcomes for measure in outcome.measures.all()]
+    page.figures = figures_for(all_measures, framework.area)
+    for outcome in outcomes:
+        for measure in outcome.measures.all():
+            measure.figures = page.figures[measure.pk]
+            measure.outcome = outcome
+    return page
+
+
+def outcome_page(slug, number):
+    framework = framework_for(slug)
+    outcome = (
+        Outcome.objects.filter(framework=framework, number=number)
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
+            Prefetch("contributes_to", queryset=Outcome.objects.order_by("sort_key")),
+            Prefetch("contributors", queryset=Outcome.objects.order_by("sort_key")),
+        )
+        .first()
+    )
+    if outcome is None:
+        raise Http404("No such outcome.")
+    outcome.framework = framework
+    measures = list(outcome.measures.all())
+    figures = figures_for(measures, framework.area)
+    for measure in measures:
+        measure.outcome = outcome
+        measure.figures = figures[measure.pk]
+    for linked in [*outcome.contributes_to.all(), *outcome.contributors.all()]:
+        linked.framework = framework
+    return outcome, measures
+
+
+@dataclass
+class MeasurePage:
+    measure: Measure
+    chart_area: Area | None
+    series: list
+    figures: MeasureFigures
+    periods: list  # [(label, [value or None per area])]
+    areas: list
+    by_area: list  # [(area, observation, Change against a year earlier)]
+
+
+def measure_page(slug, number, measure_number):
+    framework = framework_for(slug)
+    measure = (
+        Measure.objects.filter(
+            outcome__framework=framework, outcome__number=number, number=measure_number
+        )
+        .select_related("outcome")
+        .first()
+    )
+    if measure is None:
+        raise Http404("No such measure.")
+    measure.outcome.framework = framework
+    observations = list(
+        measure.observations.select_related("area").order_by(
+            "period_start", "period_end", "area__order"
+        )
+    )
+    areas = sorted({o.area for o in observations}, key=lambda area: (area.order, area.name))
+    counts = defaultdict(int)
+    for observation in observations:
+        counts[observation.area_id] += 1
+    chart_area = framework.area if framework.area_id in counts else None
+    if chart_area is None and counts:
+        chart_area = max(areas, key=lambda area: counts[area.pk])
+    series = [o for o in observations if chart_area and o.area_id == chart_area.pk]
+    figures = figures_for([measure], chart_area)[measure.pk] if chart_area else MeasureFigures()
+
+    table = {}
+    for observation in observations:
+        key = (observation.period_start, observation.period_end)
+        table.setdefault(key, {"label": observation.period_label, "cells": {}})["cells"][
+            observation.area_id
+        ] = observation
+    periods = [
+        (row["label"], [row["cells"].get(area.pk) for area in areas])
+        for _, row in sorted(table.items(), reverse=True)
+    ]
+
+    by_area = []
+    if observations:
+        latest_end = max(o.period_end for o in observations)
+        latest = [o for o in observations if o.period_end == latest_end]
+        earlier = {(o.area_id, o.period_start, o.period_end): o for o in observations}
+        for observation in latest:
+            before = earlier.get(
+                (
+                    observation.area_id,
+                    year_earlier(observation.period_start),
+                    year_earlier(observation.period_end),
+                )
+            )
+            change = compare(
+                direction=measure.direction,
+                latest=observation.value,
+                earlier=before.value if before else None,
+                threshold_percent=measure.threshold_percent,
+            )
+            by_area.append((observation.area, observation, before, change))
+    return MeasurePage(
+        measure=measure,
+        chart_area=chart_area,
+        series=series,
+        figures=figures,
+        periods=periods,
+        areas=areas,
+        by_area=by_area,
+    )

@@ -1,0 +1,315 @@
+"""Writes to outcome data: the spreadsheet import of observations (DESIGN §6).
+
+The whole file is read and checked first; every problem is reported with its row and column;
+only a file with no problem is written, in one transaction, so a file is never half-imported.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+
+from outcomes.models import Area, Measure, Observation
+from outcomes.periods import PeriodError, parse_period
+
+COLUMNS = {
+    "framework": "framework",
+    "outcome": "outcome",
+    "measure": "measure",
+    "area": "area",
+    "period": "period",
+    "periodstart": "period_start",
+    "start": "period_start",
+    "periodend": "period_end",
+    "end": "period_end",
+    "value": "value",
+    "provisional": "provisional",
+    "isprovisional": "provisional",
+    "note": "note",
+    "notes": "note",
+}
+REQUIRED = ("framework", "outcome", "measure", "area", "value")
+TRUE = {"yes", "y", "true", "1", "p", "provisional"}
+FALSE = {"no", "n", "false", "0", ""}
+BATCH_SIZE = 2000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, damaged)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, column “{self.column}”: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def summary(self):
+        if not self.ok:
+            return f"Nothing was imported: {len(self.problems)} problem(s) in {self.rows} row(s)."
+        verb = "Would import" if self.dry_run else "Imported"
+        return (
+            f"{verb} {self.rows} row(s): {self.created} new figure(s), {self.updated} corrected "
+            f"figure(s) updated, {self.unchanged} unchanged."
+        )
+
+
+def _normalise_header(name):
+    return COLUMNS.get("".join(ch for ch in str(name or "").lower() if ch.isalnum()))
+
+
+def read_rows(name, content):
+    """(header, rows) of a CSV or XLSX file given as bytes; rows are lists of cell values."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+            ) from None
+        rows = list(csv.reader(io.StringIO(text)))
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook  # imported here: only imports need it
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds of error on a damaged file
+            raise ImportFileError("The XLSX file could not be read; it may be damaged.") from error
+        sheet = workbook.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        raise ImportFileError("Upload a .csv or .xlsx file.")
+    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    if not rows:
+        raise ImportFileError("The file is empty.")
+    return rows[0], rows[1:]
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date (use 2023-03-31 or 31/03/2023).")
+
+
+def _decimal(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = _text(value).replace(",", "").replace("£", "").rstrip("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{_text(value)}” is not a number.") from None
+    if not number.is_finite():
+        raise ValueError(f"“{_text(value)}” is not a number.")
+    if abs(number) >= 10**11:
+        raise ValueError(f"“{_text(value)}” is too large.")
+    return number.quantize(Decimal("0.001"))
+
+
+class _Lookups:
+    """Every measure and area the file may name, read once."""
+
+    def __init__(self, frameworks):
+        self.measures = {
+            (slug.lower(), outcome.lower(), measure.lower()): pk
+            for pk, slug, outcome, measure in Measure.objects.filter(
+                outcome__framework__slug__in=frameworks
+            ).values_list("pk", "outcome__framework__slug", "outcome__number", "number")
+        }
+        self.areas = {}
+        for pk, name, slug, code in Area.objects.values_list("pk", "name", "slug", "gss_code"):
+            for key in (name, slug, code):
+                if key:
+                    self.areas[key.lower()] = pk
+
+
+def validate(header, rows):
+    """Check every row; returns (clean rows, problems). Clean rows are dicts ready to write."""
+    problems = []
+    columns = {}
+    for index, name in enumerate(header):
+        canonical = _normalise_header(name)
+        if canonical and canonical not in columns:
+            columns[canonical] = index
+    missing = [name for name in REQUIRED if name not in columns]
+    if "period" not in columns and not {"period_start", "period_end"} <= set(columns):
+        missing.append("period (or period_start and period_end)")
+    if missing:
+        return [], [Problem(1, "header", f"missing column(s): {', '.join(missing)}.")]
+
+    def cell(row, name):
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    frameworks = {_text(cell(row, "framework")).lower() for row in rows}
+    lookups = _Lookups(frameworks)
+    known_frameworks = {
+        slug.lower()
+        for slug in Measure.objects.filter(outcome__framework__slug__in=frameworks)
+        .values_list("outcome__framework__slug", flat=True)
+        .distinct()
+    }
+    clean, seen = [], {}
+    for offset, row in enumerate(rows):
+        number = offset + 2  # the header is row 1
+        row_problems = []
+        framework = _text(cell(row, "framework")).lower()
+        outcome = _text(cell(row, "outcome")).lower()
+        measure_number = _text(cell(row, "measure")).lower()
+        measure_id = lookups.measures.get((framework, outcome, measure_number))
+        if measure_id is None:
+            if framework not in known_frameworks:
+                row_problems.append(
+                    Problem(number, "framework", f"no outcome framework with slug “{framework}”.")
+                )
+            else:
+                row_problems.append(
+                    Problem(
+                        number,
+                        "measure",
+                        f"no measure {measure_number} under outcome {outcome} of “{framework}”.",
+                    )
+                )
+        area_text = _text(cell(row, "area"))
+        area_id = lookups.areas.get(area_text.lower())
+        if area_id is None:
+            row_problems.append(Problem(number, "area", f"no area named or coded “{area_text}”."))
+        start = end = None
+        if _text(cell(row, "period_start")) or _text(cell(row, "period_end")):
+            try:
+                start, end = _date(cell(row, "period_start")), _date(cell(row, "period_end"))
+            except ValueError as error:
+                row_problems.append(Problem(number, "period_start/period_end", str(error)))
+            else:
+                if end < start:
+                    row_problems.append(
+                        Problem(number, "period_end", "the period ends before it starts.")
+                    )
+        else:
+            try:
+                start, end = parse_period(_text(cell(row, "period")))
+            except PeriodError as error:
+                row_problems.append(Problem(number, "period", str(error)))
+        try:
+            value = _decimal(cell(row, "value"))
+        except ValueError as error:
+            row_problems.append(Problem(number, "value", str(error)))
+            value = None
+        provisional_text = _text(cell(row, "provisional")).lower()
+        if provisional_text not in TRUE | FALSE:
+            row_problems.append(
+                Problem(number, "provisional", f"“{provisional_text}” is not yes or no.")
+            )
+        note = _text(cell(row, "note"))
+        if len(note) > 500:
+            row_problems.append(Problem(number, "note", "notes may be at most 500 characters."))
+        if not row_problems:
+            key = (measure_id, area_id, start, end)
+            if key in seen:
+                row_problems.append(
+                    Problem(
+                        number, "period", f"the same measure, area and period as row {seen[key]}."
+                    )
+                )
+            else:
+                seen[key] = number
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        clean.append(
+            {
+                "measure_id": measure_id,
+                "area_id": area_id,
+                "period_start": start,
+                "period_end": end,
+                "value": value,
+                "is_provisional": provisional_text in TRUE,
+                "note": note,
+            }
+        )
+    return clean, problems
+
+
+def import_observations(*, name, content, dry_run=False, by=None):
+    """Import a CSV or XLSX file of observations. Raises ImportFileError when the file cannot
+    be read at all; otherwise returns an ImportReport (with problems, and nothing written,
+    when any row is wrong)."""
+    header, rows = read_rows(name, content)
+    clean, problems = validate(header, rows)
+    report = ImportReport(rows=len(rows), problems=problems, dry_run=dry_run)
+    if problems:
+        return report
+
+    with transaction.atomic():
+        measure_ids = {row["measure_id"] for row in clean}
+        existing = {
+            (measure_id, area_id, start, end): (pk, value, provisional, note)
+            for pk, measure_id, area_id, start, end, value, provisional, note in Observation.objects.filter(
+                measure_id__in=measure_ids
+            ).values_list(
+                "pk",
+                "measure_id",
+                "area_id",
+                "period_start",
+                "period_end",
+                "value",
+                "is_provisional",
+                "note",
+            )
+        }
+        new, changed = [], []
+        for row in clean:
+            key = (row["measure_id"], row["area_id"], row["period_start"], row["period_end"])
+            current = existing.get(key)
+            if current is None:
+                new.append(Observation(**row))
+            elif current[1:] != (row["value"], row["is_provisional"], row["note"]):
+                changed.append(Observation(pk=current[0], **row))
+            else:
+                report.unchanged += 1
+        report.created, report.updated = len(new), len(changed)
+        if not dry_run:
+            Observation.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            Observation.objects.bulk_update(
+                changed, ["value", "is_provisional", "note"], batch_size=BATCH_SIZE
+            )
+    return report

@@ -1,0 +1,202 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from outcomes.charts import line_chart
+from tests.factories import (
+    MeasureFactory,
+    ObservationFactory,
+    OutcomeFactory,
+    OutcomeFrameworkFactory,
+    area,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "DRAFT-FRAMEWORK-MARKER-91c2"
+
+
+def financial_year(start_year):
+    return {
+        "period_start": datetime.date(start_year, 4, 1),
+        "period_end": datetime.date(start_year + 1, 3, 31),
+    }
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def plan():
+    framework = OutcomeFrameworkFactory(
+        title="Safer Norfolk Plan 2021-24 outcomes", slug="safer-norfolk-plan"
+    )
+    long_term = OutcomeFactory(
+        framework=framework, number="4", title="Reduce overall neighbourhood crime levels"
+    )
+    intermediate = OutcomeFactory(
+        framework=framework, number="4a", title="Fewer repeat burglaries", level="intermediate"
+    )
+    intermediate.contributes_to.add(long_term)
+    burglary = MeasureFactory(
+        outcome=long_term,
+        number="1",
+        title="Number of reported burglaries in Norfolk",
+        direction="down",
+    )
+    hate = MeasureFactory(
+        outcome=long_term,
+        number="2",
+        title="Hate crime reported to the police",
+        direction="neutral",
+        direction_note="Hate crime is under-reported, so more reports may mean more confidence.",
+    )
+    for year, value in [(2019, 4000), (2020, 3600), (2021, 3100)]:
+        ObservationFactory(measure=burglary, value=value, **financial_year(year))
+        ObservationFactory(
+            measure=hate, value=value // 10 + (year - 2019) * 200, **financial_year(year)
+        )
+    for district, value in [("norwich", 900), ("breckland", 400)]:
+        ObservationFactory(
+            measure=burglary, area=area(district), value=value, **financial_year(2021)
+        )
+        ObservationFactory(
+            measure=burglary, area=area(district), value=value + 100, **financial_year(2020)
+        )
+    return {
+        "framework": framework,
+        "long_term": long_term,
+        "intermediate": intermediate,
+        "burglary": burglary,
+        "hate": hate,
+    }
+
+
+def test_framework_page_groups_outcomes_by_level_with_links_and_travel(client, plan):
+    html = page(client, plan["framework"].get_absolute_url())
+
+    assert "Long-term outcomes" in html
+    assert "Intermediate outcomes" in html
+    assert html.index("Long-term outcomes") < html.index("Intermediate outcomes")
+    assert "Leads to:" in html
+    assert "#outcome-4" in html
+    assert "Number of reported burglaries in Norfolk" in html
+    assert "↓ Improving" in html  # 3,600 to 3,100 is a 14% fall in a lower-is-better measure
+    assert "down 500 (13.9%) compared with 2020/21" in html
+    hate_row = html[html.index("Hate crime reported to the police") :]
+    hate_row = hate_row[: hate_row.index("</tr>")]
+    assert "not judged" in hate_row
+    assert "govuk-tag--green" not in hate_row
+    assert "govuk-tag--red" not in hate_row
+    assert "under-reported" in hate_row
+
+
+def test_outcome_page_lists_its_measures_and_theory_of_change(client, plan):
+    html = page(client, plan["long_term"].get_absolute_url())
+
+    assert "Reduce overall neighbourhood crime levels" in html
+    assert "Built on" in html
+    assert "Fewer repeat burglaries" in html
+    assert "Number of reported burglaries in Norfolk" in html
+
+
+def test_measure_page_has_chart_table_areas_source_and_caveat(client, plan):
+    html = page(client, plan["burglary"].get_absolute_url())
+
+    assert '<svg class="app-chart"' in html
+    assert 'role="img"' in html
+    assert "<title>2021/22: 3,100</title>" in html
+    assert "Line chart of 3 figures from 2019/20 to 2021/22. Latest: 3,100 in 2021/22." in html
+    assert "By area, latest period" in html
+    assert "Norwich" in html
+    assert "Breckland" in html
+    assert "Norfolk Constabulary" in html
+    assert "Lower is better" in html
+    neutral = page(client, plan["hate"].get_absolute_url())
+    assert "Hate crime is under-reported" in neutral
+    assert "not judged" in neutral
+
+
+def test_chart_svg_plots_the_values_and_has_an_accessible_name():
+    svg = line_chart(
+        [("2019/20", 11498), ("2020/21", 13764)],
+        chart_id="da",
+        title="Domestic abuse crimes, Norfolk",
+        description="Rose from 11,498 to 13,764.",
+    )
+
+    assert 'aria-labelledby="da-title da-desc"' in svg
+    assert '<title id="da-title">Domestic abuse crimes, Norfolk</title>' in svg
+    assert '<desc id="da-desc">Rose from 11,498 to 13,764.</desc>' in svg
+    assert "<title>2019/20: 11,498</title>" in svg
+    assert "<title>2020/21: 13,764</title>" in svg
+    assert svg.count("<circle") == 2
+    assert "<script" not in svg
+
+
+def test_chart_escapes_labels():
+    svg = line_chart([("<b>bad</b>", 1)], chart_id="x", title="<script>t</script>", description="d")
+
+    assert "<script>" not in svg
+    assert "&lt;b&gt;bad&lt;/b&gt;" in svg
+
+
+def test_draft_framework_and_everything_in_it_stays_hidden(client, plan):
+    draft = OutcomeFrameworkFactory(title=f"Draft {SECRET}", slug="draft-framework", status="draft")
+    outcome = OutcomeFactory(framework=draft, number="1", title=f"Outcome {SECRET}")
+    measure = MeasureFactory(outcome=outcome, number="1", title=f"Measure {SECRET}")
+    ObservationFactory(measure=measure, note=SECRET)
+
+    for url in [draft.get_absolute_url(), outcome.get_absolute_url(), measure.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert SECRET not in response.content.decode()
+    assert SECRET not in page(client, reverse("outcomes:frameworks"))
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def grow(framework, size):
+    for _ in range(size):
+        outcome = OutcomeFactory(framework=framework)
+        OutcomeFactory(framework=framework, level="short_term").contributes_to.add(outcome)
+        for _ in range(2):
+            measure = MeasureFactory(outcome=outcome)
+            for year in range(2015, 2022):
+                ObservationFactory(measure=measure, **financial_year(year))
+
+
+def test_framework_page_queries_do_not_grow_with_data(client, plan):
+    url = plan["framework"].get_absolute_url()
+    grow(plan["framework"], 2)
+    small = queries_for(client, url)
+
+    grow(plan["framework"], 6)
+    large = queries_for(client, url)
+
+    assert small == large
+    assert large <= 15
+
+
+def test_measure_page_queries_do_not_grow_with_data(client, plan):
+    measure = plan["burglary"]
+    url = measure.get_absolute_url()
+    small = queries_for(client, url)
+
+    for slug in ["broadland", "great-yarmouth", "north-norfolk", "south-norfolk"]:
+        for year in range(2010, 2022):
+            ObservationFactory(measure=measure, area=area(slug), **financial_year(year))
+    large = queries_for(client, url)
+
+    assert small == large
+    assert large <= 15
