@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 48
 
 
 def _nice_step(span):
@@ -25,10 +25,18 @@ def format_value(value, unit=""):
     return f"{text}%" if unit == "percent" else (f"£{text}" if unit == "gbp" else text)
 
 
-def line_chart(points, *, chart_id, title, description, unit=""):
-    """An SVG line chart of `points`, a list of (label, Decimal) in time order."""
+def line_chart(points, *, chart_id, title, description, unit="", dates=None):
+    """An SVG line chart of `points`, a list of (label, Decimal) in time order. With `dates`
+    (one per point) the points are spaced by time, so a gap in the figures shows as a gap."""
     if not points:
         return ""
+    if dates and len(dates) == len(points) and dates[-1] > dates[0]:
+        span = (dates[-1] - dates[0]).days
+        positions = [(day - dates[0]).days / span for day in dates]
+    else:
+        positions = (
+            [0.5] if len(points) == 1 else [i / (len(points) - 1) for i in range(len(points))]
+        )
     values = [value for _, value in points]
     low = min(Decimal(0), min(values))
     high = max(values) if max(values) > low else low + 1
@@ -39,9 +47,7 @@ def line_chart(points, *, chart_id, title, description, unit=""):
 
     # Coordinates are formatted here: format_html escapes (and so stringifies) its arguments.
     def x(index):
-        return (
-            f"{LEFT + (plot_w / 2 if len(points) == 1 else plot_w * index / (len(points) - 1)):.1f}"
-        )
+        return f"{LEFT + plot_w * positions[index]:.1f}"
 
     def y(value):
         return f"{TOP + plot_h * float((top - value) / (top - bottom)):.1f}"

@@ -45,6 +45,8 @@ class Area(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = AreaManager()
+
     class Meta:
         ordering = ["order", "name"]
         constraints = [

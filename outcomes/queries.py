@@ -220,15 +220,27 @@ def measure_page(slug, number, measure_number):
     if observations:
         latest_end = max(o.period_end for o in observations)
         latest = [o for o in observations if o.period_end == latest_end]
-        earlier = {(o.area_id, o.period_start, o.period_end): o for o in observations}
+        held = {(o.area_id, o.period_start, o.period_end): o for o in observations}
         for observation in latest:
-            before = earlier.get(
+            # As on the summary pages: the same period a year earlier, else the period before.
+            before = held.get(
                 (
                     observation.area_id,
                     year_earlier(observation.period_start),
                     year_earlier(observation.period_end),
                 )
             )
+            if before is None:
+                before = max(
+                    (
+                        o
+                        for o in observations
+                        if o.area_id == observation.area_id
+                        and o.period_end < observation.period_start
+                    ),
+                    key=lambda o: o.period_end,
+                    default=None,
+                )
             change = compare(
                 direction=measure.direction,
                 latest=observation.value,

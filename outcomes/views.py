@@ -33,6 +33,7 @@ def measure_detail(request, slug, number, measure):
                 f"Latest: {format_value(last.value, page.measure.unit)} in {last.period_label}."
             ),
             unit=page.measure.unit,
+            dates=[o.period_start for o in page.series],
         )
     return render(
         request,

@@ -107,6 +107,21 @@ def main(command):
             stdout=subprocess.DEVNULL,
         )
         started = True
+        # An empty database for commands run outside the test runner (migrate, benchmarks);
+        # the test runner makes its own test_ copy.
+        subprocess.run(
+            [
+                find_binary("createdb") or "createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "safer_norfolk",
+            ],
+            check=True,
+        )
         env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/safer_norfolk")
         print(f"PostgreSQL running on 127.0.0.1:{port}; running: {' '.join(command)}", flush=True)
         return subprocess.run(command, env=env, check=False).returncode

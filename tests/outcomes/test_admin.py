@@ -23,7 +23,9 @@ def test_every_outcomes_admin_page_loads_with_data(admin_client):
 
 
 def test_import_page_is_refused_without_permission_to_add_figures(client, django_user_model):
-    reader = django_user_model.objects.create_user(username="reader", password="reader-password", is_staff=True)
+    reader = django_user_model.objects.create_user(
+        username="reader", password="reader-password", is_staff=True
+    )
     client.force_login(reader)
 
     assert client.get(reverse("admin:outcomes_observation_import")).status_code == 403

@@ -200,3 +200,16 @@ def test_measure_page_queries_do_not_grow_with_data(client, plan):
 
     assert small == large
     assert large <= 15
+
+
+def test_chart_spaces_points_by_time_when_given_dates():
+    svg = line_chart(
+        [("2019/20", 1), ("2020/21", 2), ("2022/23", 3)],
+        chart_id="gap",
+        title="t",
+        description="d",
+        dates=[datetime.date(2019, 4, 1), datetime.date(2020, 4, 1), datetime.date(2022, 4, 1)],
+    )
+
+    xs = [float(part.split('"')[1]) for part in svg.split("<circle cx=")[1:]]
+    assert xs[1] - xs[0] < (xs[2] - xs[1]) / 1.5  # one year's gap is about half of two years'

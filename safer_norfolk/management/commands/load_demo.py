@@ -18,6 +18,7 @@ DEMO_FIXTURES = [
     "directory",
     "meetings_nccsp",
     "meetings_cambridge",
+    "outcomes",
 ]
 
 DEMO_PASSWORD = "safer-norfolk-demo"  # noqa: S105 -- demo logins exist only with DEBUG on
