@@ -1,1 +1,256 @@
-"""Models arrive with this app's issue; registering the app now fixes the layering."""
+"""Delivery plans: themes and priorities, numbered actions with owners, success measures and
+fuzzy dates, and the progress updates owners report (DESIGN §4.3).
+
+Current RAG and distance, overdue and stale are derived in `delivery_plans.queries`, never
+stored.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from outcomes.models import Outcome, OutcomeFramework
+from safer_norfolk.fields import NaturalSortKeyField
+from safer_norfolk.models import Organisation, Person
+
+
+class PlanQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Plan.Status.PUBLISHED)
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=80, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="The partnership that owns the plan.",
+    )
+    framework = models.ForeignKey(
+        OutcomeFramework,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="The outcome framework the plan serves.",
+    )
+    period_start = models.DateField(help_text="Anchors “Year 1”, “Year 2” … in action dates.")
+    period_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    version_label = models.CharField(max_length=100, blank=True, help_text="e.g. “Year 2 refresh”.")
+    reporting_interval_days = models.PositiveSmallIntegerField(
+        default=92,
+        help_text="An action with no published update for longer than this is shown as stale (92 days = quarterly).",
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                name="plan_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporting_interval_days__gte=1), name="plan_reporting_interval_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("delivery_plans:plan", kwargs={"slug": self.slug})
+
+
+class SectionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(plan__status=Plan.Status.PUBLISHED)
+
+
+class Section(models.Model):
+    """A theme (no parent) or a priority within a theme."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The theme.",
+    )
+    number = models.CharField(max_length=20, blank=True)
+    sort_key = NaturalSortKeyField(source="number")
+    title = models.CharField(max_length=400)
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="plan_sections")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order", "sort_key", "pk"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class ActionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(plan__status=Plan.Status.PUBLISHED)
+
+
+class Action(models.Model):
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+        ONGOING = "ongoing", "Ongoing"
+        TBC = "tbc", "To be confirmed"
+        UNKNOWN = "unknown", "Not understood"
+
+    class Stage(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ONGOING = "ongoing", "Ongoing"
+        COMPLETE = "complete", "Complete"
+        ON_HOLD = "on_hold", "On hold"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="actions")
+    number = models.CharField(
+        max_length=20, help_text="“1.14”: sorted naturally, so 1.9 comes before 1.10."
+    )
+    sort_key = NaturalSortKeyField(source="number")
+    title = models.TextField("action", help_text="The action as written in the plan.")
+    success_measure = models.TextField(blank=True)
+    owners = models.ManyToManyField(Organisation, blank=True, related_name="plan_actions")
+    owner_note = models.CharField(
+        max_length=300, blank=True, help_text="Owner as written: “All NASP partners”."
+    )
+    lead = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_actions_led"
+    )
+    due_text = models.CharField(
+        max_length=120, blank=True, help_text="As written: “TBC”, “Ongoing”, “Year 2”."
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="The last day of the period due_text names, read from it."
+    )
+    due_precision = models.CharField(
+        max_length=10, choices=Precision.choices, default=Precision.TBC
+    )
+    method = models.TextField("how will we do it?", blank=True)
+    indicators = models.TextField("how will we monitor improvement?", blank=True)
+    cost_text = models.CharField("how much will it cost?", max_length=300, blank=True)
+    cost_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_source = models.CharField(max_length=300, blank=True)
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="plan_actions")
+    related_actions = models.ManyToManyField("self", blank=True, symmetrical=True)
+    external_ref = models.CharField(max_length=100, blank=True, help_text="e.g. “CLSG Action 2”.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NOT_STARTED)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="plan_action_number_unique_per_plan"
+            ),
+        ]
+        indexes = [
+            # Serves overdue lists: actions due before a date at a given stage.
+            models.Index(fields=["plan", "due_date"], name="plan_action_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"Action {self.number}"
+
+    def get_absolute_url(self):
+        # Callers select_related("plan").
+        return reverse(
+            "delivery_plans:action", kwargs={"slug": self.plan.slug, "number": self.number}
+        )
+
+
+class ActionUpdateQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            status=ActionUpdate.Status.PUBLISHED, action__plan__status=Plan.Status.PUBLISHED
+        )
+
+    def published(self):
+        return self.filter(status=ActionUpdate.Status.PUBLISHED)
+
+
+class ActionUpdate(models.Model):
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Progress"
+        NEXT_STEPS = "next_steps", "Next steps"
+
+    class Rag(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+        COMPLETE = "complete", "Complete"
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+
+    class Distance(models.TextChoices):
+        MET = "met", "Met"
+        NEARLY_MET = "nearly_met", "Nearly met"
+        SOME_WAY = "some_way", "Some way to go"
+        FAR_OFF = "far_off", "Far off"
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField()
+    period_label = models.CharField(
+        max_length=60, blank=True, help_text="“Update Year 2”, “Q3 2022/23”."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
+    text = models.TextField(help_text="Markdown.")
+    rag = models.CharField("RAG", max_length=20, choices=Rag.choices, default=Rag.NOT_ASSESSED)
+    distance = models.CharField(
+        "distance to the success measure",
+        max_length=20,
+        choices=Distance.choices,
+        default=Distance.NOT_ASSESSED,
+        help_text="The owner's own assessment against the action's success measure.",
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_updates"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    objects = ActionUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "-reported_on", "-pk"]
+        indexes = [
+            # Serves "latest published update per action" (current RAG and distance).
+            models.Index(
+                fields=["action", "status", "-reported_on"], name="action_update_latest_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Update of {self.reported_on:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return f"{self.action.get_absolute_url()}#update-{self.pk}"

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from delivery_plans.models import Action, Plan
+from outcomes.models import Outcome
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
 
@@ -289,6 +291,16 @@ class AgendaItem(models.Model):
     is_exempt = models.BooleanField(
         default=False, help_text="Part 2: exempt information, never shown to the public."
     )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="The delivery plan it concerns.",
+    )
+    plan_actions = models.ManyToManyField(Action, blank=True, related_name="agenda_items")
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="agenda_items")
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -521,6 +533,12 @@ class ActionPoint(models.Model):
         blank=True,
         related_name="action_points_closed",
     )
+    plan_actions = models.ManyToManyField(
+        Action,
+        blank=True,
+        related_name="action_points",
+        help_text="Delivery-plan actions it concerns.",
+    )
 
     objects = ActionPointQuerySet.as_manager()
 
@@ -608,6 +626,12 @@ class WrittenQuestion(models.Model):
     response_due = models.DateField(null=True, blank=True)
     responded_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    plan_actions = models.ManyToManyField(
+        Action,
+        blank=True,
+        related_name="written_questions",
+        help_text="Delivery-plan actions the question cites.",
+    )
 
     objects = WrittenQuestionQuerySet.as_manager()
 

@@ -25,7 +25,7 @@ ROLES = {
         ("safer_norfolk", "organisation", EDIT),
         ("safer_norfolk", "person", EDIT),
         ("meetings", "*", ALL),
-        ("delivery_plans", "*", VIEW),
+        ("delivery_plans", "*", ALL),
         ("outcomes", "*", VIEW),
     ],
     PARTNERSHIP_OFFICER: [
