@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
-from outcomes.services import ImportFileError, import_observations
+from outcomes.services import import_observations
+from safer_norfolk.spreadsheets import ImportFileError
 
 # A spreadsheet of observations larger than this is better run with the command.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

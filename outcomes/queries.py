@@ -164,7 +164,27 @@ def outcome_page(slug, number):
         measure.figures = figures[measure.pk]
     for linked in [*outcome.contributes_to.all(), *outcome.contributors.all()]:
         linked.framework = framework
-    return outcome, measures
+    return outcome, measures, actions_serving(outcome)
+
+
+def actions_serving(outcome):
+    """Published plan actions that serve `outcome`, directly or through their section or theme.
+
+    Read through the reverse relation so this layer never imports delivery_plans: the
+    action model's own public() rule decides what shows.
+    """
+    Action = outcome.plan_actions.model
+    return list(
+        Action.objects.public()
+        .filter(
+            Q(outcomes=outcome)
+            | Q(section__outcomes=outcome)
+            | Q(section__parent__outcomes=outcome)
+        )
+        .distinct()
+        .select_related("plan")
+        .order_by("plan__title", "sort_key")
+    )
 
 
 @dataclass

@@ -4,17 +4,15 @@ The whole file is read and checked first; every problem is reported with its row
 only a file with no problem is written, in one transaction, so a file is never half-imported.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 
 from outcomes.models import Area, Measure, Observation
 from outcomes.periods import PeriodError, parse_period
+from safer_norfolk.spreadsheets import Problem, read_rows
 
 COLUMNS = {
     "framework": "framework",
@@ -36,20 +34,6 @@ REQUIRED = ("framework", "outcome", "measure", "area", "value")
 TRUE = {"yes", "y", "true", "1", "p", "provisional"}
 FALSE = {"no", "n", "false", "0", ""}
 BATCH_SIZE = 2000
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (wrong type, no header, damaged)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, column “{self.column}”: {self.message}"
 
 
 @dataclass
@@ -77,35 +61,6 @@ class ImportReport:
 
 def _normalise_header(name):
     return COLUMNS.get("".join(ch for ch in str(name or "").lower() if ch.isalnum()))
-
-
-def read_rows(name, content):
-    """(header, rows) of a CSV or XLSX file given as bytes; rows are lists of cell values."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                "The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
-            ) from None
-        rows = list(csv.reader(io.StringIO(text)))
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook  # imported here: only imports need it
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds of error on a damaged file
-            raise ImportFileError("The XLSX file could not be read; it may be damaged.") from error
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        raise ImportFileError("Upload a .csv or .xlsx file.")
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if not rows:
-        raise ImportFileError("The file is empty.")
-    return rows[0], rows[1:]
 
 
 def _text(value):

@@ -11,6 +11,10 @@ NAV_SECTIONS = {
     "framework": "outcomes",
     "outcome": "outcomes",
     "measure": "outcomes",
+    "plans": "plans",
+    "plan": "plans",
+    "distance": "plans",
+    "action": "plans",
 }
 
 

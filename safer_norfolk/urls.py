@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
     path("", include("outcomes.urls")),
+    path("", include("delivery_plans.urls")),
 ]

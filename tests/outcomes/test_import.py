@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from outcomes.models import Observation
-from outcomes.services import ImportFileError, import_observations
+from outcomes.services import import_observations
+from safer_norfolk.spreadsheets import ImportFileError
 from tests.factories import (
     MeasureFactory,
     ObservationFactory,

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outcomes.services import ImportFileError, import_observations
+from outcomes.services import import_observations
+from safer_norfolk.spreadsheets import ImportFileError
 
 
 class Command(BaseCommand):

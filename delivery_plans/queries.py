@@ -1,0 +1,260 @@
+"""The queryset behind each delivery-plan screen.
+
+`with_status` annotates each action, in the database, with its current RAG and distance
+(from its latest published update), the date of that update, whether it is overdue and
+whether it is stale. Pages, PDFs, the API and the councillors' outstanding view all start
+from it.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from safer_norfolk.models import Organisation
+
+FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
+UNDATED = [Action.Precision.TBC, Action.Precision.ONGOING, Action.Precision.UNKNOWN]
+# "Nearly there" to "furthest away", then those nobody has assessed.
+DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
+RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
+
+
+def with_status(actions, today=None):
+    """Annotate current_rag, current_distance, last_update_on, is_overdue, is_stale and
+    distance_rank. One extra query reads the plans' reporting intervals."""
+    today = today or timezone.localdate()
+    latest = (
+        ActionUpdate.objects.published()
+        .filter(action=OuterRef("pk"))
+        .order_by("-reported_on", "-pk")
+    )
+    intervals = dict(
+        Plan.objects.filter(pk__in=actions.values("plan_id")).values_list(
+            "pk", "reporting_interval_days"
+        )
+    )
+    stale_before = Case(
+        *[
+            When(plan_id=pk, then=Value(today - datetime.timedelta(days=days)))
+            for pk, days in intervals.items()
+        ],
+        default=Value(today),
+        output_field=DateField(),
+    )
+    return actions.annotate(
+        current_rag=Subquery(latest.values("rag")[:1], output_field=CharField()),
+        current_distance=Subquery(latest.values("distance")[:1], output_field=CharField()),
+        last_update_on=Subquery(latest.values("reported_on")[:1], output_field=DateField()),
+        stale_before=stale_before,
+    ).annotate(
+        is_overdue=Case(
+            When(
+                Q(due_date__lt=today) & ~Q(stage__in=FINISHED) & ~Q(due_precision__in=UNDATED),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        is_stale=Case(
+            When(stage__in=FINISHED, then=Value(False)),
+            When(last_update_on__isnull=True, then=Value(True)),
+            When(last_update_on__lt=F("stale_before"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        distance_rank=Case(
+            *[
+                When(current_distance=value, then=Value(rank))
+                for rank, value in enumerate(DISTANCE_ORDER)
+            ],
+            default=Value(len(DISTANCE_ORDER) - 1),
+            output_field=IntegerField(),
+        ),
+        has_owner=Exists(Action.owners.through.objects.filter(action_id=OuterRef("pk"))),
+    )
+
+
+def plan_for(slug):
+    plan = (
+        Plan.objects.public().select_related("organisation", "framework").filter(slug=slug).first()
+    )
+    if plan is None:
+        raise Http404("No published plan here.")
+    return plan
+
+
+def plans():
+    return Plan.objects.public().select_related("organisation")
+
+
+def plan_actions(plan, today=None):
+    """Every action of a plan with its status, owners and section, in number order."""
+    return (
+        with_status(Action.objects.filter(plan=plan), today)
+        .select_related("plan", "section__parent")
+        .prefetch_related(Prefetch("owners", queryset=Organisation.objects.order_by("name")))
+        .order_by("sort_key")
+    )
+
+
+def rag_of(action):
+    return action.current_rag or "not_assessed"
+
+
+def distance_of(action):
+    return action.current_distance or "not_assessed"
+
+
+@dataclass
+class Tally:
+    """Counts of one group of actions (a whole plan, a section, an owner)."""
+
+    label: str = ""
+    total: int = 0
+    rag: Counter = field(default_factory=Counter)
+    distance: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    stale: int = 0
+
+    def add(self, action):
+        self.total += 1
+        self.rag[rag_of(action)] += 1
+        self.distance[distance_of(action)] += 1
+        self.overdue += action.is_overdue
+        self.stale += action.is_stale
+
+    @property
+    def rag_counts(self):
+        return [(value, self.rag[value]) for value in RAG_ORDER]
+
+    @property
+    def distance_counts(self):
+        return [(value, self.distance[value]) for value in DISTANCE_ORDER]
+
+
+@dataclass
+class PlanSummary:
+    plan: Tally
+    by_section: list
+    by_owner: list
+    gaps: dict
+
+
+def summarise(actions):
+    """Counts over already-annotated actions: the whole plan, each section, each owner, and
+    the data gaps a councillor should know about."""
+    whole = Tally(label="All actions")
+    sections, owners = {}, {}
+    gaps = Counter()
+    for action in actions:
+        whole.add(action)
+        section = action.section
+        sections.setdefault(section.pk, Tally(label=str(section))).add(action)
+        owner_list = list(action.owners.all())
+        for owner in owner_list:
+            owners.setdefault(owner.pk, Tally(label=owner.display_name)).add(action)
+        if not owner_list and not action.owner_note:
+            gaps["no_owner"] += 1
+        if action.due_precision in (Action.Precision.TBC, Action.Precision.UNKNOWN):
+            gaps["no_date"] += 1
+        if not action.success_measure.strip():
+            gaps["no_success_measure"] += 1
+        if action.last_update_on is None:
+            gaps["no_update"] += 1
+    return PlanSummary(
+        plan=whole,
+        by_section=list(sections.values()),
+        by_owner=sorted(owners.values(), key=lambda tally: tally.label.lower()),
+        gaps={key: gaps[key] for key in ("no_owner", "no_date", "no_success_measure", "no_update")},
+    )
+
+
+def sections_of(plan):
+    return list(
+        Section.objects.filter(plan=plan)
+        .select_related("parent")
+        .order_by("order", "sort_key", "pk")
+    )
+
+
+def distance_groups(actions, sections):
+    """[(section, [actions ranked met → far off → not assessed])] for sections with actions."""
+    by_section = {}
+    for action in actions:
+        by_section.setdefault(action.section_id, []).append(action)
+    groups = []
+    for section in sections:
+        members = by_section.get(section.pk)
+        if members:
+            members.sort(key=lambda action: (action.distance_rank, action.sort_key))
+            groups.append((section, members))
+    return groups
+
+
+@dataclass
+class ActionPage:
+    action: Action
+    updates: list
+    outcomes: list
+    related: list
+    questions: list
+    action_points: list
+
+
+def action_page(slug, number, today=None):
+    plan = plan_for(slug)
+    action = (
+        with_status(Action.objects.filter(plan=plan, number=number), today)
+        .select_related("plan", "section__parent", "lead")
+        .prefetch_related(Prefetch("owners", queryset=Organisation.objects.order_by("name")))
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action in this plan.")
+    action.plan = plan
+    related = list(action.related_actions.select_related("plan").order_by("sort_key"))
+    for other in related:
+        other.plan = plan if other.plan_id == plan.pk else other.plan
+    return ActionPage(
+        action=action,
+        updates=list(
+            action.updates.published().select_related("author").order_by("-reported_on", "-pk")
+        ),
+        outcomes=list(
+            action.outcomes.public()
+            .select_related("framework")
+            .order_by("framework__title", "sort_key")
+        ),
+        related=related,
+        # The scrutiny trail, read through the reverse relations so this layer never imports
+        # meetings; each side's own public() rule decides what shows.
+        questions=list(
+            action.written_questions.public()
+            .select_related("meeting__committee", "responded_by")
+            .order_by("-meeting__starts_at", "number")
+        ),
+        action_points=list(
+            action.action_points.public()
+            .select_related("meeting__committee", "owner_person", "owner_organisation")
+            .order_by("-meeting__starts_at", "sort_key")
+        ),
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from delivery_plans import views
+
+app_name = "delivery_plans"
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan"),
+    path("plans/<slug:slug>/distance/", views.plan_distance, name="distance"),
+    path("plans/<slug:slug>/actions/<str:number>/", views.action_detail, name="action"),
+]
