@@ -214,11 +214,12 @@ class WrittenQuestionInline(MeetingChildInline, admin.StackedInline):
     model = WrittenQuestion
     extra = 0
     show_change_link = True  # responses are recorded on the question's own page
-    autocomplete_fields = ["asked_by", "addressed_to"]
+    autocomplete_fields = ["asked_by", "addressed_to", "plan_actions"]
     fields = [
         "number",
         "agenda_item",
         "question",
+        "plan_actions",
         "asked_by",
         "addressed_to",
         "response_due",
@@ -422,7 +423,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_exempt", "meeting__committee"]
     list_select_related = ["meeting"]
     search_fields = ["title", "description", "number"]
-    autocomplete_fields = ["meeting", "lead"]
+    autocomplete_fields = ["meeting", "lead", "plan", "plan_actions", "outcomes"]
     ordering = ["-meeting__starts_at", "sort_key"]
 
 
@@ -461,7 +462,14 @@ class ActionPointAdmin(admin.ModelAdmin):
         "owner_person__name",
         "owner_organisation__name",
     ]
-    autocomplete_fields = ["meeting", "minute", "owner_person", "owner_organisation", "due_meeting"]
+    autocomplete_fields = [
+        "meeting",
+        "minute",
+        "owner_person",
+        "owner_organisation",
+        "due_meeting",
+        "plan_actions",
+    ]
     readonly_fields = ["committee", "status", "closed_on", "closed_at_meeting"]
     ordering = ["committee", "sort_key"]
     actions = ["close_action_points"]
@@ -547,6 +555,7 @@ class WrittenQuestionForm(forms.ModelForm):
             "asked_by",
             "addressed_to",
             "response_due",
+            "plan_actions",
             "response",
             "responded_by",
         ]
@@ -568,7 +577,14 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
     list_filter = ["status", "addressed_to", "meeting__committee"]
     list_select_related = ["meeting", "addressed_to"]
     search_fields = ["question", "response"]
-    autocomplete_fields = ["meeting", "agenda_item", "asked_by", "addressed_to", "responded_by"]
+    autocomplete_fields = [
+        "meeting",
+        "agenda_item",
+        "asked_by",
+        "addressed_to",
+        "responded_by",
+        "plan_actions",
+    ]
     readonly_fields = ["status", "responded_on"]
     fieldsets = [
         (
@@ -579,6 +595,7 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
                     "agenda_item",
                     "number",
                     "question",
+                    "plan_actions",
                     "asked_by",
                     "addressed_to",
                     "response_due",

@@ -230,3 +230,59 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     period_start = datetime.date(2021, 4, 1)
     period_end = datetime.date(2022, 3, 31)
     value = 100
+
+
+# --- delivery plans ---------------------------------------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delivery_plans.Plan"
+
+    title = factory.Sequence(lambda n: f"Safer Norfolk delivery plan {n}")
+    slug = factory.Sequence(lambda n: f"delivery-plan-{n}")
+    organisation = factory.SubFactory(OrganisationFactory, kind="partnership_group")
+    period_start = datetime.date(2021, 4, 1)
+    period_end = datetime.date(2024, 3, 31)
+    status = "published"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delivery_plans.Section"
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Priority {n}")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delivery_plans.Action"
+        skip_postgeneration_save = True
+
+    section = factory.SubFactory(SectionFactory)
+    plan = factory.SelfAttribute("section.plan")
+    number = factory.Sequence(lambda n: f"1.{n + 1}")
+    title = factory.Sequence(lambda n: f"Deliver awareness campaign {n}")
+    success_measure = "Campaign reaches every district"
+    due_text = "Ongoing"
+    due_precision = "ongoing"
+    stage = "in_progress"
+
+    @factory.post_generation
+    def owners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.owners.set(extracted)
+
+
+class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "delivery_plans.ActionUpdate"
+
+    action = factory.SubFactory(ActionFactory)
+    reported_on = factory.LazyFunction(datetime.date.today)
+    text = "Progress made this quarter."
+    rag = "green"
+    distance = "nearly_met"
+    status = "published"

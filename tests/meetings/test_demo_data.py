@@ -24,7 +24,11 @@ def demo(settings):
 
 
 def test_fixture_sort_keys_match_their_numbers():
-    for path in [*FIXTURES.glob("meetings_*.json"), FIXTURES / "outcomes.json"]:
+    for path in [
+        *FIXTURES.glob("meetings_*.json"),
+        *FIXTURES.glob("plans_*.json"),
+        FIXTURES / "outcomes.json",
+    ]:
         for row in json.loads(path.read_text()):
             fields = row["fields"]
             if "sort_key" in fields:

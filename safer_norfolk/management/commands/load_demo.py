@@ -16,9 +16,11 @@ from safer_norfolk.roles import (
 # Loaded in this order: each file refers only to rows of the files before it.
 DEMO_FIXTURES = [
     "directory",
+    "outcomes",
+    "plans_safer_norfolk",
+    "plans_safe_accommodation",
     "meetings_nccsp",
     "meetings_cambridge",
-    "outcomes",
 ]
 
 DEMO_PASSWORD = "safer-norfolk-demo"  # noqa: S105 -- demo logins exist only with DEBUG on

@@ -1,0 +1,266 @@
+"""The back office for delivery plans.
+
+Plan managers (committee officers) edit plans, sections and actions and import actions from a
+spreadsheet. Partnership officers add and edit progress updates only on the actions their
+organisation owns: `services.can_update` decides, here and in the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from delivery_plans import services
+from delivery_plans.dates import UNKNOWN, parse_due_text
+from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from safer_norfolk.spreadsheets import ImportFileError
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fk_name = "plan"
+    extra = 0
+    fields = ["order", "number", "title", "parent"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(plan_id=plan_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "status", "period_start", "period_end"]
+    list_filter = ["status", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organisation", "framework"]
+    inlines = [SectionInline]
+    change_form_template = "admin/delivery_plans/plan/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:plan_id>/import-actions/",
+                self.admin_site.admin_view(self.import_actions_view),
+                name="delivery_plans_plan_import_actions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_actions_view(self, request, plan_id):
+        plan = get_object_or_404(Plan, pk=plan_id)
+        if not (
+            self.has_change_permission(request, plan) and services.can_manage_plans(request.user)
+        ):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = ImportActionsForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    report = services.import_actions(
+                        plan=plan,
+                        name=upload.name,
+                        content=upload.read(),
+                        dry_run=form.cleaned_data["dry_run"],
+                        by=request.user,
+                    )
+                except ImportFileError as error:
+                    form.add_error("file", str(error))
+                else:
+                    if report.ok and not report.dry_run:
+                        messages.success(request, report.summary())
+        else:
+            form = ImportActionsForm()
+        return TemplateResponse(
+            request,
+            "admin/delivery_plans/plan/import_actions.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Import actions into {plan}",
+                "plan": plan,
+                "form": form,
+                "report": report,
+                "opts": self.model._meta,
+                "plan_url": reverse("admin:delivery_plans_plan_change", args=[plan.pk]),
+            },
+        )
+
+
+class ImportActionsForm(forms.Form):
+    file = forms.FileField(help_text="A .csv or .xlsx file with a header row.")
+    dry_run = forms.BooleanField(required=False, initial=True, label="Check only")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is over 5 MB.")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "parent"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "parent"]
+    search_fields = ["title", "number"]
+    autocomplete_fields = ["plan", "parent", "outcomes"]
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "lead",
+            "due_text", "method", "indicators", "cost_text", "cost_amount", "funding_source",
+            "outcomes", "related_actions", "external_ref", "stage",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        plan, section = cleaned.get("plan"), cleaned.get("section")
+        if plan and section and section.plan_id != plan.pk:
+            self.add_error("section", "Choose a section of this plan.")
+        if plan:
+            due_date, precision = parse_due_text(
+                cleaned.get("due_text", ""), plan_start=plan.period_start
+            )
+            if precision == UNKNOWN:
+                self.add_error(
+                    "due_text",
+                    "Write the date as the plan does: “September 2021”, “Year 2”, “2023/24”, “Ongoing” or “TBC”.",
+                )
+            self.instance.due_date, self.instance.due_precision = due_date, precision
+        return cleaned
+
+
+class ActionUpdateInline(admin.StackedInline):
+    model = ActionUpdate
+    extra = 0
+    fields = ["reported_on", "period_label", "kind", "rag", "distance", "text", "status"]
+    readonly_fields = ["status"]
+    ordering = ["-reported_on", "-pk"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    form = ActionForm
+    list_display = ["number", "plan", "section", "short_title", "due_text", "stage"]
+    list_filter = ["plan", "stage", "due_precision", "owners"]
+    list_select_related = ["plan", "section"]
+    search_fields = ["number", "title", "success_measure", "owner_note"]
+    autocomplete_fields = ["plan", "section", "owners", "lead", "outcomes", "related_actions"]
+    readonly_fields = ["due_date", "due_precision"]
+    ordering = ["plan", "sort_key"]
+    inlines = [ActionUpdateInline]
+
+    @admin.display(description="Action")
+    def short_title(self, action):
+        return action.title[:90]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActionUpdate:
+            super().save_formset(request, form, formset, change)
+            return
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for update in instances:
+            if update.pk:
+                update.save()
+                continue
+            services.record_update(
+                action=form.instance,
+                text=update.text,
+                rag=update.rag,
+                distance=update.distance,
+                reported_on=update.reported_on,
+                period_label=update.period_label,
+                kind=update.kind,
+                by=request.user,
+            )
+
+
+class ActionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ActionUpdate
+        fields = ["action", "reported_on", "period_label", "kind", "rag", "distance", "text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action is not None and not services.can_update(self.user, action):
+            self.add_error("action", "You may only report on actions your organisation owns.")
+        return cleaned
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(admin.ModelAdmin):
+    form = ActionUpdateForm
+    list_display = ["action", "reported_on", "period_label", "rag", "distance", "status"]
+    list_filter = ["status", "rag", "distance", "action__plan"]
+    list_select_related = ["action__plan"]
+    search_fields = ["text", "action__number", "action__title"]
+    autocomplete_fields = ["action"]
+    readonly_fields = ["status", "author"]
+    actions = ["publish_updates"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or services.can_update(request.user, obj.action))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or services.can_update(request.user, obj.action))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if not services.can_update(request.user, obj.action):
+                raise PermissionDenied
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.record_update(
+            action=data["action"],
+            text=data["text"],
+            rag=data["rag"],
+            distance=data["distance"],
+            reported_on=data["reported_on"],
+            period_label=data["period_label"],
+            kind=data["kind"],
+            by=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    @admin.action(description="Publish the selected updates", permissions=["change"])
+    def publish_updates(self, request, queryset):
+        published = 0
+        for update in queryset.select_related("action"):
+            try:
+                services.publish_update(update=update, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(
+                    request,
+                    f"Action {update.action.number}: {error.messages[0] if hasattr(error, 'messages') else error}",
+                )
+            else:
+                published += 1
+        if published:
+            messages.success(request, f"Updates published: {published}.")

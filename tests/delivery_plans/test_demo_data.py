@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+
+from delivery_plans.models import Action, ActionUpdate, Plan
+from meetings.models import AgendaItem, WrittenQuestion
+from safer_norfolk.fields import natural_sort_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+
+
+def test_safer_norfolk_delivery_plan_has_every_action_of_the_draft(demo):
+    plan = Plan.objects.get(slug="safer-norfolk-plan-2021-24")
+    numbers = list(Action.objects.filter(plan=plan).values_list("number", flat=True))
+
+    expected = (
+        [f"1.{n}" for n in range(1, 26)]
+        + [f"2.{n}" for n in range(1, 16)]
+        + [f"3.{n}" for n in range(1, 15)]
+    )
+    assert numbers == sorted(expected, key=natural_sort_key)
+    assert plan.sections.filter(parent__isnull=True).count() == 3
+    assert Action.objects.filter(plan=plan, outcomes__isnull=False).distinct().count() == 54
+    assert Action.objects.get(plan=plan, number="1.4").due_text == "September 2021"
+
+
+def test_safe_accommodation_plan_has_21_actions_with_year_2_updates(demo):
+    plan = Plan.objects.get(slug="safe-accommodation-strategy")
+
+    assert Action.objects.filter(plan=plan).count() == 21
+    assert (
+        ActionUpdate.objects.filter(action__plan=plan, period_label="Update Year 2").count() == 21
+    )
+    assert ActionUpdate.objects.filter(
+        action__plan=plan, period_label="Year 3 proposed actions"
+    ).exists()
+    completed = ActionUpdate.objects.filter(action__plan=plan, rag="complete", distance="met")
+    assert completed.exists()
+    assert all(update.action.stage == "complete" for update in completed)
+
+
+def test_february_2022_questions_and_items_link_to_the_plan(demo):
+    questions = WrittenQuestion.objects.filter(meeting__starts_at__date="2022-02-24")
+
+    cited = questions.filter(plan_actions__isnull=False).distinct()
+    assert cited.count() >= 3
+    assert {q.number for q in cited} >= {1, 2, 3}
+    assert AgendaItem.objects.filter(plan__slug="safer-norfolk-plan-2021-24").count() >= 3

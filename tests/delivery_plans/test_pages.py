@@ -1,0 +1,326 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from delivery_plans.models import Action
+from delivery_plans.queries import with_status
+from tests.factories import (
+    ActionFactory,
+    ActionUpdateFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    OutcomeFactory,
+    PlanFactory,
+    SectionFactory,
+    WrittenQuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "DRAFT-PLAN-MARKER-5d1e"
+TODAY = timezone.localdate()
+
+
+def days_ago(n):
+    return TODAY - datetime.timedelta(days=n)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def plan():
+    """A plan with one action in each state a councillor cares about."""
+    plan = PlanFactory(
+        title="Safer Norfolk Plan 2021-24 delivery plan",
+        slug="safer-norfolk-plan",
+        reporting_interval_days=90,
+    )
+    theme = SectionFactory(
+        plan=plan, number="1", title="Building resilient and cohesive communities"
+    )
+    fraud = SectionFactory(plan=plan, number="", title="Fraud", parent=theme)
+    violence = SectionFactory(plan=plan, number="3", title="Serious violence")
+    police = OrganisationFactory(name="Norfolk Constabulary", short_name="Police")
+    nasp = OrganisationFactory(name="Norfolk Against Scams Partnership", short_name="NASP")
+    actions = {
+        "met": ActionFactory(
+            section=fraud, number="1.9", owners=[nasp], title="Scams awareness campaign"
+        ),
+        "far": ActionFactory(
+            section=fraud, number="1.10", owners=[police], title="Fraud victim call-backs"
+        ),
+        "overdue": ActionFactory(
+            section=violence,
+            number="3.2",
+            owners=[police],
+            due_text="September 2021",
+            due_date=datetime.date(2021, 9, 30),
+            due_precision="month",
+            title="Knife crime education",
+        ),
+        "tbc": ActionFactory(
+            section=violence,
+            number="3.10",
+            owners=[],
+            owner_note="",
+            due_text="TBC",
+            due_precision="tbc",
+            success_measure="",
+            title="Hospital navigators",
+        ),
+        "done": ActionFactory(
+            section=violence,
+            number="3.1",
+            owners=[police],
+            due_text="March 2021",
+            due_date=datetime.date(2021, 3, 31),
+            due_precision="month",
+            stage="complete",
+            title="Finished work",
+        ),
+    }
+    ActionUpdateFactory(
+        action=actions["met"], rag="green", distance="met", reported_on=days_ago(10)
+    )
+    ActionUpdateFactory(
+        action=actions["met"],
+        rag="red",
+        distance="far_off",
+        reported_on=days_ago(5),
+        status="draft",
+        text=f"Draft {SECRET}",
+    )
+    ActionUpdateFactory(
+        action=actions["far"], rag="amber", distance="nearly_met", reported_on=days_ago(200)
+    )
+    ActionUpdateFactory(
+        action=actions["far"],
+        rag="red",
+        distance="far_off",
+        reported_on=days_ago(20),
+        text="Call-backs stalled.",
+    )
+    ActionUpdateFactory(
+        action=actions["overdue"], rag="amber", distance="some_way", reported_on=days_ago(120)
+    )
+    return {
+        "plan": plan,
+        "theme": theme,
+        "fraud": fraud,
+        "violence": violence,
+        "police": police,
+        "nasp": nasp,
+        **actions,
+    }
+
+
+def test_status_comes_from_the_latest_published_update(plan):
+    status = {a.number: a for a in with_status(Action.objects.filter(plan=plan["plan"]))}
+
+    assert (status["1.9"].current_rag, status["1.9"].current_distance) == (
+        "green",
+        "met",
+    )  # the draft is ignored
+    assert (status["1.10"].current_rag, status["1.10"].current_distance) == ("red", "far_off")
+    assert status["3.10"].current_rag is None
+    assert status["3.2"].is_overdue is True
+    assert status["3.10"].is_overdue is False  # TBC is a data gap, never overdue
+    assert status["3.1"].is_overdue is False  # complete
+    assert status["3.2"].is_stale is True  # last update 120 days ago, interval 90
+    assert status["1.10"].is_stale is False
+    assert status["3.10"].is_stale is True  # never updated
+    assert status["3.1"].is_stale is False
+
+
+def test_plan_page_summarises_rag_distance_overdue_stale_and_gaps(client, plan):
+    html = page(client, plan["plan"].get_absolute_url())
+
+    assert "Safer Norfolk Plan 2021-24 delivery plan" in html
+    summary = html[html.index(">Summary<") : html.index("Gaps in the plan")]
+    assert 'RAG: Red</strong></dt><dd class="govuk-summary-list__value">1<' in summary
+    assert 'RAG: Green</strong></dt><dd class="govuk-summary-list__value">1<' in summary
+    assert 'Success measure met</strong></dt><dd class="govuk-summary-list__value">1<' in summary
+    assert 'Overdue</dt><dd class="govuk-summary-list__value">1<' in summary
+    gaps = html[html.index("Gaps in the plan") : html.index("By section")]
+    assert "No owner named: 1" in gaps
+    assert "No date (“TBC” or not understood): 1" in gaps
+    assert "No success measure: 1" in gaps
+    assert "No published update: 2" in gaps
+    assert "By owner" in html
+    assert SECRET not in html
+
+
+def test_plan_actions_are_in_natural_number_order(client, plan):
+    html = page(client, plan["plan"].get_absolute_url())
+
+    positions = [html.index(f">{n}</a></th>") for n in ["1.9", "1.10", "3.1", "3.2", "3.10"]]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("rag=red", {"1.10"}),
+        ("rag=not_assessed", {"3.10", "3.1"}),
+        ("distance=met&distance=nearly_met", {"1.9"}),
+        ("overdue=true", {"3.2"}),
+        ("stage=complete", {"3.1"}),
+        ("due_before=2021-12-31", {"3.2", "3.1"}),
+        ("due_after=2021-06-01", {"3.2"}),
+        (f"updated_since={(TODAY - datetime.timedelta(days=30)).isoformat()}", {"1.9", "1.10"}),
+    ],
+)
+def test_plan_page_filters(client, plan, query, expected):
+    html = page(client, f"{plan['plan'].get_absolute_url()}?{query}")
+
+    table = html[html.index('id="actions"') :]
+    shown = {a.number for a in Action.objects.all() if f">{a.number}</a></th>" in table}
+    assert shown == expected
+
+
+def test_filter_by_section_includes_a_themes_priorities_and_by_owner(client, plan):
+    by_theme = page(client, f"{plan['plan'].get_absolute_url()}?section={plan['theme'].pk}")
+    by_owner = page(client, f"{plan['plan'].get_absolute_url()}?owner={plan['nasp'].pk}")
+
+    def shown(html):
+        table = html[html.index('id="actions"') :]
+        return {a.number for a in Action.objects.all() if f">{a.number}</a></th>" in table}
+
+    assert shown(by_theme) == {"1.9", "1.10"}
+    assert shown(by_owner) == {"1.9"}
+
+
+def test_distance_page_ranks_nearly_there_to_furthest_away(client, plan):
+    ActionUpdateFactory(
+        action=plan["overdue"], rag="amber", distance="nearly_met", reported_on=days_ago(1)
+    )
+
+    html = page(client, reverse("delivery_plans:distance", args=[plan["plan"].slug]))
+
+    fraud = html[html.index("Fraud</h2>") :]
+    assert fraud.index(">1.9<") < fraud.index(">1.10<")  # met before far off
+    violence = html[html.index("Serious violence</h2>") :]
+    assert violence.index(">3.2<") < violence.index(">3.10<")  # nearly met before not assessed
+
+
+def test_action_page_shows_fields_history_outcomes_and_scrutiny_trail(client, plan):
+    action = plan["far"]
+    outcome = OutcomeFactory(title="Reduce overall levels of fraud")
+    action.outcomes.add(outcome)
+    question = WrittenQuestionFactory(question="Reference Delivery Plan action 1.10: why stalled?")
+    question.plan_actions.add(action)
+    hidden = WrittenQuestionFactory(
+        question=f"Hidden {SECRET}", meeting=MeetingFactory(minutes_draft=True)
+    )
+    hidden.plan_actions.add(action)
+
+    html = page(client, action.get_absolute_url())
+
+    assert "Fraud victim call-backs" in html
+    assert "Campaign reaches every district" in html
+    assert html.index("Call-backs stalled.") < html.index(
+        "Progress made this quarter."
+    )  # newest first
+    assert "RAG: Red" in html
+    assert "Far off" in html
+    assert "Reduce overall levels of fraud" in html
+    assert "why stalled?" in html
+    assert SECRET not in html
+
+
+def test_action_page_has_an_empty_scrutiny_trail_message(client, plan):
+    html = page(client, plan["tbc"].get_absolute_url())
+
+    assert "No written question or action point has referred to this action yet." in html
+    assert "No update has been published for this action yet." in html
+
+
+def test_outcome_page_lists_the_actions_serving_it(client, plan):
+    outcome = OutcomeFactory(title="Reduce fraud")
+    plan["fraud"].outcomes.add(outcome)
+
+    html = page(client, outcome.get_absolute_url())
+
+    assert "Action 1.9" in html
+    assert "Action 1.10" in html
+    assert "Action 3.2" not in html
+
+
+def test_draft_plan_and_its_actions_are_hidden_everywhere(client, plan):
+    draft = PlanFactory(title=f"Draft {SECRET}", slug="draft-plan", status="draft")
+    action = ActionFactory(section=SectionFactory(plan=draft), title=f"Action {SECRET}")
+    ActionUpdateFactory(action=action, text=f"Update {SECRET}")
+    outcome = OutcomeFactory()
+    action.outcomes.add(outcome)
+
+    for url in [
+        draft.get_absolute_url(),
+        action.get_absolute_url(),
+        reverse("delivery_plans:distance", args=[draft.slug]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert SECRET not in response.content.decode()
+    for url in [
+        reverse("delivery_plans:plans"),
+        outcome.get_absolute_url(),
+        plan["plan"].get_absolute_url(),
+    ]:
+        assert SECRET not in page(client, url)
+
+
+def test_plans_list(client, plan):
+    html = page(client, reverse("delivery_plans:plans"))
+
+    assert plan["plan"].get_absolute_url() in html
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def grow(plan, count):
+    sections = [SectionFactory(plan=plan) for _ in range(3)]
+    owners = [OrganisationFactory() for _ in range(3)]
+    for n in range(count):
+        action = ActionFactory(section=sections[n % 3], owners=[owners[n % 3], owners[(n + 1) % 3]])
+        ActionUpdateFactory(action=action)
+        ActionUpdateFactory(action=action, status="draft")
+
+
+@pytest.mark.parametrize("view", ["delivery_plans:plan", "delivery_plans:distance"])
+def test_plan_page_queries_are_the_same_with_5_and_50_actions(client, view):
+    small_plan, large_plan = PlanFactory(), PlanFactory()
+    grow(small_plan, 5)
+    grow(large_plan, 50)
+
+    small = queries_for(client, reverse(view, args=[small_plan.slug]))
+    large = queries_for(client, reverse(view, args=[large_plan.slug]))
+
+    assert small == large
+    assert large <= 15
+
+
+def test_action_page_queries_do_not_grow_with_history(client):
+    action = ActionFactory()
+    ActionUpdateFactory(action=action)
+    small = queries_for(client, action.get_absolute_url())
+
+    for _ in range(10):
+        ActionUpdateFactory(action=action)
+        WrittenQuestionFactory().plan_actions.add(action)
+        action.outcomes.add(OutcomeFactory())
+    large = queries_for(client, action.get_absolute_url())
+
+    assert small == large
+    assert large <= 15
