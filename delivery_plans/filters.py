@@ -18,12 +18,14 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_section",
         label="Section",
         empty_label="All sections",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.none(),
         field_name="owners",
         label="Owner",
         empty_label="All owners",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     rag = django_filters.MultipleChoiceFilter(
         field_name="current_rag", choices=ActionUpdate.Rag.choices, method="filter_rag", label="RAG",
