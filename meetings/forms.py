@@ -29,6 +29,7 @@ class DocumentForm(forms.ModelForm):
     def save(self, commit=True):
         facts = getattr(self, "pdf_facts", None)
         if facts is not None:
+            self.instance.sha256 = facts.sha256
             self.instance.page_count = facts.page_count
             self.instance.size_bytes = facts.size_bytes
             self.instance.text = facts.text

@@ -349,6 +349,9 @@ class Document(models.Model):
     page_count = models.PositiveIntegerField(default=0, editable=False)
     size_bytes = models.PositiveBigIntegerField(default=0, editable=False)
     text = models.TextField(blank=True, editable=False, help_text="Extracted for search.")
+    sha256 = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Fingerprint of the file."
+    )
     is_public = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -717,3 +720,41 @@ class WorkProgrammeItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AgendaPack(models.Model):
+    """A built agenda pack, stored under the hash of everything it contains: a pack whose
+    contents have not changed is served again, never rebuilt."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    restricted = models.BooleanField(
+        default=False, help_text="Officers' full pack, with exempt items and non-public papers."
+    )
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BUILDING)
+    file = models.FileField(upload_to="packs/", blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    front_sheet_pages = models.PositiveIntegerField(default=0)
+    item_pages = models.JSONField(
+        default=dict, blank=True, help_text="Agenda item id → first page of its papers."
+    )
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "restricted", "content_hash"],
+                name="agenda_pack_unique_per_content",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pack {self.content_hash[:12]} ({self.get_status_display()})"

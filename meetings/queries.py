@@ -14,6 +14,7 @@ from meetings.models import (
     MINUTES_PUBLIC,
     ActionPoint,
     AgendaItem,
+    AgendaPack,
     Attendance,
     Committee,
     Declaration,
@@ -143,6 +144,8 @@ class MeetingPage:
     action_points: list = field(default_factory=list)
     questions: list = field(default_factory=list)
     confirms: list = field(default_factory=list)
+    pack: object = None  # the latest public AgendaPack request, ready or not
+    ready_pack: object = None
 
 
 def meeting_page(slug, date, *, preview=False):
@@ -160,9 +163,24 @@ def meeting_page(slug, date, *, preview=False):
             Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
         )
     )
+    packs = list(
+        AgendaPack.objects.filter(meeting=meeting, restricted=False).order_by("-requested_at")[:5]
+    )
+    ready_pack = next((pack for pack in packs if pack.status == AgendaPack.Status.READY), None)
+    if ready_pack:
+        for item in agenda:
+            item.pack_page_number = ready_pack.item_pages.get(str(item.pk)) or item.pack_page
+    else:
+        for item in agenda:
+            item.pack_page_number = item.pack_page
     minutes_visible = meeting.minutes_are_public or (preview and meeting.minutes.exists())
     page = MeetingPage(
-        meeting=meeting, preview=preview, agenda=agenda, minutes_visible=minutes_visible
+        meeting=meeting,
+        preview=preview,
+        agenda=agenda,
+        minutes_visible=minutes_visible,
+        pack=packs[0] if packs else None,
+        ready_pack=ready_pack,
     )
     confirmed_here = Meeting.objects.all() if preview else Meeting.objects.public()
     page.confirms = list(

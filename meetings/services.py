@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from meetings.models import (
     ActionPoint,
     AgendaItem,
+    AgendaPack,
     Attendance,
     Meeting,
     Membership,
@@ -297,3 +298,27 @@ def record_written_response(*, question, response, responded_by, by, responded_o
     question.full_clean()
     question.save()
     return question
+
+
+# --- agenda packs -------------------------------------------------------------------------
+
+
+def request_pack(*, meeting, restricted=False):
+    """The pack for the meeting as it stands now: the stored one if nothing in it has
+    changed, otherwise a new one queued for building (with the immediate task backend it is
+    built before this returns). Returns the AgendaPack row."""
+    from meetings import pdf, tasks
+
+    content_hash = pdf.plan_pack(meeting, restricted=restricted).content_hash()
+    with transaction.atomic():
+        pack, created = AgendaPack.objects.get_or_create(
+            meeting=meeting, restricted=restricted, content_hash=content_hash
+        )
+        retry = not created and pack.status == AgendaPack.Status.FAILED
+        if retry:
+            pack.status, pack.error = AgendaPack.Status.BUILDING, ""
+            pack.save(update_fields=["status", "error"])
+    if created or retry:
+        tasks.build_agenda_pack.enqueue(pack.pk)
+        pack.refresh_from_db()
+    return pack

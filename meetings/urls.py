@@ -26,6 +26,11 @@ urlpatterns = [
     path("committees/", views.committee_list, name="committees"),
     path("committees/<slug:slug>/", views.committee_detail, name="committee"),
     path("committees/<slug:slug>/<isodate:date>/", views.meeting_detail, name="meeting"),
+    path("committees/<slug:slug>/<isodate:date>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
+    path("committees/<slug:slug>/<isodate:date>/pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path(
+        "committees/<slug:slug>/<isodate:date>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"
+    ),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("questions/", views.written_question_list, name="questions"),
 ]

@@ -1,7 +1,11 @@
-from django.http import FileResponse, Http404
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
-from meetings import queries
+from meetings import pdf, queries, services
+from meetings.models import AgendaPack
 
 
 def can_preview(user):
@@ -58,3 +62,74 @@ def written_question_list(request):
             "statuses": queries.QuestionStatus.CHOICES,
         },
     )
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def _pdf_response(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _meeting_for_pdf(request, slug, date):
+    """The public meeting, or for an officer asking for the full pack, any meeting."""
+    restricted = request.GET.get("restricted") == "1"
+    if restricted and not can_preview(request.user):
+        raise PermissionDenied("Only officers may see the full pack.")
+    return queries.meeting_for(slug, date, preview=restricted), restricted
+
+
+def _ready_pack(request, meeting, restricted):
+    pack = services.request_pack(meeting=meeting, restricted=restricted)
+    if pack.status == AgendaPack.Status.READY:
+        return pack, None
+    status = 202 if pack.status == AgendaPack.Status.BUILDING else 503
+    page = render(
+        request, "meetings/pack_preparing.html", {"meeting": meeting, "pack": pack}, status=status
+    )
+    page["Retry-After"] = "30"
+    return None, page
+
+
+def agenda_pdf(request, slug, date):
+    """The agenda front sheet: the first pages of the pack, so its page references match."""
+    from pypdf import PdfReader, PdfWriter
+
+    meeting, restricted = _meeting_for_pdf(request, slug, date)
+    pack, waiting = _ready_pack(request, meeting, restricted)
+    if waiting:
+        return waiting
+    with pack.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    writer = PdfWriter()
+    for page in reader.pages[: pack.front_sheet_pages]:
+        writer.add_page(page)
+    writer.add_metadata(
+        {"/Title": f"Agenda: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}"}
+    )
+    output = io.BytesIO()
+    writer.write(output)
+    return _pdf_response(output.getvalue(), f"agenda-{pdf.slug_for(meeting)}.pdf")
+
+
+def pack_pdf(request, slug, date):
+    meeting, restricted = _meeting_for_pdf(request, slug, date)
+    pack, waiting = _ready_pack(request, meeting, restricted)
+    if waiting:
+        return waiting
+    suffix = "-full" if restricted else ""
+    return FileResponse(
+        pack.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"agenda-pack-{pdf.slug_for(meeting)}{suffix}.pdf",
+    )
+
+
+def minutes_pdf(request, slug, date):
+    meeting = queries.meeting_for(slug, date)
+    if not meeting.minutes_are_public:
+        raise Http404("The minutes of this meeting have not been published.")
+    filename, data = pdf.render_minutes(meeting)
+    return _pdf_response(data, filename)

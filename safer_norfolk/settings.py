@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "safer_norfolk",
     "outcomes",
     "delivery_plans",
@@ -163,6 +165,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Documents: the longest a single PDF may take to render before it is abandoned.
+PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120, minimum=1)
+
+# Background work (agenda packs). "immediate" runs a task at once, in the request: right for
+# development and tests. Production uses "database": `manage.py db_worker` runs the queue.
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "immediate", ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

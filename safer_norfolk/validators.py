@@ -1,5 +1,6 @@
 """Validators shared by forms, serializers and imports."""
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ class PdfFacts:
     page_count: int
     size_bytes: int
     text: str
+    sha256: str
 
 
 def inspect_pdf(uploaded):
@@ -73,4 +75,8 @@ def inspect_pdf(uploaded):
         pypdf_logger.setLevel(level)
         uploaded.seek(0)
     text = "\n".join(chunks)[:MAX_EXTRACTED_TEXT].replace("\x00", "")
-    return PdfFacts(page_count=page_count, size_bytes=size, text=text)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return PdfFacts(page_count=page_count, size_bytes=size, text=text, sha256=digest.hexdigest())

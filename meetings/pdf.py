@@ -1,0 +1,353 @@
+"""Meeting documents as PDF: the agenda front sheet, the agenda pack, the minutes and the
+open action log (DESIGN §8). Each exporter is fed by `meetings.queries`.
+
+The pack is the front sheet, then each item's papers in order: uploaded PDFs merged as they
+are (pypdf), the previous meeting's minutes for the "minutes" item and the open action log
+for the "action review" item (generated). Every page carries its pack page number, and the
+front sheet's "(Page N)" is where that item's papers start, however long the front sheet
+itself turns out to be.
+"""
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from meetings import queries
+from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Membership
+from safer_norfolk.pdf import page_count, render_html, render_pdf
+from safer_norfolk.text import paragraphs, render_markdown
+
+logger = logging.getLogger(__name__)
+
+# Bump when the layout changes, so every cached pack is rebuilt.
+PACK_LAYOUT_VERSION = "4"
+DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
+RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
+MAX_FRONT_SHEET_PASSES = 6
+
+
+def slug_for(meeting):
+    return f"{meeting.committee.slug}-{meeting.local_date.isoformat()}"
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def front_sheet_members(meeting):
+    memberships = list(queries.current_memberships(meeting.committee, on=meeting.local_date))
+    substitutes = {}
+    for membership in memberships:
+        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
+    return [
+        (membership, substitutes.get(membership.pk, []))
+        for membership in memberships
+        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
+    ]
+
+
+def agenda_items(meeting, *, restricted=False):
+    documents = Document.objects.all() if restricted else Document.objects.public()
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if not restricted:
+        items = items.filter(is_exempt=False)
+    return list(
+        items.order_by("sort_key").prefetch_related(
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+        )
+    )
+
+
+def front_sheet_html(meeting, items, *, numbering="pack", restricted=False):
+    return render_html(
+        "meetings/pdf/front_sheet.html",
+        {
+            "title": f"Agenda: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+            "meeting": meeting,
+            "members": front_sheet_members(meeting),
+            "items": items,
+            "numbering": numbering,
+            "banner": RESTRICTED_BANNER if restricted else "",
+        },
+    )
+
+
+def minutes_page(meeting):
+    """The published minutes of `meeting` with each minute's paragraphs numbered."""
+    page = queries.meeting_page(meeting.committee.slug, meeting.local_date, preview=False)
+    for minute in page.minutes:
+        minute.paragraphs = [
+            (f"{minute.number}.{position}", render_markdown(text))
+            for position, text in enumerate(paragraphs(minute.body), 1)
+        ]
+    for question in page.questions:
+        question.response_html = render_markdown(question.response)
+    return page
+
+
+def minutes_html(meeting, *, numbering="document"):
+    page = minutes_page(meeting)
+    return render_html(
+        "meetings/pdf/minutes.html",
+        {
+            "title": f"Minutes: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+            "meeting": page.meeting,
+            "page": page,
+            "numbering": numbering,
+            "banner": DRAFT_BANNER
+            if page.meeting.minutes_status != Meeting.MinutesStatus.CONFIRMED
+            else "",
+        },
+    )
+
+
+def open_action_points_before(meeting):
+    return list(
+        ActionPoint.objects.public()
+        .open()
+        .filter(committee=meeting.committee, meeting__starts_at__lt=meeting.starts_at)
+        .select_related("meeting", "owner_person", "owner_organisation", "due_meeting")
+        .order_by("sort_key")
+    )
+
+
+def action_log_html(meeting, *, numbering="pack"):
+    return render_html(
+        "meetings/pdf/action_log.html",
+        {
+            "title": f"Open action points: {meeting.committee.name}",
+            "committee": meeting.committee,
+            "meeting": meeting,
+            "action_points": open_action_points_before(meeting),
+            "numbering": numbering,
+        },
+    )
+
+
+def previous_meeting_with_minutes(meeting):
+    return (
+        Meeting.objects.with_public_minutes()
+        .filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
+        .select_related("committee__partnership", "minutes_confirmed_at_meeting__committee")
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+# --- single documents ---------------------------------------------------------------------
+
+
+def render_minutes(meeting):
+    """(filename, bytes): the minutes on their own, "Page N of M" on every page."""
+    return f"minutes-{slug_for(meeting)}.pdf", render_pdf(minutes_html(meeting))
+
+
+# --- the pack -----------------------------------------------------------------------------
+
+
+@dataclass
+class PackPart:
+    """One run of pages in the pack: an uploaded paper or a generated document."""
+
+    title: str
+    item: AgendaItem
+    html: str = ""  # generated parts
+    document: Document | None = None  # uploaded parts
+    fingerprint: str = ""
+    data: bytes = b""
+    pages: int = 0
+
+
+@dataclass
+class PackPlan:
+    meeting: Meeting
+    items: list
+    parts: list = field(default_factory=list)
+    restricted: bool = False
+
+    def content_hash(self):
+        """A hash of everything the pack shows: rebuilt only when one of these changes."""
+        digest = hashlib.sha256()
+        digest.update(f"layout {PACK_LAYOUT_VERSION} restricted {self.restricted}\n".encode())
+        digest.update(
+            front_sheet_html(self.meeting, self.items, restricted=self.restricted).encode()
+        )
+        for part in self.parts:
+            digest.update(f"\n--part {part.item.pk} {part.title}\n".encode())
+            digest.update(part.fingerprint.encode() if part.document else part.html.encode())
+        return digest.hexdigest()
+
+
+def plan_pack(meeting, *, restricted=False):
+    """What the pack will hold, without rendering anything (cheap: used for the cache key)."""
+    meeting = Meeting.objects.select_related("committee__partnership", "committee__contact").get(
+        pk=meeting.pk
+    )
+    items = agenda_items(meeting, restricted=restricted)
+    plan = PackPlan(meeting=meeting, items=items, restricted=restricted)
+    previous = None
+    for item in items:
+        if item.kind == AgendaItem.Kind.MINUTES:
+            previous = previous or previous_meeting_with_minutes(meeting)
+            if previous is not None:
+                plan.parts.append(
+                    PackPart(
+                        title=f"Minutes of the meeting on {previous.starts_at:%d %B %Y}",
+                        item=item,
+                        html=minutes_html(previous, numbering="none"),
+                    )
+                )
+        elif item.kind == AgendaItem.Kind.ACTION_REVIEW:
+            plan.parts.append(
+                PackPart(
+                    title="Open action points",
+                    item=item,
+                    html=action_log_html(meeting, numbering="none"),
+                )
+            )
+        for document in item.papers:
+            plan.parts.append(
+                PackPart(
+                    title=document.title,
+                    item=item,
+                    document=document,
+                    fingerprint=f"{document.pk}:{document.file.name}:{document.size_bytes}:{document.sha256}",
+                )
+            )
+    return plan
+
+
+def _read_upload(document):
+    """An uploaded paper's bytes, checked again: a file that became unreadable is replaced
+    by a page saying so, so it can never break a pack."""
+    from pypdf import PdfReader
+
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted or len(reader.pages) == 0:
+            raise ValueError("encrypted or empty")
+        return data
+    except Exception:  # any damage at all: the pack goes on without it
+        logger.exception("Paper %s could not be included in a pack", document.pk)
+        return render_pdf(
+            render_html("pdf/unavailable.html", {"title": document.title, "numbering": "none"})
+        )
+
+
+@dataclass
+class BuiltPack:
+    data: bytes
+    page_count: int
+    item_pages: dict  # agenda item pk -> first pack page of its papers
+    front_sheet_pages: int
+
+
+def build_pack(plan):
+    """Render and assemble the pack described by `plan`."""
+    from pypdf import PdfReader, PdfWriter
+
+    for part in plan.parts:
+        part.data = _read_upload(part.document) if part.document else render_pdf(part.html)
+        part.pages = page_count(part.data)
+
+    # The front sheet's page references depend on its own length: render, count, repeat
+    # until the count stands still.
+    front_pages, front = 1, b""
+    for _ in range(MAX_FRONT_SHEET_PASSES):
+        item_pages, next_page = {}, front_pages + 1
+        for part in plan.parts:
+            item_pages.setdefault(part.item.pk, next_page)
+            next_page += part.pages
+        for item in plan.items:
+            item.pack_page_number = item_pages.get(item.pk)
+        front = render_pdf(front_sheet_html(plan.meeting, plan.items, restricted=plan.restricted))
+        counted = page_count(front)
+        if counted == front_pages:
+            break
+        front_pages = counted
+    else:
+        raise RuntimeError("The front sheet's length did not settle.")
+
+    # Starting from the front sheet keeps its structure tree, language and tagging; merged
+    # papers keep their own content as supplied.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(front)))
+    writer._root_object.pop(_name("/Outlines"), None)
+    positions = []
+    for part in plan.parts:
+        positions.append(len(writer.pages))
+        writer.append(PdfReader(io.BytesIO(part.data)), import_outline=False)
+
+    _stamp_pages(writer, first=front_pages, restricted=plan.restricted)
+
+    item_marks = {}
+    writer.add_outline_item("Agenda", 0)
+    for item in plan.items:
+        target = item_pages.get(item.pk, 1) - 1
+        item_marks[item.pk] = writer.add_outline_item(f"{item.number}. {item.title}", target)
+    for part, position in zip(plan.parts, positions, strict=True):
+        writer.add_outline_item(part.title, position, parent=item_marks[part.item.pk])
+    writer.add_metadata(
+        {"/Title": f"Agenda pack: {plan.meeting.committee.name}, {plan.meeting.starts_at:%d %B %Y}"}
+    )
+    writer._root_object[_name("/Lang")] = _text("en-GB")
+    writer.page_mode = "/UseOutlines"
+    output = io.BytesIO()
+    writer.write(output)
+    return BuiltPack(
+        data=output.getvalue(),
+        page_count=len(writer.pages),
+        item_pages=item_pages,
+        front_sheet_pages=front_pages,
+    )
+
+
+def _name(value):
+    from pypdf.generic import NameObject
+
+    return NameObject(value)
+
+
+def _text(value):
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(value)
+
+
+def _stamp_pages(writer, *, first, restricted):
+    """Write "Page N" (and the restricted banner) on every merged page after the front sheet,
+    each stamp sized like the page it goes on."""
+    from pypdf import PdfReader, Transformation
+
+    pages = writer.pages[first:]
+    if not pages:
+        return
+    sizes, blocks = {}, []
+    for offset, page in enumerate(pages):
+        page.transfer_rotation_to_content()
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        name = sizes.setdefault((round(width, 1), round(height, 1)), f"size{len(sizes)}")
+        banner = f'<div class="stamp-banner">{RESTRICTED_BANNER}</div>' if restricted else ""
+        blocks.append(
+            f'<div class="stamp-page" style="page: {name}; height: {height:.1f}pt">{banner}'
+            f'<div class="stamp-number">Page {first + offset + 1}</div></div>'
+        )
+    page_rules = "".join(
+        f"@page {name} {{ size: {width}pt {height}pt; margin: 0; @bottom-center {{ content: none }} @top-left {{ content: none }} }}"
+        for (width, height), name in sizes.items()
+    )
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Page numbers</title>'
+        f'<link rel="stylesheet" href="https://site.invalid/static/safer_norfolk/print.css"><style>{page_rules}</style></head>'
+        f"<body>{''.join(blocks)}</body></html>"
+    )
+    stamps = PdfReader(io.BytesIO(render_pdf(html)))
+    for page, stamp in zip(pages, stamps.pages, strict=True):
+        box = page.mediabox
+        page.merge_transformed_page(
+            stamp, Transformation().translate(float(box.left), float(box.bottom))
+        )
