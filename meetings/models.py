@@ -738,6 +738,9 @@ class AgendaPack(models.Model):
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BUILDING)
     file = models.FileField(upload_to="packs/", blank=True)
+    front_sheet = models.FileField(
+        upload_to="packs/", blank=True, help_text="The agenda front sheet on its own."
+    )
     page_count = models.PositiveIntegerField(default=0)
     front_sheet_pages = models.PositiveIntegerField(default=0)
     item_pages = models.JSONField(

@@ -23,7 +23,7 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "4"
+PACK_LAYOUT_VERSION = "5"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 MAX_FRONT_SHEET_PASSES = 6
@@ -242,6 +242,7 @@ def _read_upload(document):
 @dataclass
 class BuiltPack:
     data: bytes
+    front_sheet: bytes
     page_count: int
     item_pages: dict  # agenda item pk -> first pack page of its papers
     front_sheet_pages: int
@@ -285,12 +286,16 @@ def build_pack(plan):
     _stamp_pages(writer, first=front_pages, restricted=plan.restricted)
 
     item_marks = {}
-    writer.add_outline_item("Agenda", 0)
+    writer.add_outline_item(title="Agenda", page_number=0)
     for item in plan.items:
         target = item_pages.get(item.pk, 1) - 1
-        item_marks[item.pk] = writer.add_outline_item(f"{item.number}. {item.title}", target)
+        item_marks[item.pk] = writer.add_outline_item(
+            title=f"{item.number}. {item.title}", page_number=target
+        )
     for part, position in zip(plan.parts, positions, strict=True):
-        writer.add_outline_item(part.title, position, parent=item_marks[part.item.pk])
+        writer.add_outline_item(
+            title=part.title, page_number=position, parent=item_marks[part.item.pk]
+        )
     writer.add_metadata(
         {"/Title": f"Agenda pack: {plan.meeting.committee.name}, {plan.meeting.starts_at:%d %B %Y}"}
     )
@@ -300,6 +305,7 @@ def build_pack(plan):
     writer.write(output)
     return BuiltPack(
         data=output.getvalue(),
+        front_sheet=front,
         page_count=len(writer.pages),
         item_pages=item_pages,
         front_sheet_pages=front_pages,

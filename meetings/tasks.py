@@ -31,6 +31,9 @@ def build_agenda_pack(pack_id):
     folder = "restricted/" if pack.restricted else ""
     name = f"{folder}{pdf.slug_for(pack.meeting)}-{pack.content_hash[:16]}.pdf"
     pack.file.save(name, ContentFile(built.data), save=False)
+    pack.front_sheet.save(
+        name.replace(".pdf", "-agenda.pdf"), ContentFile(built.front_sheet), save=False
+    )
     pack.page_count = built.page_count
     pack.front_sheet_pages = built.front_sheet_pages
     pack.item_pages = {str(item): page for item, page in built.item_pages.items()}

@@ -1,5 +1,3 @@
-import io
-
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -94,24 +92,17 @@ def _ready_pack(request, meeting, restricted):
 
 
 def agenda_pdf(request, slug, date):
-    """The agenda front sheet: the first pages of the pack, so its page references match."""
-    from pypdf import PdfReader, PdfWriter
-
+    """The agenda front sheet, built with the pack so its page references match it."""
     meeting, restricted = _meeting_for_pdf(request, slug, date)
     pack, waiting = _ready_pack(request, meeting, restricted)
     if waiting:
         return waiting
-    with pack.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
-    writer = PdfWriter()
-    for page in reader.pages[: pack.front_sheet_pages]:
-        writer.add_page(page)
-    writer.add_metadata(
-        {"/Title": f"Agenda: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}"}
+    suffix = "-full" if restricted else ""
+    return FileResponse(
+        pack.front_sheet.open("rb"),
+        content_type="application/pdf",
+        filename=f"agenda-{pdf.slug_for(meeting)}{suffix}.pdf",
     )
-    output = io.BytesIO()
-    writer.write(output)
-    return _pdf_response(output.getvalue(), f"agenda-{pdf.slug_for(meeting)}.pdf")
 
 
 def pack_pdf(request, slug, date):
