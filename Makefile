@@ -1,5 +1,5 @@
 # Entry points: `make run` (the site on SQLite with demo data), `make test` (the whole suite,
-# on SQLite and on a throwaway PostgreSQL server), `make bench` (arrives with the benchmarks).
+# on SQLite and on a throwaway PostgreSQL server), `make bench` (benchmarks, not tests).
 # Each target installs what it needs first; a second run reuses it.
 
 PYTHON ?= python3
@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test lint check-deploy test-sqlite test-postgres install assets clean
+.PHONY: run test bench lint check-deploy test-sqlite test-postgres install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -52,6 +52,11 @@ test-sqlite: install assets
 
 test-postgres: install assets
 	$(PY) tests/postgres_server.py $(BIN)/pytest
+
+# Benchmarks (not part of the test suite); figures go in docs/performance.md.
+bench: install assets
+	$(PY) benchmarks/pdf.py
+	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_observations.py"
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles .pytest_cache

@@ -210,6 +210,14 @@ def distance_groups(actions, sections):
     return groups
 
 
+def distance_groups_in_number_order(actions, sections):
+    """[(section, [actions in number order])] for sections with actions."""
+    by_section = {}
+    for action in actions:
+        by_section.setdefault(action.section_id, []).append(action)
+    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+
+
 @dataclass
 class ActionPage:
     action: Action

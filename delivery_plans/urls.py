@@ -8,5 +8,6 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plans"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
     path("plans/<slug:slug>/distance/", views.plan_distance, name="distance"),
+    path("plans/<slug:slug>/report.pdf", views.plan_report_pdf, name="report_pdf"),
     path("plans/<slug:slug>/actions/<str:number>/", views.action_detail, name="action"),
 ]

@@ -1,6 +1,7 @@
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from delivery_plans import queries
+from delivery_plans import pdf, queries
 from delivery_plans.filters import ActionFilter
 
 
@@ -46,3 +47,11 @@ def action_detail(request, slug, number):
     return render(
         request, "delivery_plans/action_detail.html", {"page": page, "action": page.action}
     )
+
+
+def plan_report_pdf(request, slug):
+    plan = queries.plan_for(slug)
+    filename, data = pdf.render_plan_report(plan)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -23,9 +23,10 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "5"
+PACK_LAYOUT_VERSION = "6"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
+RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
 MAX_FRONT_SHEET_PASSES = 6
 
 
@@ -324,36 +325,98 @@ def _text(value):
     return TextStringObject(value)
 
 
+# Advance widths of Helvetica (per 1,000 units of type size) for the characters stamps use.
+_HELVETICA = {" ": 278, ":": 278, ",": 278, "-": 333}
+_HELVETICA.update(dict.fromkeys("0123456789", 556))
+_HELVETICA.update(dict.fromkeys("abcdeghnopqu", 556))
+_HELVETICA.update(
+    {
+        "f": 278,
+        "i": 222,
+        "j": 222,
+        "l": 222,
+        "k": 500,
+        "m": 833,
+        "r": 333,
+        "s": 500,
+        "t": 278,
+        "v": 500,
+        "w": 722,
+        "x": 500,
+        "y": 500,
+        "z": 500,
+    }
+)
+_HELVETICA.update(
+    {
+        "P": 667,
+        "R": 722,
+        "E": 667,
+        "S": 667,
+        "T": 611,
+        "I": 278,
+        "C": 722,
+        "D": 722,
+        "U": 722,
+        "N": 722,
+        "O": 778,
+        "A": 667,
+        "L": 556,
+        "B": 667,
+        "M": 833,
+        "F": 611,
+        "G": 778,
+        "H": 722,
+    }
+)
+
+
+def _text_width(text, size):
+    return sum(_HELVETICA.get(character, 611) for character in text) * size / 1000
+
+
 def _stamp_pages(writer, *, first, restricted):
     """Write "Page N" (and the restricted banner) on every merged page after the front sheet,
-    each stamp sized like the page it goes on."""
-    from pypdf import PdfReader, Transformation
+    drawn straight into each page's content: no re-rendering of the paper itself."""
+    from pypdf import PageObject
+    from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
-    pages = writer.pages[first:]
-    if not pages:
-        return
-    sizes, blocks = {}, []
-    for offset, page in enumerate(pages):
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    for number, page in enumerate(writer.pages[first:], start=first + 1):
         page.transfer_rotation_to_content()
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        name = sizes.setdefault((round(width, 1), round(height, 1)), f"size{len(sizes)}")
-        banner = f'<div class="stamp-banner">{RESTRICTED_BANNER}</div>' if restricted else ""
-        blocks.append(
-            f'<div class="stamp-page" style="page: {name}; height: {height:.1f}pt">{banner}'
-            f'<div class="stamp-number">Page {first + offset + 1}</div></div>'
-        )
-    page_rules = "".join(
-        f"@page {name} {{ size: {width}pt {height}pt; margin: 0; @bottom-center {{ content: none }} @top-left {{ content: none }} }}"
-        for (width, height), name in sizes.items()
-    )
-    html = (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Page numbers</title>'
-        f'<link rel="stylesheet" href="https://site.invalid/static/safer_norfolk/print.css"><style>{page_rules}</style></head>'
-        f"<body>{''.join(blocks)}</body></html>"
-    )
-    stamps = PdfReader(io.BytesIO(render_pdf(html)))
-    for page, stamp in zip(pages, stamps.pages, strict=True):
         box = page.mediabox
-        page.merge_transformed_page(
-            stamp, Transformation().translate(float(box.left), float(box.bottom))
+        left, bottom, width, height = (
+            float(box.left),
+            float(box.bottom),
+            float(box.width),
+            float(box.height),
         )
+        label = f"Page {number}"
+        size = 9
+        x = left + (width - _text_width(label, size)) / 2
+        y = bottom + 22  # about 8 mm above the bottom edge
+        operations = [
+            f"q 1 1 1 rg {x - 3:.2f} {y - 3:.2f} {_text_width(label, size) + 6:.2f} {size + 5} re f",
+            f"0 0 0 rg BT /StampFont {size} Tf {x:.2f} {y:.2f} Td ({label}) Tj ET Q",
+        ]
+        if restricted:
+            banner_x = left + (width - _text_width(RESTRICTED_BANNER_ASCII, size)) / 2
+            operations.append(
+                f"q 0.83 0.21 0.11 rg BT /StampFont {size} Tf {banner_x:.2f} {bottom + height - 20:.2f} Td "
+                f"({RESTRICTED_BANNER_ASCII}) Tj ET Q"
+            )
+        stamp = PageObject.create_blank_page(width=width + left, height=height + bottom)
+        stamp[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/StampFont"): font})}
+        )
+        content = ContentStream(None, None)
+        content.set_data("\n".join(operations).encode("latin-1"))
+        stamp.replace_contents(content)
+        page.merge_page(stamp)

@@ -43,6 +43,8 @@ def site_file(url):
         )
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     media_prefix = "/" + settings.MEDIA_URL.lstrip("/")
+    if ".." in Path(path).parts:
+        raise ValueError(f"No such file {path}.")
     if path.startswith(static_prefix):
         found = finders.find(path[len(static_prefix) :])
         if not found:
@@ -50,7 +52,7 @@ def site_file(url):
         return Path(found).read_bytes(), _mime(found)
     if path.startswith(media_prefix):
         name = path[len(media_prefix) :]
-        if ".." in Path(name).parts or not default_storage.exists(name):
+        if not default_storage.exists(name):
             raise ValueError(f"No media file {path}.")
         with default_storage.open(name, "rb") as handle:
             return handle.read(), _mime(name)

@@ -21,6 +21,7 @@ from tests.factories import (
     ResolutionFactory,
     WrittenQuestionFactory,
 )
+from tests.http import read_body
 from tests.pdfs import is_tagged_pdf_ua, make_pdf, outline_titles, pdf_pages_text
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +51,7 @@ def url(name, meeting, **query):
 def pdf_bytes(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == "application/pdf"
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return data
+    return read_body(response)
 
 
 def build_meeting(member_count):

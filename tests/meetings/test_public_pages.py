@@ -20,6 +20,7 @@ from tests.factories import (
     WorkProgrammeItemFactory,
     WrittenQuestionFactory,
 )
+from tests.http import read_body
 
 pytestmark = pytest.mark.django_db
 
@@ -216,8 +217,7 @@ def test_public_document_downloads_as_pdf(client):
     document = DocumentFactory(meeting=MeetingFactory())
 
     response = client.get(document.get_absolute_url())
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = read_body(response)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -1,0 +1,38 @@
+"""The plan report: the plan's actions by section in the seed papers' table layout
+(N / action / success measure / owner / date / latest update / RAG), fed by
+`delivery_plans.queries`."""
+
+from django.db.models import Prefetch
+
+from delivery_plans import queries
+from delivery_plans.models import ActionUpdate
+from safer_norfolk.pdf import render_html, render_pdf
+from safer_norfolk.text import render_markdown
+
+
+def report_context(plan):
+    latest = ActionUpdate.objects.published().order_by("-reported_on", "-pk")
+    actions = list(
+        queries.plan_actions(plan).prefetch_related(
+            Prefetch("updates", queryset=latest, to_attr="published_updates")
+        )
+    )
+    for action in actions:
+        update = action.published_updates[0] if action.published_updates else None
+        action.latest_update_html = render_markdown(update.text) if update else ""
+        action.latest_update = update
+    return {
+        "title": f"{plan.title}: progress report",
+        "plan": plan,
+        "summary": queries.summarise(actions),
+        "groups": queries.distance_groups_in_number_order(actions, queries.sections_of(plan)),
+        "numbering": "document",
+        "landscape": True,
+    }
+
+
+def render_plan_report(plan):
+    """(filename, bytes)."""
+    return f"{plan.slug}-report.pdf", render_pdf(
+        render_html("delivery_plans/pdf/plan_report.html", report_context(plan))
+    )

@@ -1,0 +1,59 @@
+import time
+
+import pytest
+
+from safer_norfolk.pdf import SITE_URL, PdfError, render_pdf, site_file, time_limit
+from tests.pdfs import is_tagged_pdf_ua, outline_titles, pdf_pages_text
+
+
+def test_site_files_are_served_from_static_and_nothing_else():
+    css, mime = site_file(f"{SITE_URL}static/safer_norfolk/print.css")
+    assert b"@page" in css
+    assert mime == "text/css"
+
+    for address in [
+        "http://example.org/logo.png",
+        "https://example.org/style.css",
+        "file:///etc/passwd",
+        f"{SITE_URL}etc/passwd",
+        f"{SITE_URL}static/../../etc/passwd",
+        "ftp://example.org/x",
+    ]:
+        with pytest.raises(ValueError, match=r"site's|No static|No such file"):
+            site_file(address)
+
+
+@pytest.mark.django_db
+def test_media_paths_cannot_climb_out_of_the_media_folder(settings, tmp_path):
+    (tmp_path / "secret.txt").write_text("secret")
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    with pytest.raises(ValueError, match=r"No media file|No such file"):
+        site_file(f"{SITE_URL}media/../secret.txt")
+
+
+def test_render_pdf_is_tagged_titled_and_has_an_outline_from_headings(caplog):
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Minutes of the panel</title>'
+        f'<link rel="stylesheet" href="{SITE_URL}static/safer_norfolk/print.css"></head><body>'
+        "<h1>Minutes</h1><p>Text</p><h2>1. Apologies</h2><p>None.</p>"
+        '<img src="http://example.org/tracker.png" alt=""><img src="file:///etc/hostname" alt="">'
+        "</body></html>"
+    )
+
+    data = render_pdf(html)
+
+    assert is_tagged_pdf_ua(data) == (True, True, "en-GB", "Minutes of the panel")
+    assert outline_titles(data) == ["Minutes", ["1. Apologies"]]
+    assert "Page 1 of 1" in pdf_pages_text(data)[0]
+
+
+def busy_for(seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pass
+
+
+def test_time_limit_stops_a_slow_rendering():
+    with pytest.raises(PdfError, match="longer than"), time_limit(0.05):
+        busy_for(5)
