@@ -362,3 +362,19 @@ def test_request_pack_reuses_an_unchanged_pack():
     assert first.pk == second.pk
     assert second.status == "ready"
     assert second.page_count == 1 + 1 + 3 + 17
+
+
+def test_while_a_pack_is_being_built_the_pages_say_so(client):
+    from meetings import pdf
+
+    meeting = build_meeting(2)
+    content_hash = pdf.plan_pack(meeting).content_hash()
+    AgendaPack.objects.create(meeting=meeting, content_hash=content_hash, status="building")
+
+    waiting = client.get(url("pack_pdf", meeting))
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert waiting.status_code == 202
+    assert waiting["Retry-After"] == "30"
+    assert "The agenda pack is being prepared" in waiting.content.decode()
+    assert "Being prepared" in page
