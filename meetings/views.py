@@ -1,9 +1,13 @@
+import csv
+
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
-from meetings import pdf, queries, services
-from meetings.models import AgendaPack
+from meetings import outstanding, pdf, queries, services
+from meetings.filters import OutstandingFilter
+from meetings.models import ActionPoint, AgendaPack
 
 
 def can_preview(user):
@@ -124,3 +128,83 @@ def minutes_pdf(request, slug, date):
         raise Http404("The minutes of this meeting have not been published.")
     filename, data = pdf.render_minutes(meeting)
     return _pdf_response(data, filename)
+
+
+# --- the councillors' outstanding page ------------------------------------------------------
+
+
+def _outstanding(request):
+    filters = OutstandingFilter(request.GET, queryset=ActionPoint.objects.none())
+    values = filters.values()
+    rows = outstanding.outstanding(values, sort=values.get("sort", "due"))
+    return filters, values, rows
+
+
+def outstanding_list(request):
+    filters, values, rows = _outstanding(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    counts = outstanding.facets(values)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/outstanding.html",
+        {
+            "filter": filters,
+            "page": page,
+            "rows": outstanding.to_rows(page.object_list),
+            # Counters look up template attributes as keys: hand the template plain lists.
+            "committee_counts": counts["committee"].most_common(),
+            "owner_counts": counts["owner"].most_common(),
+            "kinds": [(value, label, counts["kind"][value]) for value, label in outstanding.KINDS],
+            "statuses": [
+                (value, label, counts["status"][value]) for value, label in outstanding.STATUSES
+            ],
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+        },
+    )
+
+
+def outstanding_csv(request):
+    """Exactly the rows the page shows for the same filters, every page of them."""
+    _, _, rows = _outstanding(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outstanding.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Kind",
+            "Reference",
+            "Item",
+            "Committee",
+            "Owner",
+            "Owner (person)",
+            "Status",
+            "Raised",
+            "Due",
+            "Overdue",
+            "No recent update",
+            "Distance",
+            "Link",
+        ]
+    )
+    for row in outstanding.to_rows(rows):
+        writer.writerow(
+            [
+                row.kind_label,
+                row.ref,
+                row.title,
+                row.committee_name,
+                row.owner_name,
+                row.owner_person_name,
+                row.status,
+                row.raised_on or "",
+                row.due_on or "",
+                "yes" if row.is_overdue else "no",
+                "yes" if row.is_stale else "no",
+                row.distance or "",
+                request.build_absolute_uri(row.url),
+            ]
+        )
+    return response

@@ -7,6 +7,7 @@ NAV_SECTIONS = {
     "committee": "meetings",
     "meeting": "meetings",
     "questions": "questions",
+    "outstanding": "outstanding",
     "frameworks": "outcomes",
     "framework": "outcomes",
     "outcome": "outcomes",

@@ -1,0 +1,84 @@
+"""Filters for the councillors' outstanding page (and, later, its API)."""
+
+import django_filters
+from django import forms
+
+from delivery_plans.models import Plan, Section
+from meetings.models import ActionPoint, Committee
+from meetings.outstanding import KINDS, STATUSES
+from safer_norfolk.models import Organisation, Person
+
+SELECT = forms.Select(attrs={"class": "govuk-select"})
+SORT_CHOICES = [
+    ("due", "Due date, soonest first"),
+    ("-due", "Due date, latest first"),
+    ("-raised", "Raised, newest first"),
+    ("raised", "Raised, oldest first"),
+    ("owner", "Owner"),
+    ("kind", "Kind"),
+]
+
+
+class OutstandingFilter(django_filters.FilterSet):
+    """Validates and renders the outstanding page's filters. The rows come from three models
+    combined in `meetings.outstanding`, which applies the cleaned values to each of them."""
+
+    kind = django_filters.MultipleChoiceFilter(
+        choices=KINDS, method="keep", widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=STATUSES, method="keep", widget=forms.CheckboxSelectMultiple
+    )
+    committee = django_filters.ModelChoiceFilter(
+        label="Committee",
+        queryset=Committee.objects.order_by("name"),
+        method="keep",
+        empty_label="All committees",
+        widget=SELECT,
+    )
+    owner_organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
+        label="Owner organisation",
+    )  # fmt: skip
+    owner_person = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(action_points__isnull=False).distinct().order_by("name"),
+        method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
+    )  # fmt: skip
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.public().order_by("title"),
+        method="keep",
+        empty_label="All plans",
+        widget=SELECT,
+        label="Plan",
+    )
+    section = django_filters.ModelChoiceFilter(
+        queryset=Section.objects.public().select_related("plan").order_by("plan__title", "order", "sort_key"),
+        method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
+    )  # fmt: skip
+    raised_after = django_filters.DateFilter(method="keep", label="Raised on or after")
+    raised_before = django_filters.DateFilter(method="keep", label="Raised on or before")
+    due_after = django_filters.DateFilter(method="keep", label="Due on or after")
+    due_before = django_filters.DateFilter(method="keep", label="Due on or before")
+    overdue_only = django_filters.BooleanFilter(
+        method="keep", widget=forms.CheckboxInput, label="Overdue only"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="keep", empty_label=None, widget=SELECT, label="Sort by"
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = []
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def values(self):
+        """The cleaned filter values, or {} when the form is invalid."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [], False)
+        }

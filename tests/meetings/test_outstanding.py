@@ -1,0 +1,222 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ActionFactory,
+    ActionPointFactory,
+    ActionUpdateFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    PersonFactory,
+    PlanFactory,
+    SectionFactory,
+    WrittenQuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "UNPUBLISHED-OUTSTANDING-4e2a"
+TODAY = timezone.localdate()
+
+
+def days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def data():
+    police = OrganisationFactory(name="Norfolk Constabulary")
+    council = OrganisationFactory(name="Norfolk County Council")
+    panel = CommitteeFactory(name="NCCSP Scrutiny Sub Panel")
+    board = CommitteeFactory(name="Cambridge CSP Board")
+    held = MeetingFactory(
+        committee=panel,
+        minutes_published=True,
+        starts_at=timezone.now() - datetime.timedelta(days=60),
+    )
+    board_meeting = MeetingFactory(
+        committee=board,
+        minutes_published=True,
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    draft = MeetingFactory(committee=panel, minutes_draft=True)
+    officer = PersonFactory(name="Lynne Miles", organisation=council)
+    plan = PlanFactory(title="Safer Norfolk delivery plan", reporting_interval_days=90)
+    fraud = SectionFactory(plan=plan, title="Fraud")
+    red = ActionFactory(section=fraud, number="1.14", owners=[police], title="Referral pathways")
+    ActionUpdateFactory(action=red, rag="red", distance="far_off", reported_on=days(-5))
+    green = ActionFactory(section=fraud, number="1.15", owners=[police], title="On track work")
+    ActionUpdateFactory(action=green, rag="green", distance="met", reported_on=days(-5))
+    ActionFactory(section=fraud, number="1.16", owners=[council], title="Silent action")
+    hidden_plan = PlanFactory(status="draft")
+    hidden = ActionFactory(
+        section=SectionFactory(plan=hidden_plan), title=f"Draft plan {SECRET}", owners=[police]
+    )
+    ActionUpdateFactory(action=hidden, rag="red")
+    items = {
+        "late_point": ActionPointFactory(committee=panel, meeting=held, reference="07/01", description="Share the scams figures", owner_organisation=police, owner_person=officer, due_date=days(-10)),
+        "point": ActionPointFactory(committee=board, meeting=board_meeting, reference="10/01", description="Invite the Vision Zero lead", owner_organisation=council, due_date=days(20)),
+        "closed": ActionPointFactory(committee=panel, meeting=held, reference="07/02", description="Closed already", status="closed", closed_on=days(-1)),
+        "hidden_point": ActionPointFactory(committee=panel, meeting=draft, reference="11/01", description=f"Draft {SECRET}"),
+        "question": WrittenQuestionFactory(meeting=held, number=1, question="How many referrals?", addressed_to=council, response_due=days(-3)),
+        "answered": WrittenQuestionFactory(meeting=held, number=2, question="Answered one", status="answered", response="Yes.", responded_on=days(-1)),
+        "hidden_question": WrittenQuestionFactory(meeting=draft, number=1, question=f"Draft question {SECRET}"),
+    }  # fmt: skip
+    items["question"].plan_actions.add(red)
+    return {
+        "police": police,
+        "council": council,
+        "panel": panel,
+        "board": board,
+        "plan": plan,
+        "fraud": fraud,
+        "officer": officer,
+        **items,
+    }
+
+
+def page(client, query=""):
+    response = client.get(reverse("meetings:outstanding") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def csv_rows(client, query=""):
+    response = client.get(reverse("meetings:outstanding_csv") + query)
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def shown(client, query=""):
+    return sorted((row["Kind"], row["Reference"]) for row in csv_rows(client, query))
+
+
+def test_everything_outstanding_and_nothing_else(client, data):
+    html = page(client)
+
+    assert shown(client) == [
+        ("Action point", "07/01"),
+        ("Action point", "10/01"),
+        ("Plan action", "1.14"),
+        ("Plan action", "1.16"),
+        ("Written question", "1"),
+    ]
+    assert "<strong>5</strong> items outstanding" in html
+    assert "Closed already" not in html
+    assert "Answered one" not in html
+    assert "On track work" not in html
+    assert SECRET not in html
+    assert SECRET not in "".join(str(row) for row in csv_rows(client))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?kind=action_point", [("Action point", "07/01"), ("Action point", "10/01")]),
+        (
+            "?kind=question&kind=plan_action",
+            [("Plan action", "1.14"), ("Plan action", "1.16"), ("Written question", "1")],
+        ),
+        ("?status=red", [("Plan action", "1.14")]),
+        ("?status=awaiting", [("Written question", "1")]),
+        ("?overdue_only=on", [("Action point", "07/01"), ("Written question", "1")]),
+        (f"?due_after={days(0)}", [("Action point", "10/01")]),
+        (f"?raised_before={days(-45)}", [("Action point", "07/01"), ("Written question", "1")]),
+    ],
+)
+def test_filters(client, data, query, expected):
+    assert shown(client, query) == expected
+
+
+def test_filters_by_committee_owner_person_and_plan(client, data):
+    assert shown(client, f"?committee={data['board'].pk}") == [("Action point", "10/01")]
+    assert shown(client, f"?owner_organisation={data['police'].pk}") == [
+        ("Action point", "07/01"),
+        ("Plan action", "1.14"),
+    ]
+    assert shown(client, f"?owner_person={data['officer'].pk}") == [("Action point", "07/01")]
+    # A plan brings its own actions and the questions and action points that cite them.
+    assert shown(client, f"?plan={data['plan'].pk}") == [
+        ("Plan action", "1.14"),
+        ("Plan action", "1.16"),
+        ("Written question", "1"),
+    ]
+    assert shown(client, f"?section={data['fraud'].pk}&kind=plan_action") == [
+        ("Plan action", "1.14"),
+        ("Plan action", "1.16"),
+    ]
+
+
+def test_counts_per_filter_value(client, data):
+    html = page(client)
+
+    assert "Action point (2)" in html
+    assert "Written question (1)" in html
+    assert "Plan action (2)" in html
+    assert "RAG red (1)" in html
+    assert "NCCSP Scrutiny Sub Panel: 2" in html
+    assert "Norfolk Constabulary: 2" in html
+
+
+def test_sorting_and_shareable_urls(client, data):
+    soonest = [row["Reference"] for row in csv_rows(client, "?kind=action_point&sort=due")]
+    latest = [row["Reference"] for row in csv_rows(client, "?kind=action_point&sort=-due")]
+
+    assert soonest == ["07/01", "10/01"]
+    assert latest == ["10/01", "07/01"]
+    html = page(client, "?kind=action_point&sort=-due")
+    assert 'href="/outstanding.csv?kind=action_point&amp;sort=-due"' in html
+
+
+def test_csv_has_exactly_the_filtered_rows_across_pages(client, data):
+    for n in range(60):
+        ActionPointFactory(
+            committee=data["panel"],
+            meeting=data["late_point"].meeting,
+            reference=f"08/{n + 10}",
+            owner_organisation=data["police"],
+        )
+
+    html = page(client, f"?owner_organisation={data['police'].pk}")
+    rows = csv_rows(client, f"?owner_organisation={data['police'].pk}")
+
+    assert "<strong>62</strong> items outstanding" in html
+    assert "Page 1 of 2" in html
+    assert len(rows) == 62
+    assert {row["Owner"] for row in rows} == {"Norfolk Constabulary"}
+    second = page(client, f"?owner_organisation={data['police'].pk}&page=2")
+    assert second.count('class="govuk-tag govuk-tag--grey">') >= 12
+
+
+def test_invalid_filter_values_do_not_break_the_page(client, data):
+    html = page(client, "?due_after=not-a-date&committee=999999&kind=bogus")
+
+    assert "What is still outstanding" in html
+
+
+def test_outstanding_queries_do_not_grow_with_data(client, data):
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            page(client, "?sort=-raised")
+        return len(captured)
+
+    small = count()
+    for n in range(30):
+        ActionPointFactory(
+            committee=data["panel"], meeting=data["late_point"].meeting, reference=f"09/{n + 10}"
+        )
+        WrittenQuestionFactory(meeting=data["late_point"].meeting, number=10 + n)
+        action = ActionFactory(section=data["fraud"], number=f"2.{n + 1}", owners=[data["police"]])
+        ActionUpdateFactory(action=action, rag="amber")
+    large = count()
+
+    assert small == large
+    assert large <= 15
