@@ -10,6 +10,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from delivery_plans.models import Action
+from delivery_plans.queries import with_status
 from meetings.models import (
     MINUTES_PUBLIC,
     ActionPoint,
@@ -225,9 +227,21 @@ def meeting_page(slug, date, *, preview=False):
     page.questions = list(
         WrittenQuestion.objects.filter(meeting=meeting)
         .select_related("agenda_item", "asked_by", "addressed_to", "responded_by")
+        .prefetch_related(cited_actions())
         .order_by("number")
     )
     return page
+
+
+def cited_actions():
+    """The published plan actions a question cites, with their current RAG and distance."""
+    return Prefetch(
+        "plan_actions",
+        queryset=with_status(Action.objects.public())
+        .select_related("plan")
+        .order_by("plan__title", "sort_key"),
+        to_attr="cited_actions",
+    )
 
 
 def public_document(pk):
@@ -257,7 +271,7 @@ def written_questions(status=None, today=None):
     )
     questions = base.select_related(
         "meeting__committee", "addressed_to", "responded_by", "asked_by"
-    )
+    ).prefetch_related(cited_actions())
     if status == QuestionStatus.AWAITING:
         questions = questions.awaiting()
     elif status == QuestionStatus.OVERDUE:

@@ -54,11 +54,13 @@ def written_question_list(request):
     if status not in dict(queries.QuestionStatus.CHOICES):
         status = None
     questions, counts = queries.written_questions(status)
+    page = Paginator(questions, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/written_question_list.html",
         {
-            "questions": questions,
+            "questions": page.object_list,
+            "page": page,
             "counts": counts,
             "status": status,
             "statuses": queries.QuestionStatus.CHOICES,

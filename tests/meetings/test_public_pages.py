@@ -416,3 +416,29 @@ def test_officer_following_view_on_site_to_a_draft_gets_the_preview(client, offi
 
     assert "Draft item" in html
     assert "Preview for officers" in html
+
+
+def test_question_shows_the_current_rag_and_distance_of_the_actions_it_cites(client):
+    from tests.factories import ActionFactory, ActionUpdateFactory, PlanFactory, SectionFactory
+
+    plan = PlanFactory(title="Safer Norfolk delivery plan")
+    action = ActionFactory(section=SectionFactory(plan=plan), number="1.14")
+    ActionUpdateFactory(
+        action=action, rag="amber", distance="some_way", reported_on=datetime.date(2022, 1, 10)
+    )
+    ActionUpdateFactory(action=action, rag="red", distance="far_off", status="draft")
+    hidden = ActionFactory(
+        section=SectionFactory(plan=PlanFactory(status="draft")),
+        number="9.9",
+        title=f"Hidden {SECRET}",
+    )
+    question = WrittenQuestionFactory(question="Reference Delivery Plan action 1.14: how far?")
+    question.plan_actions.add(action, hidden)
+
+    for url in [question.meeting.get_absolute_url(), reverse("meetings:questions")]:
+        html = page(client, url)
+        assert "Safer Norfolk delivery plan, action 1.14" in html or "action 1.14</a>" in html
+        assert "RAG: Amber" in html
+        assert "Some way to go" in html
+        assert "RAG: Red" not in html
+        assert "9.9" not in html
