@@ -23,7 +23,7 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "7"
+PACK_LAYOUT_VERSION = "8"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
@@ -128,6 +128,18 @@ def action_log_html(meeting, *, numbering="pack"):
     )
 
 
+def since_html(meeting, *, numbering="pack"):
+    return render_html(
+        "meetings/pdf/since.html",
+        {
+            "title": f"Since the last meeting: {meeting.committee.name}",
+            "meeting": meeting,
+            "since": queries.since_last_meeting(meeting.committee, before=meeting),
+            "numbering": numbering,
+        },
+    )
+
+
 def previous_meeting_with_minutes(meeting):
     return (
         Meeting.objects.with_public_minutes()
@@ -207,6 +219,13 @@ def plan_pack(meeting, *, restricted=False):
                     title="Open action points",
                     item=item,
                     html=action_log_html(meeting, numbering="none"),
+                )
+            )
+            plan.parts.append(
+                PackPart(
+                    title="Since the last meeting",
+                    item=item,
+                    html=since_html(meeting, numbering="none"),
                 )
             )
         for document in item.papers:

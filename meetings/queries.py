@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from delivery_plans.models import Action
+from delivery_plans.models import Action, ActionUpdate, Plan
 from delivery_plans.queries import with_status
 from meetings.models import (
     MINUTES_PUBLIC,
@@ -28,6 +28,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
+from outcomes.models import Observation
 
 
 def committees():
@@ -290,3 +291,94 @@ def home_meetings(limit=5):
             public.filter(minutes_status__in=MINUTES_PUBLIC).order_by("-starts_at")[:limit]
         ),
     }
+
+
+@dataclass
+class SinceLastMeeting:
+    """What changed for a committee between two of its meetings."""
+
+    committee: Committee
+    start: object  # the previous meeting (or None)
+    end: object  # the meeting it leads up to (or None: up to today)
+    raised: list = field(default_factory=list)
+    closed: list = field(default_factory=list)
+    answered: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    observations: list = field(default_factory=list)
+
+    @property
+    def is_empty(self):
+        return not (
+            self.raised or self.closed or self.answered or self.updates or self.observations
+        )
+
+
+SINCE_LIMIT = 100  # rows per list; the page says when there are more
+
+
+def since_last_meeting(committee, *, before=None, today=None):
+    """Changes since the committee's last public meeting: up to `before` (a meeting, for its
+    agenda pack) or, without one, up to the next meeting or today."""
+
+    today = today or timezone.localdate()
+    meetings = (
+        Meeting.objects.public()
+        .filter(committee=committee)
+        .exclude(status=Meeting.Status.CANCELLED)
+    )
+    if before is not None:
+        start = meetings.filter(starts_at__lt=before.starts_at).order_by("-starts_at").first()
+        end = before
+    else:
+        start = meetings.filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
+        end = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    since = SinceLastMeeting(committee=committee, start=start, end=end)
+    if start is None:
+        return since
+    first_day = start.local_date
+    last_day = end.local_date if end else today
+    points = (
+        ActionPoint.objects.public()
+        .filter(committee=committee)
+        .select_related("meeting__committee", "owner_organisation", "owner_person")
+    )
+    since.raised = list(points.filter(meeting=start).order_by("sort_key")[:SINCE_LIMIT])
+    since.closed = list(
+        points.filter(
+            status=ActionPoint.Status.CLOSED, closed_on__gte=first_day, closed_on__lte=last_day
+        ).order_by("sort_key")[:SINCE_LIMIT]
+    )
+    since.answered = list(
+        WrittenQuestion.objects.public()
+        .filter(
+            meeting__committee=committee,
+            status=WrittenQuestion.Status.ANSWERED,
+            responded_on__gte=first_day,
+            responded_on__lte=last_day,
+        )
+        .select_related("meeting__committee")
+        .order_by("responded_on", "number")[:SINCE_LIMIT]
+    )
+    plans = Plan.objects.public().filter(
+        Q(organisation_id=committee.partnership_id) | Q(agenda_items__meeting__committee=committee)
+    )
+    since.updates = list(
+        ActionUpdate.objects.public()
+        .filter(action__plan__in=plans, reported_on__gte=first_day, reported_on__lte=last_day)
+        .select_related("action__plan")
+        .order_by("reported_on", "action__sort_key")
+        .distinct()[:SINCE_LIMIT]
+    )
+    since.observations = list(
+        Observation.objects.public()
+        .filter(
+            Q(measure__outcome__plan_actions__plan__in=plans)
+            | Q(measure__outcome__plan_sections__plan__in=plans),
+            period_end__gte=first_day,
+            period_end__lte=last_day,
+        )
+        .select_related("measure__outcome__framework", "area")
+        .order_by("period_end", "measure__sort_key")
+        .distinct()[:SINCE_LIMIT]
+    )
+    return since

@@ -24,7 +24,9 @@ def committee_list(request):
 
 
 def committee_detail(request, slug):
-    return render(request, "meetings/committee_detail.html", {"page": queries.committee_page(slug)})
+    page = queries.committee_page(slug)
+    since = queries.since_last_meeting(page.committee)
+    return render(request, "meetings/committee_detail.html", {"page": page, "since": since})
 
 
 def meeting_detail(request, slug, date):

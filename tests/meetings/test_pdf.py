@@ -160,8 +160,9 @@ def test_pack_brings_previous_minutes_and_the_open_action_log(client):
         "2. Minutes",
         ["Minutes of the meeting on 20 July 2021"],
         "3. Action points: review",
-        ["Open action points"],
+        ["Open action points", "Since the last meeting"],
     ]
+    assert "since the last meeting" in text.lower()
 
 
 def test_agenda_front_sheet_matches_the_pack(client):

@@ -1,0 +1,129 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from meetings.queries import since_last_meeting
+from tests.factories import (
+    ActionFactory,
+    ActionPointFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeasureFactory,
+    MeetingFactory,
+    ObservationFactory,
+    OrganisationFactory,
+    PlanFactory,
+    SectionFactory,
+    WrittenQuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "SINCE-HIDDEN-77aa"
+NOW = timezone.now()
+
+
+def day(days):
+    return (NOW + datetime.timedelta(days=days)).date()
+
+
+@pytest.fixture
+def setting():
+    partnership = OrganisationFactory(name="Norfolk Countywide Community Safety Partnership")
+    committee = CommitteeFactory(name="NCCSP Scrutiny Sub Panel", partnership=partnership)
+    earlier = MeetingFactory(
+        committee=committee, minutes_published=True, starts_at=NOW - datetime.timedelta(days=200)
+    )
+    last = MeetingFactory(
+        committee=committee, minutes_published=True, starts_at=NOW - datetime.timedelta(days=60)
+    )
+    upcoming = MeetingFactory(committee=committee, starts_at=NOW + datetime.timedelta(days=30))
+    plan = PlanFactory(organisation=partnership)
+    measure = MeasureFactory(title="Reported burglaries")
+    section = SectionFactory(plan=plan)
+    section.outcomes.add(measure.outcome)
+    action = ActionFactory(section=section, number="1.14")
+    ActionUpdateFactory(action=action, reported_on=day(-20), text="New update", rag="amber")
+    ActionUpdateFactory(action=action, reported_on=day(-100), text="Old update")
+    ActionUpdateFactory(action=action, reported_on=day(-10), status="draft", text=SECRET)
+    ObservationFactory(measure=measure, period_start=day(-40), period_end=day(-10), value=123)
+    ObservationFactory(measure=measure, period_start=day(-120), period_end=day(-90), value=999)
+    ActionPointFactory(
+        committee=committee, meeting=last, reference="07/01", description="Raised last time"
+    )
+    ActionPointFactory(
+        committee=committee,
+        meeting=earlier,
+        reference="01/01",
+        description="Closed since",
+        status="closed",
+        closed_on=day(-30),
+        response="Done",
+    )
+    ActionPointFactory(
+        committee=committee,
+        meeting=earlier,
+        reference="01/02",
+        description="Closed before",
+        status="closed",
+        closed_on=day(-150),
+        response="Long ago",
+    )
+    WrittenQuestionFactory(
+        meeting=last, number=1, status="answered", response="Yes", responded_on=day(-15)
+    )
+    WrittenQuestionFactory(
+        meeting=earlier, number=1, status="answered", response="Yes", responded_on=day(-150)
+    )
+    hidden = MeetingFactory(
+        committee=committee, draft=True, starts_at=NOW - datetime.timedelta(days=61)
+    )
+    ActionPointFactory(committee=committee, meeting=hidden, reference="99/01", description=SECRET)
+    return {"committee": committee, "last": last, "upcoming": upcoming, "earlier": earlier}
+
+
+def test_since_the_last_meeting_lists_what_changed_in_the_window(setting):
+    since = since_last_meeting(setting["committee"])
+
+    assert (since.start, since.end) == (setting["last"], setting["upcoming"])
+    assert [p.reference for p in since.raised] == ["07/01"]
+    assert [p.reference for p in since.closed] == ["01/01"]
+    assert [q.meeting for q in since.answered] == [setting["last"]]
+    assert [u.text for u in since.updates] == ["New update"]
+    assert [o.value for o in since.observations] == [123]
+
+
+def test_since_the_last_meeting_is_on_the_committee_page(client, setting):
+    html = client.get(setting["committee"].get_absolute_url()).content.decode()
+
+    section = html[html.index("Since the last meeting") : html.index(">Members<")]
+    assert "Raised last time" in section
+    assert "01/01" in section
+    assert "01/02" not in section
+    assert "Reported burglaries" in section
+    assert "RAG" not in section or "Amber" in section
+    assert SECRET not in html
+
+
+def test_for_a_pack_the_window_ends_at_that_meeting(setting):
+    since = since_last_meeting(setting["committee"], before=setting["last"])
+
+    assert since.start == setting["earlier"]
+    assert since.end == setting["last"]
+    assert [p.reference for p in since.raised] == [
+        "01/01",
+        "01/02",
+    ]  # raised at the earlier meeting
+
+
+def test_a_committee_that_has_not_met_says_so(client):
+    committee = CommitteeFactory()
+    AgendaItemFactory(
+        meeting=MeetingFactory(committee=committee, starts_at=NOW + datetime.timedelta(days=5))
+    )
+
+    html = client.get(committee.get_absolute_url()).content.decode()
+
+    assert "The committee has not met yet." in html
