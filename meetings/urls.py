@@ -34,5 +34,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("questions/", views.written_question_list, name="questions"),
     path("outstanding/", views.outstanding_list, name="outstanding"),
+    path("search/", views.search, name="search"),
     path("outstanding.csv", views.outstanding_csv, name="outstanding_csv"),
 ]

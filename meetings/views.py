@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from meetings import outstanding, pdf, queries, services
+from meetings import search as site_search
 from meetings.filters import OutstandingFilter
 from meetings.models import ActionPoint, AgendaPack
 
@@ -212,3 +213,13 @@ def outstanding_csv(request):
             ]
         )
     return response
+
+
+def search(request):
+    terms = request.GET.get("q", "").strip()
+    groups = site_search.search(terms) if terms else []
+    return render(
+        request,
+        "meetings/search.html",
+        {"terms": terms, "groups": groups, "total": sum(len(group.results) for group in groups)},
+    )

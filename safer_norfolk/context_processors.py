@@ -8,6 +8,7 @@ NAV_SECTIONS = {
     "meeting": "meetings",
     "questions": "questions",
     "outstanding": "outstanding",
+    "search": "search",
     "frameworks": "outcomes",
     "framework": "outcomes",
     "outcome": "outcomes",

@@ -1,0 +1,165 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.forms import DocumentForm
+from tests.factories import (
+    ActionFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    MeasureFactory,
+    MeetingFactory,
+    MinuteFactory,
+    OutcomeFrameworkFactory,
+    PlanFactory,
+    ResolutionFactory,
+    SectionFactory,
+    WrittenQuestionFactory,
+)
+from tests.pdfs import make_pdf
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "zanzibarquokka"  # one made-up word, so full-text stemming leaves it whole
+
+
+def search(client, terms):
+    response = client.get(reverse("meetings:search"), {"q": terms})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def upload(meeting, text):
+    form = DocumentForm(
+        data={
+            "title": "Safe accommodation needs assessment",
+            "kind": "report",
+            "is_public": "on",
+            "order": 1,
+        },
+        files={"file": SimpleUploadedFile("needs.pdf", make_pdf(text, pages=2), "application/pdf")},
+        instance=meeting.documents.model(meeting=meeting),
+    )
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def test_search_finds_a_phrase_that_only_appears_inside_an_uploaded_pdf(client):
+    meeting = MeetingFactory()
+    upload(meeting, "Dispersed accommodation utilisation reached ninety one percent")
+
+    html = search(client, "dispersed accommodation utilisation")
+
+    assert "Papers" in html
+    assert "Safe accommodation needs assessment" in html
+    assert "<mark>" in html
+
+
+def test_search_groups_results_by_kind(client):
+    meeting = MeetingFactory(minutes_published=True)
+    AgendaItemFactory(meeting=meeting, title="Hate crime reporting")
+    minute = MinuteFactory(
+        meeting=meeting,
+        heading="Hate crime",
+        body="The panel discussed hate crime reporting in Norwich.",
+    )
+    ResolutionFactory(minute=minute, verb="agreed", text="to review hate crime reporting.")
+    WrittenQuestionFactory(meeting=meeting, question="How is hate crime reporting encouraged?")
+    ActionFactory(
+        section=SectionFactory(plan=PlanFactory()),
+        title="Promote third-party hate crime reporting centres",
+    )
+    MeasureFactory(
+        title="Hate crime reported to the police",
+        direction="neutral",
+        direction_note="Under-reported.",
+    )
+
+    html = search(client, "hate crime")
+
+    for label in [
+        "Agenda items",
+        "Minutes",
+        "Decisions",
+        "Written questions",
+        "Delivery-plan actions",
+        "Outcome measures",
+    ]:
+        assert f'">{label}</h2>' in html or f">{label} (" in html, label
+
+
+def test_search_never_finds_unpublished_material(client):
+    draft = MeetingFactory(draft=True)
+    AgendaItemFactory(meeting=draft, title=f"Item {SECRET}")
+    upload(draft, f"Paper {SECRET}")
+    unpublished_minutes = MeetingFactory(minutes_draft=True)
+    MinuteFactory(meeting=unpublished_minutes, body=f"Minute {SECRET}")
+    WrittenQuestionFactory(meeting=unpublished_minutes, question=f"Question {SECRET}")
+    exempt = AgendaItemFactory(meeting=MeetingFactory(), title=f"Exempt {SECRET}", is_exempt=True)
+    MinuteFactory(
+        meeting=MeetingFactory(minutes_published=True), agenda_item=None, body="Public minute"
+    )
+    unanswered = WrittenQuestionFactory(
+        question="Public question", response=f"Draft answer {SECRET}"
+    )
+    draft_plan_action = ActionFactory(
+        section=SectionFactory(plan=PlanFactory(status="draft")), title=f"Action {SECRET}"
+    )
+    ActionUpdateFactory(action=ActionFactory(), status="draft", text=f"Update {SECRET}")
+    ActionUpdateFactory(action=draft_plan_action, text=f"Update {SECRET}")
+    MeasureFactory(
+        outcome__framework=OutcomeFrameworkFactory(status="draft"), title=f"Measure {SECRET}"
+    )
+
+    html = search(client, SECRET)
+
+    assert exempt.pk
+    assert unanswered.status == "awaiting"
+    assert SECRET not in html.replace(f"“{SECRET}”", "").replace(f'value="{SECRET}"', "").replace(
+        f"Search: {SECRET}", ""
+    )
+    assert "Nothing published matches" in html
+
+
+def test_search_escapes_stored_text_in_snippets(client):
+    meeting = MeetingFactory(minutes_published=True)
+    MinuteFactory(
+        meeting=meeting, heading="Scripted", body="Beware <script>alert('x')</script> scams today"
+    )
+
+    html = search(client, "scams")
+
+    assert "<script>alert" not in html
+    # SQLite shows the tag escaped; PostgreSQL's headline drops tags: either way it is inert.
+    assert "<mark>scams</mark> today" in html
+
+
+def test_an_empty_search_and_nothing_found_are_helpful(client):
+    assert "Nothing published matches" not in search(client, "")
+    html = search(client, "nothingatallmatchesthis")
+    assert "Nothing published matches “nothingatallmatchesthis”." in html
+    assert "check the spelling" in html
+
+
+def test_search_queries_do_not_grow_with_data(client):
+    def grow(count):
+        for n in range(count):
+            meeting = MeetingFactory(minutes_published=True)
+            AgendaItemFactory(meeting=meeting, title=f"Scams update {n}")
+            MinuteFactory(meeting=meeting, heading="Scams", body=f"Scams discussion {n}")
+            WrittenQuestionFactory(meeting=meeting, question=f"Scams question {n}")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            search(client, "scams")
+        return len(captured)
+
+    grow(2)
+    small = count()
+    grow(10)
+    large = count()
+
+    assert small == large
+    assert large <= 15
