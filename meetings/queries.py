@@ -382,3 +382,38 @@ def since_last_meeting(committee, *, before=None, today=None):
         .distinct()[:SINCE_LIMIT]
     )
     return since
+
+
+ATTENDANCE_MODE = {
+    Meeting.Mode.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+    Meeting.Mode.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+    Meeting.Mode.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+}
+EVENT_STATUS = {
+    Meeting.Status.CANCELLED: "https://schema.org/EventCancelled",
+    Meeting.Status.POSTPONED: "https://schema.org/EventPostponed",
+}
+
+
+def schema_org_event(meeting, url):
+    """schema.org Event data for a meeting page, so search engines and calendars read it."""
+    locations = []
+    if meeting.mode != Meeting.Mode.ONLINE and meeting.venue:
+        locations.append({"@type": "Place", "name": meeting.venue, "address": meeting.venue})
+    if meeting.mode != Meeting.Mode.IN_PERSON and meeting.livestream_url:
+        locations.append({"@type": "VirtualLocation", "url": meeting.livestream_url})
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": f"{meeting.committee.name} meeting",
+        "startDate": timezone.localtime(meeting.starts_at).isoformat(),
+        "eventStatus": EVENT_STATUS.get(meeting.status, "https://schema.org/EventScheduled"),
+        "eventAttendanceMode": ATTENDANCE_MODE[meeting.mode],
+        "url": url,
+        "organizer": {"@type": "Organization", "name": meeting.committee.name},
+    }
+    if meeting.ends_at:
+        event["endDate"] = timezone.localtime(meeting.ends_at).isoformat()
+    if locations:
+        event["location"] = locations[0] if len(locations) == 1 else locations
+    return event

@@ -3,6 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from meetings import views
+from meetings.feeds import LatestFeed
 
 
 class IsoDateConverter:
@@ -25,12 +26,23 @@ app_name = "meetings"
 urlpatterns = [
     path("committees/", views.committee_list, name="committees"),
     path("committees/<slug:slug>/", views.committee_detail, name="committee"),
+    path(
+        "committees/<slug:slug>/meetings.ics", views.committee_calendar, name="committee_calendar"
+    ),
+    path("committees/<slug:slug>/feed.atom", LatestFeed(), name="committee_feed"),
     path("committees/<slug:slug>/<isodate:date>/", views.meeting_detail, name="meeting"),
     path("committees/<slug:slug>/<isodate:date>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("committees/<slug:slug>/<isodate:date>/pack.pdf", views.pack_pdf, name="pack_pdf"),
     path(
         "committees/<slug:slug>/<isodate:date>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"
     ),
+    path(
+        "committees/<slug:slug>/<isodate:date>/meeting.ics",
+        views.meeting_calendar,
+        name="meeting_calendar",
+    ),
+    path("meetings.ics", views.site_calendar, name="calendar"),
+    path("feeds/latest.atom", LatestFeed(), name="feed"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("questions/", views.written_question_list, name="questions"),
     path("outstanding/", views.outstanding_list, name="outstanding"),

@@ -1,14 +1,20 @@
 import csv
+import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from meetings import outstanding, pdf, queries, services
+from meetings import feeds, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
-from meetings.models import ActionPoint, AgendaPack
+from meetings.models import ActionPoint, AgendaPack, Committee
+from safer_norfolk.exports import safe_row
 
 
 def can_preview(user):
@@ -40,7 +46,22 @@ def meeting_detail(request, slug, date):
             raise
         # An officer following "View on site" from the admin sees the unpublished meeting as a preview.
         page = queries.meeting_page(slug, date, preview=True)
-    return render(request, "meetings/meeting_detail.html", {"page": page, "meeting": page.meeting})
+    event = queries.schema_org_event(
+        page.meeting, request.build_absolute_uri(page.meeting.get_absolute_url())
+    )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {"page": page, "meeting": page.meeting, "json_ld": json_ld(event)},
+    )
+
+
+def json_ld(data):
+    """A JSON-LD block; <, > and & are escaped so no stored text can close the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 -- escaped above
 
 
 def document_download(request, pk):
@@ -196,21 +217,23 @@ def outstanding_csv(request):
     )
     for row in outstanding.to_rows(rows):
         writer.writerow(
-            [
-                row.kind_label,
-                row.ref,
-                row.title,
-                row.committee_name,
-                row.owner_name,
-                row.owner_person_name,
-                row.status,
-                row.raised_on or "",
-                row.due_on or "",
-                "yes" if row.is_overdue else "no",
-                "yes" if row.is_stale else "no",
-                row.distance or "",
-                request.build_absolute_uri(row.url),
-            ]
+            safe_row(
+                [
+                    row.kind_label,
+                    row.ref,
+                    row.title,
+                    row.committee_name,
+                    row.owner_name,
+                    row.owner_person_name,
+                    row.status,
+                    row.raised_on or "",
+                    row.due_on or "",
+                    "yes" if row.is_overdue else "no",
+                    "yes" if row.is_stale else "no",
+                    row.distance or "",
+                    request.build_absolute_uri(row.url),
+                ]
+            )
         )
     return response
 
@@ -223,3 +246,31 @@ def search(request):
         "meetings/search.html",
         {"terms": terms, "groups": groups, "total": sum(len(group.results) for group in groups)},
     )
+
+
+# --- calendars ----------------------------------------------------------------------------
+
+
+def _calendar_response(data, filename):
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def site_calendar(request):
+    data = feeds.calendar(feeds.site_calendar_meetings(), name=settings.SITE_NAME, request=request)
+    return _calendar_response(data, "meetings.ics")
+
+
+def committee_calendar(request, slug):
+    committee = get_object_or_404(Committee, slug=slug)
+    data = feeds.calendar(
+        feeds.public_meetings().filter(committee=committee), name=committee.name, request=request
+    )
+    return _calendar_response(data, f"{committee.slug}.ics")
+
+
+def meeting_calendar(request, slug, date):
+    meeting = queries.meeting_for(slug, date)
+    data = feeds.calendar([meeting], name=meeting.committee.name, request=request)
+    return _calendar_response(data, f"{pdf.slug_for(meeting)}.ics")

@@ -37,6 +37,9 @@ SITE_NAME = env_str("SITE_NAME", "Safer Norfolk")
 # The phase shown in the banner under the header ("Beta"); empty hides the banner.
 SITE_PHASE = env_str("SITE_PHASE", "Beta")
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")
+# The domain in calendar event UIDs and feed entry ids: set once, never changed, so
+# subscribers' calendars keep recognising the same meetings.
+CALENDAR_UID_DOMAIN = env_str("CALENDAR_UID_DOMAIN", "safer-norfolk.example.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

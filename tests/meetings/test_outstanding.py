@@ -220,3 +220,17 @@ def test_outstanding_queries_do_not_grow_with_data(client, data):
 
     assert small == large
     assert large <= 15
+
+
+def test_csv_neutralises_spreadsheet_formulas(client, data):
+    ActionPointFactory(
+        committee=data["panel"],
+        meeting=data["late_point"].meeting,
+        reference="07/09",
+        description='=HYPERLINK("http://evil")',
+    )
+
+    rows = csv_rows(client, "?kind=action_point")
+
+    item = next(row for row in rows if row["Reference"] == "07/09")
+    assert item["Item"] == '\'=HYPERLINK("http://evil")'

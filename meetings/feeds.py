@@ -1,0 +1,186 @@
+"""Calendars (iCalendar) and news feeds (Atom) of published meetings and papers.
+
+Every feed starts from the models' public() rules. Calendar events keep a stable UID per
+meeting, carry Europe/London times with the time zone included, and a cancelled meeting
+stays in the calendar with STATUS:CANCELLED so subscribers see the cancellation.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from meetings.models import Committee, Document, Meeting
+
+LONDON = ZoneInfo("Europe/London")
+DEFAULT_LENGTH = datetime.timedelta(hours=2)
+# The site-wide calendar carries this much history; older meetings stay on the pages.
+CALENDAR_HISTORY = datetime.timedelta(days=730)
+STATUS = {
+    Meeting.Status.CANCELLED: "CANCELLED",
+    Meeting.Status.POSTPONED: "TENTATIVE",
+}
+
+
+def meeting_uid(meeting):
+    return f"meeting-{meeting.pk}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+def calendar(meetings, *, name, request):
+    """iCalendar bytes for `meetings` (public meetings with committee selected)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", f"-//{settings.SITE_NAME}//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/London")
+    for meeting in meetings:
+        event = Event()
+        starts = timezone.localtime(meeting.starts_at, LONDON)
+        event.add("uid", meeting_uid(meeting))
+        event.add("dtstamp", meeting.agenda_published_at or meeting.starts_at)
+        event.add("dtstart", starts)
+        event.add(
+            "dtend",
+            timezone.localtime(meeting.ends_at, LONDON)
+            if meeting.ends_at
+            else starts + DEFAULT_LENGTH,
+        )
+        event.add(
+            "summary", f"{meeting.committee.name}{' (cancelled)' if meeting.is_cancelled else ''}"
+        )
+        if meeting.venue:
+            event.add("location", meeting.venue)
+        event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+        event.add("status", STATUS.get(meeting.status, "CONFIRMED"))
+        description = [
+            f"Agenda and papers: {request.build_absolute_uri(meeting.get_absolute_url())}"
+        ]
+        if meeting.livestream_url:
+            description.append(f"Watch: {meeting.livestream_url}")
+        event.add("description", "\n".join(description))
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def public_meetings():
+    return Meeting.objects.public().select_related("committee").order_by("starts_at")
+
+
+def site_calendar_meetings():
+    return public_meetings().filter(starts_at__gte=timezone.now() - CALENDAR_HISTORY)
+
+
+# --- Atom ---------------------------------------------------------------------------------
+
+
+class Entry:
+    """One published thing: an agenda, minutes or a paper."""
+
+    def __init__(self, *, key, title, link, published, description):
+        self.key, self.title, self.link, self.published, self.description = (
+            key,
+            title,
+            link,
+            published,
+            description,
+        )
+
+
+def latest_entries(committee=None, limit=50):
+    meetings = Meeting.objects.public().select_related("committee")
+    documents = Document.objects.public().select_related("meeting__committee", "agenda_item")
+    if committee is not None:
+        meetings = meetings.filter(committee=committee)
+        documents = documents.filter(meeting__committee=committee)
+    entries = []
+    for meeting in meetings.order_by("-agenda_published_at")[:limit]:
+        entries.append(
+            Entry(
+                key=f"agenda-{meeting.pk}",
+                title=f"Agenda published: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+                link=meeting.get_absolute_url(),
+                published=meeting.agenda_published_at,
+                description=f"The agenda for the meeting on {timezone.localtime(meeting.starts_at):%A %d %B %Y} is published.",
+            )
+        )
+    for meeting in meetings.filter(minutes_status__in=["published", "confirmed"]).order_by(
+        "-minutes_published_at"
+    )[:limit]:
+        entries.append(
+            Entry(
+                key=f"minutes-{meeting.pk}",
+                title=f"Minutes published: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+                link=f"{meeting.get_absolute_url()}#minutes",
+                published=meeting.minutes_published_at or meeting.starts_at,
+                description="The minutes of the meeting are published.",
+            )
+        )
+    for document in documents.order_by("-uploaded_at")[:limit]:
+        entries.append(
+            Entry(
+                key=f"document-{document.pk}",
+                title=f"New paper: {document.title}",
+                link=document.get_absolute_url(),
+                published=max(
+                    document.uploaded_at,
+                    document.meeting.agenda_published_at or document.uploaded_at,
+                ),
+                description=f"{document.meeting.committee.name}, meeting on {document.meeting.starts_at:%d %B %Y}.",
+            )
+        )
+    entries = [entry for entry in entries if entry.published]
+    entries.sort(key=lambda entry: entry.published, reverse=True)
+    return entries[:limit]
+
+
+class LatestFeed(Feed):
+    feed_type = Atom1Feed
+    description_template = None
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Committee, slug=slug) if slug else None
+
+    def title(self, committee):
+        return (
+            f"{committee.name}: latest papers"
+            if committee
+            else f"{settings.SITE_NAME}: latest papers"
+        )
+
+    def subtitle(self, committee):
+        return "Agendas, minutes and papers as they are published."
+
+    def link(self, committee):
+        return committee.get_absolute_url() if committee else reverse("meetings:committees")
+
+    def items(self, committee):
+        return latest_entries(committee)
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_description(self, entry):
+        return entry.description
+
+    def item_link(self, entry):
+        return entry.link
+
+    def item_guid(self, entry):
+        return f"tag:{settings.CALENDAR_UID_DOMAIN},2021:{entry.key}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return entry.published
+
+    def item_updateddate(self, entry):
+        return entry.published
