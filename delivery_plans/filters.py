@@ -65,6 +65,9 @@ class ActionFilter(django_filters.FilterSet):
             self.filters["owner"].queryset = Organisation.objects.filter(
                 plan_actions__plan=plan
             ).distinct()
+        else:  # across plans (the API): any published section, any organisation
+            self.filters["section"].queryset = Section.objects.public()
+            self.filters["owner"].queryset = Organisation.objects.all()
 
     def filter_section(self, queryset, name, section):
         # A theme includes its priorities' actions.

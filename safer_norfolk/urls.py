@@ -3,9 +3,39 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
+from delivery_plans import api as plans_api
+from meetings import api as meetings_api
 from meetings import views as meetings_views
+from outcomes import api as outcomes_api
+from safer_norfolk import api as directory_api
 from safer_norfolk import views
+
+router = DefaultRouter()
+for prefix, viewset in [
+    ("organisations", directory_api.OrganisationViewSet),
+    ("people", directory_api.PersonViewSet),
+    ("committees", meetings_api.CommitteeViewSet),
+    ("memberships", meetings_api.MembershipViewSet),
+    ("meetings", meetings_api.MeetingViewSet),
+    ("agenda-items", meetings_api.AgendaItemViewSet),
+    ("minutes", meetings_api.MinuteViewSet),
+    ("resolutions", meetings_api.ResolutionViewSet),
+    ("action-points", meetings_api.ActionPointViewSet),
+    ("written-questions", meetings_api.WrittenQuestionViewSet),
+    ("work-programme", meetings_api.WorkProgrammeItemViewSet),
+    ("plans", plans_api.PlanViewSet),
+    ("sections", plans_api.SectionViewSet),
+    ("plan-actions", plans_api.ActionViewSet),
+    ("action-updates", plans_api.ActionUpdateViewSet),
+    ("outcome-frameworks", outcomes_api.FrameworkViewSet),
+    ("outcomes", outcomes_api.OutcomeViewSet),
+    ("measures", outcomes_api.MeasureViewSet),
+    ("areas", outcomes_api.AreaViewSet),
+    ("observations", outcomes_api.ObservationViewSet),
+]:
+    router.register(prefix, viewset, basename=prefix)
 
 admin.site.site_header = f"{settings.SITE_NAME} back office"
 admin.site.site_title = settings.SITE_NAME
@@ -16,6 +46,7 @@ urlpatterns = [
     path("", meetings_views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
     path("", include("meetings.urls")),
     path("", include("outcomes.urls")),
     path("", include("delivery_plans.urls")),

@@ -1,0 +1,107 @@
+from rest_framework import serializers
+
+from delivery_plans.filters import ActionFilter
+from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from delivery_plans.queries import with_status
+from safer_norfolk.api import PublicReadViewSet
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id", "title", "slug", "organisation", "framework", "period_start", "period_end", "status", "summary",
+            "version_label", "reporting_interval_days", "url",
+        ]  # fmt: skip
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "plan", "parent", "number", "title", "outcomes", "order"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    """A plan action with its status as the plan page shows it (derived, never stored)."""
+
+    current_rag = serializers.CharField(read_only=True, allow_null=True)
+    current_distance = serializers.CharField(read_only=True, allow_null=True)
+    last_update_on = serializers.DateField(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    is_stale = serializers.BooleanField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "due_text",
+            "due_date", "due_precision", "method", "indicators", "cost_text", "cost_amount", "funding_source",
+            "outcomes", "related_actions", "external_ref", "stage", "current_rag", "current_distance",
+            "last_update_on", "is_overdue", "is_stale", "url",
+        ]  # fmt: skip
+
+    def get_url(self, action) -> str:
+        return action.get_absolute_url()
+
+
+class ActionUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionUpdate
+        fields = ["id", "action", "reported_on", "period_label", "kind", "text", "rag", "distance"]
+
+
+class PlanViewSet(PublicReadViewSet):
+    serializer_class = PlanSerializer
+    filterset_fields = ["organisation", "framework"]
+    ordering_fields = ["title", "period_start", "id"]
+    ordering = ["title"]
+
+    def public_queryset(self):
+        return Plan.objects.public()
+
+
+class SectionViewSet(PublicReadViewSet):
+    serializer_class = SectionSerializer
+    filterset_fields = ["plan", "parent"]
+    ordering_fields = ["order", "sort_key", "id"]
+    ordering = ["plan", "order", "sort_key"]
+
+    def public_queryset(self):
+        return Section.objects.public().prefetch_related("outcomes")
+
+
+class ActionViewSet(PublicReadViewSet):
+    """Filters are the plan page's (section, owner, RAG, distance, stage, overdue, dates) plus plan."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    ordering_fields = ["sort_key", "due_date", "last_update_on", "id"]
+    ordering = ["plan", "sort_key"]
+
+    def public_queryset(self):
+        actions = Action.objects.public()
+        plan = self.request.query_params.get("plan")
+        if plan and plan.isdigit():
+            actions = actions.filter(plan_id=int(plan))
+        return (
+            with_status(actions)
+            .select_related("plan")
+            .prefetch_related("owners", "outcomes", "related_actions")
+        )
+
+
+class ActionUpdateViewSet(PublicReadViewSet):
+    serializer_class = ActionUpdateSerializer
+    filterset_fields = {
+        "action": ["exact"],
+        "action__plan": ["exact"],
+        "rag": ["exact"],
+        "reported_on": ["gte", "lte"],
+    }
+    ordering_fields = ["reported_on", "id"]
+    ordering = ["-reported_on", "-id"]
+
+    def public_queryset(self):
+        return ActionUpdate.objects.public()

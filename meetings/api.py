@@ -1,0 +1,270 @@
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from meetings.models import (
+    MINUTES_PUBLIC,
+    ActionPoint,
+    AgendaItem,
+    Committee,
+    Document,
+    Meeting,
+    Membership,
+    Minute,
+    Resolution,
+    WorkProgrammeItem,
+    WrittenQuestion,
+)
+from safer_norfolk.api import PublicReadViewSet
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Committee
+        fields = [
+            "id", "name", "short_name", "slug", "parent", "partnership", "description", "terms_of_reference",
+            "contact_email", "contact_phone", "default_venue", "url",
+        ]  # fmt: skip
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "committee",
+            "person",
+            "role",
+            "representing",
+            "substitute_for",
+            "start_date",
+            "end_date",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "kind", "page_count", "size_bytes", "url"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    documents = DocumentSerializer(source="papers", many=True, read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id", "meeting", "number", "title", "description", "kind", "lead_text", "duration_minutes", "plan",
+            "plan_actions", "outcomes", "documents",
+        ]  # fmt: skip
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    agenda_items = AgendaItemSerializer(source="public_items", many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id", "committee", "starts_at", "ends_at", "venue", "mode", "livestream_url", "public_notice",
+            "public_questions_deadline", "status", "agenda_published_at", "minutes_status", "minutes_published_at",
+            "minutes_confirmed_at_meeting", "url", "agenda_items",
+        ]  # fmt: skip
+
+
+class ResolutionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resolution
+        fields = ["id", "minute", "order", "verb", "text"]
+
+
+class MinuteSerializer(serializers.ModelSerializer):
+    resolutions = ResolutionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Minute
+        fields = ["id", "meeting", "agenda_item", "number", "heading", "body", "resolutions"]
+
+
+class ActionPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionPoint
+        fields = [
+            "id", "committee", "meeting", "minute", "reference", "description", "owner_person",
+            "owner_organisation", "due_date", "due_meeting", "status", "response", "closed_on",
+            "closed_at_meeting", "plan_actions",
+        ]  # fmt: skip
+
+
+class WrittenQuestionSerializer(serializers.ModelSerializer):
+    response = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WrittenQuestion
+        fields = [
+            "id", "meeting", "agenda_item", "number", "question", "asked_by", "addressed_to", "plan_actions",
+            "status", "response_due", "response", "responded_by", "responded_on",
+        ]  # fmt: skip
+
+    def get_response(self, question) -> str:
+        """The response is published only once the question is answered."""
+        return question.response if question.status == WrittenQuestion.Status.ANSWERED else ""
+
+
+class WorkProgrammeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkProgrammeItem
+        fields = [
+            "id",
+            "committee",
+            "meeting",
+            "target_text",
+            "title",
+            "issues",
+            "invited",
+            "status",
+        ]
+
+
+def public_items():
+    return Prefetch(
+        "agenda_items",
+        queryset=AgendaItem.objects.public()
+        .order_by("sort_key")
+        .prefetch_related(
+            "plan_actions",
+            "outcomes",
+            Prefetch(
+                "documents",
+                queryset=Document.objects.public().order_by("order", "pk"),
+                to_attr="papers",
+            ),
+        ),
+        to_attr="public_items",
+    )
+
+
+class CommitteeViewSet(PublicReadViewSet):
+    serializer_class = CommitteeSerializer
+    filterset_fields = ["parent", "partnership"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+    def public_queryset(self):
+        return Committee.objects.all()
+
+
+class MembershipViewSet(PublicReadViewSet):
+    serializer_class = MembershipSerializer
+    filterset_fields = ["committee", "person", "role", "representing"]
+    ordering_fields = ["order", "id"]
+    ordering = ["committee", "order", "id"]
+
+    def public_queryset(self):
+        return Membership.objects.all()
+
+
+class MeetingViewSet(PublicReadViewSet):
+    serializer_class = MeetingSerializer
+    filterset_fields = {"committee": ["exact"], "status": ["exact"], "starts_at": ["gte", "lte"]}
+    ordering_fields = ["starts_at", "id"]
+    ordering = ["-starts_at"]
+
+    def public_queryset(self):
+        return Meeting.objects.public().select_related("committee").prefetch_related(public_items())
+
+
+class AgendaItemViewSet(PublicReadViewSet):
+    serializer_class = AgendaItemSerializer
+    filterset_fields = ["meeting", "kind", "plan"]
+    ordering_fields = ["sort_key", "id"]
+    ordering = ["meeting", "sort_key"]
+
+    def public_queryset(self):
+        return (
+            AgendaItem.objects.public()
+            .select_related("meeting__committee")
+            .prefetch_related(
+                "plan_actions",
+                "outcomes",
+                Prefetch(
+                    "documents",
+                    queryset=Document.objects.public().order_by("order", "pk"),
+                    to_attr="papers",
+                ),
+            )
+        )
+
+
+class MinuteViewSet(PublicReadViewSet):
+    serializer_class = MinuteSerializer
+    filterset_fields = ["meeting", "agenda_item"]
+    ordering_fields = ["sort_key", "id"]
+    ordering = ["meeting", "sort_key"]
+
+    def public_queryset(self):
+        return (
+            Minute.objects.filter(
+                meeting__agenda_status="published", meeting__minutes_status__in=MINUTES_PUBLIC
+            )
+            .exclude(agenda_item__is_exempt=True)
+            .prefetch_related("resolutions")
+        )
+
+
+class ResolutionViewSet(PublicReadViewSet):
+    serializer_class = ResolutionSerializer
+    filterset_fields = ["minute", "verb", "minute__meeting"]
+    ordering_fields = ["order", "id"]
+    ordering = ["minute", "order"]
+
+    def public_queryset(self):
+        return Resolution.objects.filter(
+            minute__meeting__agenda_status="published",
+            minute__meeting__minutes_status__in=MINUTES_PUBLIC,
+        ).exclude(minute__agenda_item__is_exempt=True)
+
+
+class ActionPointViewSet(PublicReadViewSet):
+    serializer_class = ActionPointSerializer
+    filterset_fields = {
+        "committee": ["exact"],
+        "meeting": ["exact"],
+        "status": ["exact"],
+        "owner_organisation": ["exact"],
+        "owner_person": ["exact"],
+        "due_date": ["gte", "lte"],
+    }
+    ordering_fields = ["sort_key", "due_date", "id"]
+    ordering = ["committee", "sort_key"]
+
+    def public_queryset(self):
+        return ActionPoint.objects.public().prefetch_related("plan_actions")
+
+
+class WrittenQuestionViewSet(PublicReadViewSet):
+    serializer_class = WrittenQuestionSerializer
+    filterset_fields = {
+        "meeting": ["exact"],
+        "status": ["exact"],
+        "addressed_to": ["exact"],
+        "response_due": ["gte", "lte"],
+    }
+    ordering_fields = ["number", "response_due", "id"]
+    ordering = ["meeting", "number"]
+
+    def public_queryset(self):
+        return WrittenQuestion.objects.public().prefetch_related("plan_actions")
+
+
+class WorkProgrammeItemViewSet(PublicReadViewSet):
+    serializer_class = WorkProgrammeItemSerializer
+    filterset_fields = ["committee", "status", "meeting"]
+    ordering_fields = ["order", "id"]
+    ordering = ["committee", "order"]
+
+    def public_queryset(self):
+        return WorkProgrammeItem.objects.public()
