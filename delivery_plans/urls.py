@@ -9,5 +9,6 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan"),
     path("plans/<slug:slug>/distance/", views.plan_distance, name="distance"),
     path("plans/<slug:slug>/report.pdf", views.plan_report_pdf, name="report_pdf"),
+    path("plans/<slug:slug>/actions.csv", views.plan_actions_csv, name="actions_csv"),
     path("plans/<slug:slug>/actions/<str:number>/", views.action_detail, name="action"),
 ]

@@ -1,8 +1,11 @@
+import csv
+
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from delivery_plans import pdf, queries
 from delivery_plans.filters import ActionFilter
+from safer_norfolk.exports import safe_row
 
 
 def plan_list(request):
@@ -54,4 +57,40 @@ def plan_report_pdf(request, slug):
     filename, data = pdf.render_plan_report(plan)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def plan_actions_csv(request, slug):
+    """The plan's actions with their current RAG and distance, filtered as on the plan page."""
+    plan = queries.plan_for(slug)
+    action_filter = ActionFilter(request.GET, queryset=queries.plan_actions(plan), plan=plan)
+    actions = action_filter.qs if action_filter.is_valid() else queries.plan_actions(plan)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-actions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Number", "Section", "Action", "Success measure", "Owners", "Owner as written", "Date as written", "Due by",
+         "Stage", "RAG", "Distance to the success measure", "Last update", "Overdue", "No recent update"]
+    )  # fmt: skip
+    for action in actions:
+        writer.writerow(
+            safe_row(
+                [
+                    action.number,
+                    str(action.section),
+                    action.title,
+                    action.success_measure,
+                    "; ".join(owner.name for owner in action.owners.all()),
+                    action.owner_note,
+                    action.due_text,
+                    action.due_date or "",
+                    action.get_stage_display(),
+                    action.current_rag or "not_assessed",
+                    action.current_distance or "not_assessed",
+                    action.last_update_on or "",
+                    "yes" if action.is_overdue else "no",
+                    "yes" if action.is_stale else "no",
+                ]
+            )
+        )
     return response

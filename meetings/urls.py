@@ -42,6 +42,12 @@ urlpatterns = [
         name="meeting_calendar",
     ),
     path("meetings.ics", views.site_calendar, name="calendar"),
+    path("committees/<slug:slug>/<isodate:date>/ocd.json", views.meeting_ocd, name="meeting_ocd"),
+    path(
+        "committees/<slug:slug>/action-points.csv",
+        views.committee_action_points_csv,
+        name="committee_action_points_csv",
+    ),
     path("feeds/latest.atom", LatestFeed(), name="feed"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("questions/", views.written_question_list, name="questions"),

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -274,3 +276,113 @@ def meeting_calendar(request, slug, date):
     meeting = queries.meeting_for(slug, date)
     data = feeds.calendar([meeting], name=meeting.committee.name, request=request)
     return _calendar_response(data, f"{pdf.slug_for(meeting)}.ics")
+
+
+def committee_action_points_csv(request, slug):
+    """A committee's published action points; ?status=open or closed narrows them."""
+    committee = get_object_or_404(Committee, slug=slug)
+    points = (
+        ActionPoint.objects.public()
+        .filter(committee=committee)
+        .select_related("meeting", "owner_person", "owner_organisation", "closed_at_meeting")
+        .order_by("sort_key")
+    )
+    if request.GET.get("status") in ActionPoint.Status.values:
+        points = points.filter(status=request.GET["status"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{committee.slug}-action-points.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Reference",
+            "Action",
+            "Raised at",
+            "Owner (person)",
+            "Owner (organisation)",
+            "Due",
+            "Status",
+            "Response",
+            "Closed on",
+        ]
+    )
+    for point in points:
+        writer.writerow(
+            safe_row(
+                [
+                    point.reference,
+                    point.description,
+                    point.meeting.local_date,
+                    point.owner_person.name if point.owner_person else "",
+                    point.owner_organisation.name if point.owner_organisation else "",
+                    point.due_date or "",
+                    point.get_status_display(),
+                    point.response,
+                    point.closed_on or "",
+                ]
+            )
+        )
+    return response
+
+
+def meeting_ocd(request, slug, date):
+    """The meeting as an Open Civic Data event."""
+    page = queries.meeting_page(slug, date)
+    meeting = page.meeting
+    address = request.build_absolute_uri(meeting.get_absolute_url())
+    event = {
+        "_type": "event",
+        "id": f"ocd-event/{feeds.meeting_uid(meeting)}",
+        "name": f"{meeting.committee.name} meeting",
+        "description": meeting.public_notice,
+        "classification": "committee-meeting",
+        "start_time": timezone.localtime(meeting.starts_at).isoformat(),
+        "end_time": timezone.localtime(meeting.ends_at).isoformat() if meeting.ends_at else None,
+        "timezone": "Europe/London",
+        "all_day": False,
+        "status": {"cancelled": "cancelled", "postponed": "tentative"}.get(
+            meeting.status, "confirmed"
+        ),
+        "location": {"name": meeting.venue, "url": meeting.livestream_url or None},
+        "participants": [
+            {"entity_type": "organization", "name": meeting.committee.name, "note": "host"}
+        ],
+        "agenda": [
+            {
+                "order": str(position),
+                "description": f"{item.number}. {item.title}",
+                "notes": [item.description] if item.description else [],
+                "media": [
+                    {
+                        "note": document.title,
+                        "links": [
+                            {
+                                "media_type": "application/pdf",
+                                "url": request.build_absolute_uri(document.get_absolute_url()),
+                            }
+                        ],
+                    }
+                    for document in item.papers
+                ],
+            }
+            for position, item in enumerate(page.agenda, start=1)
+        ],
+        "documents": (
+            [
+                {
+                    "note": "Minutes",
+                    "links": [
+                        {
+                            "media_type": "application/pdf",
+                            "url": request.build_absolute_uri(
+                                reverse("meetings:minutes_pdf", args=[slug, date])
+                            ),
+                        }
+                    ],
+                }
+            ]
+            if meeting.minutes_are_public
+            else []
+        ),
+        "sources": [{"url": address, "note": "Meeting page"}],
+    }
+    return JsonResponse(event, json_dumps_params={"indent": 2})

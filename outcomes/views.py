@@ -1,7 +1,12 @@
+import csv
+
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
+from outcomes.models import Observation
+from safer_norfolk.exports import safe_row
 
 
 def framework_list(request):
@@ -42,3 +47,58 @@ def measure_detail(request, slug, number, measure):
         "outcomes/measure_detail.html",
         {"page": page, "measure": page.measure, "chart": chart},
     )
+
+
+def observations_csv(request, slug):
+    """Every published figure of a framework; ?measure= and ?area= narrow it."""
+    framework = queries.framework_for(slug)
+    observations = (
+        Observation.objects.public()
+        .filter(measure__outcome__framework=framework)
+        .select_related("measure__outcome", "area")
+        .order_by("measure__outcome__sort_key", "measure__sort_key", "area__order", "period_start")
+    )
+    measure, area = request.GET.get("measure", ""), request.GET.get("area", "")
+    if measure.isdigit():
+        observations = observations.filter(measure_id=int(measure))
+    if area:
+        observations = observations.filter(area__slug=area)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.slug}-figures.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "framework",
+            "outcome",
+            "measure",
+            "measure title",
+            "area",
+            "ONS code",
+            "period",
+            "period_start",
+            "period_end",
+            "value",
+            "provisional",
+            "note",
+        ]
+    )
+    for observation in observations:
+        writer.writerow(
+            safe_row(
+                [
+                    framework.slug,
+                    observation.measure.outcome.number,
+                    observation.measure.number,
+                    observation.measure.title,
+                    observation.area.name,
+                    observation.area.gss_code,
+                    observation.period_label,
+                    observation.period_start,
+                    observation.period_end,
+                    observation.value,
+                    "yes" if observation.is_provisional else "no",
+                    observation.note,
+                ]
+            )
+        )
+    return response

@@ -13,8 +13,10 @@ from safer_norfolk.models import Organisation, Person
 
 
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only, open to everyone, paginated, filterable and sortable. Subclasses set
-    `public_queryset()`: the public rows with the joins their serializer needs."""
+    """Published records, open to everyone: 50 to a page, filterable by the parameters listed,
+    sortable with `ordering`."""
+
+    # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 
     permission_classes = [AllowAny]
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -1,0 +1,160 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ActionFactory,
+    ActionPointFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    DocumentFactory,
+    MeasureFactory,
+    MeetingFactory,
+    ObservationFactory,
+    OutcomeFactory,
+    OutcomeFrameworkFactory,
+    PlanFactory,
+    SectionFactory,
+    area,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "EXPORTHIDDENMARKER"
+
+
+def rows(client, url, **query):
+    response = client.get(url, query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_plan_actions_csv_honours_the_plan_page_filters(client):
+    plan = PlanFactory(slug="safer-norfolk-plan")
+    red = ActionFactory(
+        section=SectionFactory(plan=plan), number="1.14", title="=cmd|' /C calc'!A0"
+    )
+    ActionUpdateFactory(action=red, rag="red", distance="far_off")
+    ActionFactory(section=SectionFactory(plan=plan), number="1.15")
+    ActionUpdateFactory(action=red, status="draft", rag="green", text=SECRET)
+
+    everything = rows(client, reverse("delivery_plans:actions_csv", args=["safer-norfolk-plan"]))
+    only_red = rows(
+        client, reverse("delivery_plans:actions_csv", args=["safer-norfolk-plan"]), rag="red"
+    )
+
+    assert [row["Number"] for row in everything] == ["1.14", "1.15"]
+    assert [
+        (row["Number"], row["RAG"], row["Distance to the success measure"]) for row in only_red
+    ] == [("1.14", "red", "far_off")]
+    assert only_red[0]["Action"] == "'=cmd|' /C calc'!A0"
+    assert (
+        client.get(
+            reverse("delivery_plans:actions_csv", args=[PlanFactory(status="draft").slug])
+        ).status_code
+        == 404
+    )
+
+
+def test_observations_csv_can_be_imported_again_and_hides_drafts(client):
+    framework = OutcomeFrameworkFactory(slug="plan-outcomes")
+    measure = MeasureFactory(outcome=OutcomeFactory(framework=framework, number="5"), number="1")
+    ObservationFactory(measure=measure, value=3100, note="+44 helpline figure")
+    ObservationFactory(measure=measure, area=area("norwich"), value=900)
+    draft = OutcomeFrameworkFactory(slug="draft-outcomes", status="draft")
+    ObservationFactory(measure=MeasureFactory(outcome=OutcomeFactory(framework=draft)), note=SECRET)
+
+    figures = rows(client, reverse("outcomes:observations_csv", args=["plan-outcomes"]))
+    norwich = rows(
+        client, reverse("outcomes:observations_csv", args=["plan-outcomes"]), area="norwich"
+    )
+
+    assert {
+        (row["framework"], row["outcome"], row["measure"], row["area"], row["value"])
+        for row in figures
+    } == {
+        ("plan-outcomes", "5", "1", "Norfolk", "3100.000"),
+        ("plan-outcomes", "5", "1", "Norwich", "900.000"),
+    }
+    assert [row["area"] for row in norwich] == ["Norwich"]
+    assert (
+        next(row for row in figures if row["area"] == "Norfolk")["note"] == "'+44 helpline figure"
+    )
+    assert (
+        client.get(reverse("outcomes:observations_csv", args=["draft-outcomes"])).status_code == 404
+    )
+
+
+def test_committee_action_points_csv(client):
+    meeting = MeetingFactory(minutes_published=True)
+    ActionPointFactory(
+        meeting=meeting, committee=meeting.committee, reference="07/01", description="@SUM(A1:A9)"
+    )
+    ActionPointFactory(
+        meeting=meeting,
+        committee=meeting.committee,
+        reference="07/02",
+        status="closed",
+        closed_on="2022-10-11",
+        response="Closed: Agenda Item 10",
+    )
+    hidden = MeetingFactory(committee=meeting.committee, minutes_draft=True)
+    ActionPointFactory(
+        meeting=hidden, committee=meeting.committee, reference="08/01", description=SECRET
+    )
+
+    everything = rows(
+        client, reverse("meetings:committee_action_points_csv", args=[meeting.committee.slug])
+    )
+    open_only = rows(
+        client,
+        reverse("meetings:committee_action_points_csv", args=[meeting.committee.slug]),
+        status="open",
+    )
+
+    assert [row["Reference"] for row in everything] == ["07/01", "07/02"]
+    assert [row["Reference"] for row in open_only] == ["07/01"]
+    assert everything[0]["Action"] == "'@SUM(A1:A9)"
+
+
+def test_open_civic_data_event(client):
+    meeting = MeetingFactory(status="cancelled", venue="County Hall")
+    item = AgendaItemFactory(meeting=meeting, number="5", title="Delivery Plan")
+    DocumentFactory(meeting=meeting, agenda_item=item, title="Plan report")
+    AgendaItemFactory(meeting=meeting, number="9", title=SECRET, is_exempt=True)
+
+    response = client.get(
+        reverse("meetings:meeting_ocd", args=[meeting.committee.slug, meeting.local_date])
+    )
+
+    event = response.json()
+    assert event["_type"] == "event"
+    assert event["status"] == "cancelled"
+    assert event["timezone"] == "Europe/London"
+    assert event["location"]["name"] == "County Hall"
+    assert [entry["description"] for entry in event["agenda"]] == ["5. Delivery Plan"]
+    assert event["agenda"][0]["media"][0]["links"][0]["media_type"] == "application/pdf"
+    assert SECRET not in response.content.decode()
+    draft = MeetingFactory(draft=True)
+    assert (
+        client.get(
+            reverse("meetings:meeting_ocd", args=[draft.committee.slug, draft.local_date])
+        ).status_code
+        == 404
+    )
+
+
+def test_openapi_schema_and_documentation_page(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/meetings/" in document["paths"]
+    assert "/api/v1/plan-actions/" in document["paths"]
+    docs = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in docs
+    assert "cdn." not in docs
