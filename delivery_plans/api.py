@@ -1,9 +1,13 @@
-from rest_framework import serializers
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 
+from delivery_plans import services
 from delivery_plans.filters import ActionFilter
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_status
-from safer_norfolk.api import PublicReadViewSet
+from safer_norfolk.api import PublicReadViewSet, model_permission, service_errors
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -93,6 +97,9 @@ class ActionViewSet(PublicReadViewSet):
 
 
 class ActionUpdateViewSet(PublicReadViewSet):
+    """Published progress updates. An action's owner records one with POST (a draft unless
+    `publish` is true); partnership officers only for actions their organisation owns."""
+
     serializer_class = ActionUpdateSerializer
     filterset_fields = {
         "action": ["exact"],
@@ -105,3 +112,41 @@ class ActionUpdateViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return ActionUpdate.objects.public()
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [model_permission("delivery_plans.add_actionupdate")()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return RecordUpdateSerializer if self.action == "create" else ActionUpdateSerializer
+
+    def create(self, request):
+        incoming = RecordUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            update = services.record_update(by=request.user, **incoming.validated_data)
+        except DjangoValidationError as error:
+            raise service_errors(error) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from error
+        return Response(ActionUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class RecordUpdateSerializer(serializers.Serializer):
+    action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.all())
+    text = serializers.CharField()
+    rag = serializers.ChoiceField(
+        choices=ActionUpdate.Rag.choices, default=ActionUpdate.Rag.NOT_ASSESSED
+    )
+    distance = serializers.ChoiceField(
+        choices=ActionUpdate.Distance.choices, default=ActionUpdate.Distance.NOT_ASSESSED
+    )
+    reported_on = serializers.DateField(required=False, allow_null=True)
+    period_label = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, default=""
+    )
+    kind = serializers.ChoiceField(
+        choices=ActionUpdate.Kind.choices, default=ActionUpdate.Kind.PROGRESS
+    )
+    publish = serializers.BooleanField(default=False)

@@ -1,6 +1,11 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from rest_framework import serializers
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from meetings import services
 from meetings.models import (
     MINUTES_PUBLIC,
     ActionPoint,
@@ -14,7 +19,8 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from safer_norfolk.api import PublicReadViewSet
+from safer_norfolk.api import PublicReadViewSet, WithETag, model_permission, service_errors
+from safer_norfolk.models import Organisation, Person
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
@@ -168,6 +174,9 @@ class MembershipViewSet(PublicReadViewSet):
 
 
 class MeetingViewSet(PublicReadViewSet):
+    """Published meetings. Committee officers create a meeting with POST: the committee's
+    standard items and expected attendees are added."""
+
     serializer_class = MeetingSerializer
     filterset_fields = {"committee": ["exact"], "status": ["exact"], "starts_at": ["gte", "lte"]}
     ordering_fields = ["starts_at", "id"]
@@ -176,8 +185,29 @@ class MeetingViewSet(PublicReadViewSet):
     def public_queryset(self):
         return Meeting.objects.public().select_related("committee").prefetch_related(public_items())
 
+    def get_permissions(self):
+        if self.action == "create":
+            return [model_permission("meetings.add_meeting")()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return CreateMeetingSerializer if self.action == "create" else MeetingSerializer
+
+    def create(self, request):
+        incoming = CreateMeetingSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        if "venue" in data and not data["venue"]:
+            data.pop("venue")
+        meeting = _run(services.create_meeting, by=request.user, **data)
+        return Response(
+            {"id": meeting.pk, "url": meeting.get_absolute_url()}, status=status.HTTP_201_CREATED
+        )
+
 
 class AgendaItemViewSet(PublicReadViewSet):
+    """Public agenda items. Committee officers add items with POST."""
+
     serializer_class = AgendaItemSerializer
     filterset_fields = ["meeting", "kind", "plan"]
     ordering_fields = ["sort_key", "id"]
@@ -197,6 +227,20 @@ class AgendaItemViewSet(PublicReadViewSet):
                 ),
             )
         )
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [model_permission("meetings.add_agendaitem")()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return AgendaItemWriteSerializer if self.action == "create" else AgendaItemSerializer
+
+    def create(self, request):
+        incoming = AgendaItemWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        item = incoming.save()
+        return Response(AgendaItemWriteSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class MinuteViewSet(PublicReadViewSet):
@@ -228,7 +272,10 @@ class ResolutionViewSet(PublicReadViewSet):
         ).exclude(minute__agenda_item__is_exempt=True)
 
 
-class ActionPointViewSet(PublicReadViewSet):
+class ActionPointViewSet(WithETag, PublicReadViewSet):
+    """Action points raised at meetings whose minutes are published. Committee officers raise
+    one with POST (its reference is assigned) and close one with POST to …/close/."""
+
     serializer_class = ActionPointSerializer
     filterset_fields = {
         "committee": ["exact"],
@@ -244,8 +291,43 @@ class ActionPointViewSet(PublicReadViewSet):
     def public_queryset(self):
         return ActionPoint.objects.public().prefetch_related("plan_actions")
 
+    def get_permissions(self):
+        if self.action == "create":
+            return [model_permission("meetings.add_actionpoint")()]
+        if self.action == "close":
+            return [model_permission("meetings.change_actionpoint")()]
+        return super().get_permissions()
 
-class WrittenQuestionViewSet(PublicReadViewSet):
+    def get_serializer_class(self):
+        return {"create": RaiseActionPointSerializer, "close": CloseActionPointSerializer}.get(
+            self.action, ActionPointSerializer
+        )
+
+    def create(self, request):
+        incoming = RaiseActionPointSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        point = _run(services.raise_action_point, by=request.user, **incoming.validated_data)
+        return Response(ActionPointSerializer(point).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        point = get_object_or_404(ActionPoint.objects.all(), pk=pk)
+        self.check_if_match(request, point)
+        incoming = CloseActionPointSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        point = _run(
+            services.close_action_point,
+            action_point=point,
+            by=request.user,
+            **incoming.validated_data,
+        )
+        return Response(ActionPointSerializer(point).data)
+
+
+class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
+    """Published written questions. Partnership officers record the response to a question
+    addressed to their organisation with POST to …/respond/."""
+
     serializer_class = WrittenQuestionSerializer
     filterset_fields = {
         "meeting": ["exact"],
@@ -259,6 +341,29 @@ class WrittenQuestionViewSet(PublicReadViewSet):
     def public_queryset(self):
         return WrittenQuestion.objects.public().prefetch_related("plan_actions")
 
+    def get_permissions(self):
+        if self.action == "respond":
+            return [model_permission("meetings.change_writtenquestion")()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return WrittenResponseSerializer if self.action == "respond" else WrittenQuestionSerializer
+
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        question = get_object_or_404(WrittenQuestion.objects.all(), pk=pk)
+        self.check_if_match(request, question)
+        incoming = WrittenResponseSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        data.setdefault("responded_by", question.addressed_to)
+        if data["responded_by"] is None:
+            data["responded_by"] = question.addressed_to
+        question = _run(
+            services.record_written_response, question=question, by=request.user, **data
+        )
+        return Response(WrittenQuestionSerializer(question).data)
+
 
 class WorkProgrammeItemViewSet(PublicReadViewSet):
     serializer_class = WorkProgrammeItemSerializer
@@ -268,3 +373,68 @@ class WorkProgrammeItemViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return WorkProgrammeItem.objects.public()
+
+
+# --- writes (officers) --------------------------------------------------------------------
+
+
+class RaiseActionPointSerializer(serializers.Serializer):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    description = serializers.CharField()
+    minute = serializers.PrimaryKeyRelatedField(
+        queryset=Minute.objects.all(), required=False, allow_null=True
+    )
+    owner_person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True
+    )
+    owner_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class CloseActionPointSerializer(serializers.Serializer):
+    response = serializers.CharField()
+    closed_on = serializers.DateField(required=False, allow_null=True)
+    closed_at_meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), required=False, allow_null=True
+    )
+
+
+class WrittenResponseSerializer(serializers.Serializer):
+    response = serializers.CharField()
+    responded_by = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    responded_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CreateMeetingSerializer(serializers.Serializer):
+    committee = serializers.PrimaryKeyRelatedField(queryset=Committee.objects.all())
+    starts_at = serializers.DateTimeField()
+    venue = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    mode = serializers.ChoiceField(choices=Meeting.Mode.choices, required=False)
+
+
+class AgendaItemWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "meeting",
+            "number",
+            "title",
+            "description",
+            "kind",
+            "lead_text",
+            "duration_minutes",
+            "is_exempt",
+        ]
+
+
+def _run(service, **arguments):
+    try:
+        return service(**arguments)
+    except DjangoValidationError as error:
+        raise service_errors(error) from error

@@ -1,7 +1,12 @@
-from rest_framework import serializers
+from decimal import Decimal
+
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
-from safer_norfolk.api import PublicReadViewSet
+from outcomes.services import ImportReport, save_observations
+from safer_norfolk.api import PublicReadViewSet, model_permission
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -104,6 +109,9 @@ class MeasureViewSet(PublicReadViewSet):
 
 
 class ObservationViewSet(PublicReadViewSet):
+    """Published figures. Data officers add or correct figures in bulk with POST to …/bulk/:
+    every figure is checked first, and either all are saved or none."""
+
     serializer_class = ObservationSerializer
     filterset_fields = {
         "measure": ["exact"],
@@ -117,3 +125,74 @@ class ObservationViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return Observation.objects.public()
+
+    def get_permissions(self):
+        if self.action == "bulk":
+            return [model_permission("outcomes.add_observation")()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return ObservationBulkSerializer if self.action == "bulk" else ObservationSerializer
+
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        incoming = ObservationBulkSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rows = [
+            {
+                "measure_id": row["measure"].pk,
+                "area_id": row["area"].pk,
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "value": row["value"].quantize(Decimal("0.001")),
+                "is_provisional": row.get("is_provisional", False),
+                "note": row.get("note", ""),
+            }
+            for row in incoming.validated_data["observations"]
+        ]
+        report = ImportReport(rows=len(rows))
+        save_observations(rows, report)
+        return Response(
+            {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "summary": report.summary(),
+            },
+            status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK,
+        )
+
+
+class ObservationWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Observation
+        fields = [
+            "measure",
+            "area",
+            "period_start",
+            "period_end",
+            "value",
+            "is_provisional",
+            "note",
+        ]
+        validators = []  # a figure already held is corrected, not refused
+
+    def validate(self, data):
+        if data["period_end"] < data["period_start"]:
+            raise serializers.ValidationError({"period_end": "The period ends before it starts."})
+        return data
+
+
+class ObservationBulkSerializer(serializers.Serializer):
+    observations = ObservationWriteSerializer(many=True, allow_empty=False)
+
+    def validate_observations(self, rows):
+        seen = {}
+        for position, row in enumerate(rows):
+            key = (row["measure"].pk, row["area"].pk, row["period_start"], row["period_end"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    f"Figure {position + 1} repeats figure {seen[key] + 1}: same measure, area and period."
+                )
+            seen[key] = position
+        return rows

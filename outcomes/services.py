@@ -238,6 +238,14 @@ def import_observations(*, name, content, dry_run=False, by=None):
     if problems:
         return report
 
+    save_observations(clean, report)
+    return report
+
+
+def save_observations(clean, report):
+    """Write checked rows (dicts of Observation fields): new figures are added, changed ones
+    corrected, identical ones left alone; counts go into `report`. Nothing is written for a
+    dry run."""
     with transaction.atomic():
         measure_ids = {row["measure_id"] for row in clean}
         existing = {
@@ -266,7 +274,7 @@ def import_observations(*, name, content, dry_run=False, by=None):
                 report.unchanged += 1
                 continue
             writes.append(Observation(**row))
-        if not dry_run:
+        if not report.dry_run:
             # One upsert (INSERT … ON CONFLICT DO UPDATE) for new and corrected figures alike.
             Observation.objects.bulk_create(
                 writes,
@@ -275,4 +283,3 @@ def import_observations(*, name, content, dry_run=False, by=None):
                 unique_fields=["measure", "area", "period_start", "period_end"],
                 update_fields=["value", "is_provisional", "note"],
             )
-    return report

@@ -4,8 +4,12 @@ Every app's api.py defines read-only viewsets over its models' public() rows; th
 composition root (safer_norfolk/urls.py) registers them on one router under /api/v1/.
 """
 
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 
@@ -60,3 +64,68 @@ class PersonViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return Person.objects.all()
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def etag_for(data):
+    """A strong validator of a record's published representation."""
+    return (
+        '"'
+        + hashlib.sha256(
+            json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
+        ).hexdigest()[:32]
+        + '"'
+    )
+
+
+class WithETag:
+    """Detail responses carry an ETag of the record; a write naming an older one in
+    If-Match is refused with 412 rather than overwriting a change it has not seen."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(response.data)
+        return response
+
+    def check_if_match(self, request, instance):
+        expected = request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        # The read representation, as retrieve() tagged it (not the write action's serializer).
+        current = etag_for(
+            self.serializer_class(instance, context=self.get_serializer_context()).data
+        )
+        if expected.strip() != current:
+            raise PreconditionFailed()
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "The record has changed since you read it. Read it again and reapply your change."
+    )
+    default_code = "precondition_failed"
+
+
+def model_permission(codename):
+    """A permission class: signed-in users holding `app_label.codename`."""
+
+    class HasModelPermission(permissions.BasePermission):
+        message = "You do not have permission to do this."
+
+        def has_permission(self, request, view):
+            return bool(
+                request.user and request.user.is_authenticated and request.user.has_perm(codename)
+            )
+
+    HasModelPermission.__name__ = f"Has_{codename.replace('.', '_')}"
+    return HasModelPermission
+
+
+def service_errors(error):
+    """A service's ValidationError as DRF's 400 with field errors."""
+    if hasattr(error, "message_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"non_field_errors": error.messages})

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -198,6 +199,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind": give each choice set its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
+        "DocumentKindEnum": "meetings.models.Document.Kind",
+        "UpdateKindEnum": "delivery_plans.models.ActionUpdate.Kind",
+        "OrganisationKindEnum": "safer_norfolk.models.Organisation.Kind",
+        "AreaKindEnum": "outcomes.models.Area.Kind",
+        "DeclarationKindEnum": "meetings.models.Declaration.Kind",
+    },
 }
 
 REST_FRAMEWORK = {
@@ -208,6 +218,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Officers' own systems use a token; a signed-in browser uses its session, with CSRF.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
 }
 
 LOGGING = {

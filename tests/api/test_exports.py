@@ -158,3 +158,14 @@ def test_openapi_schema_and_documentation_page(client):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn." not in docs
+
+
+def test_openapi_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    text = target.read_text()
+    assert "/api/v1/action-points/{id}/close/" in text
+    assert "/api/v1/observations/bulk/" in text
