@@ -129,3 +129,29 @@ def service_errors(error):
     if hasattr(error, "message_dict"):
         return exceptions.ValidationError(error.message_dict)
     return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+ERROR_RESPONSES = {
+    "400": "The parameters or the body are not valid: the body names each problem.",
+    "404": "No published record here (or no such page of results).",
+}
+WRITE_RESPONSES = {
+    "401": "Sign in, or send a token.",
+    "403": "You do not have permission to do this.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """OpenAPI post-processing: every operation may answer 400 and 404, writes 401 and 403,
+    and writes that check If-Match 412. The generated schema lists only the happy path."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description})
+            if method in ("post", "put", "patch", "delete"):
+                for code, description in WRITE_RESPONSES.items():
+                    responses.setdefault(code, {"description": description})
+                if path.endswith(("/close/", "/respond/")):
+                    responses.setdefault("412", {"description": PreconditionFailed.default_detail})
+    return result

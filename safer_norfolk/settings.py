@@ -199,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "safer_norfolk.api.document_error_responses",
+    ],
     # Several models have a "kind": give each choice set its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
