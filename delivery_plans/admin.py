@@ -9,13 +9,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from delivery_plans import services
 from delivery_plans.dates import UNKNOWN, parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
-from safer_norfolk.spreadsheets import ImportFileError
+from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -61,52 +60,22 @@ class PlanAdmin(admin.ModelAdmin):
             self.has_change_permission(request, plan) and services.can_manage_plans(request.user)
         ):
             raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = ImportActionsForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    report = services.import_actions(
-                        plan=plan,
-                        name=upload.name,
-                        content=upload.read(),
-                        dry_run=form.cleaned_data["dry_run"],
-                        by=request.user,
-                    )
-                except ImportFileError as error:
-                    form.add_error("file", str(error))
-                else:
-                    if report.ok and not report.dry_run:
-                        messages.success(request, report.summary())
-        else:
-            form = ImportActionsForm()
-        return TemplateResponse(
+        return spreadsheet_import_view(
+            self,
             request,
-            "admin/delivery_plans/plan/import_actions.html",
-            {
-                **self.admin_site.each_context(request),
+            run=lambda **upload: services.import_actions(plan=plan, **upload, by=request.user),
+            template="admin/delivery_plans/plan/import_actions.html",
+            context={
                 "title": f"Import actions into {plan}",
                 "plan": plan,
-                "form": form,
-                "report": report,
-                "opts": self.model._meta,
                 "plan_url": reverse("admin:delivery_plans_plan_change", args=[plan.pk]),
             },
+            form_class=ImportActionsForm,
         )
 
 
-class ImportActionsForm(forms.Form):
-    file = forms.FileField(help_text="A .csv or .xlsx file with a header row.")
-    dry_run = forms.BooleanField(required=False, initial=True, label="Check only")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is over 5 MB.")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        return upload
+class ImportActionsForm(SpreadsheetUploadForm):
+    max_bytes = MAX_IMPORT_BYTES
 
 
 @admin.register(Section)

@@ -1,15 +1,13 @@
 """The data officer's back office: frameworks, outcomes, measures, areas and the import of
 observations from a spreadsheet."""
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import import_observations
-from safer_norfolk.spreadsheets import ImportFileError
+from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 # A spreadsheet of observations larger than this is better run with the command.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -72,24 +70,9 @@ class MeasureAdmin(admin.ModelAdmin):
     ordering = ["outcome__framework", "outcome__sort_key", "sort_key"]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv or .xlsx file with a header row.")
-    dry_run = forms.BooleanField(
-        required=False,
-        initial=True,
-        label="Check only",
-        help_text="Check the file and report, writing nothing.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                "The file is over 20 MB: import it with manage.py import_observations."
-            )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        return upload
+class ImportForm(SpreadsheetUploadForm):
+    max_bytes = MAX_IMPORT_BYTES
+    too_large_hint = " Import it with manage.py import_observations."
 
 
 @admin.register(Observation)
@@ -119,34 +102,14 @@ class ObservationAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    report = import_observations(
-                        name=upload.name,
-                        content=upload.read(),
-                        dry_run=form.cleaned_data["dry_run"],
-                        by=request.user,
-                    )
-                except ImportFileError as error:
-                    form.add_error("file", str(error))
-                else:
-                    if report.ok and not report.dry_run:
-                        messages.success(request, report.summary())
-        else:
-            form = ImportForm()
-        return TemplateResponse(
+        return spreadsheet_import_view(
+            self,
             request,
-            "admin/outcomes/observation/import.html",
-            {
-                **self.admin_site.each_context(request),
+            run=lambda **upload: import_observations(**upload, by=request.user),
+            template="admin/outcomes/observation/import.html",
+            context={
                 "title": "Import observations",
-                "form": form,
-                "report": report,
-                "opts": self.model._meta,
                 "changelist_url": reverse("admin:outcomes_observation_changelist"),
             },
+            form_class=ImportForm,
         )
