@@ -8,8 +8,10 @@ stored.
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from outcomes.models import Outcome, OutcomeFramework
+from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation, Person
 
@@ -52,6 +54,8 @@ class Plan(models.Model):
     )
 
     objects = PlanQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start", "title"]
@@ -97,6 +101,8 @@ class Section(models.Model):
 
     objects = SectionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "order", "sort_key", "pk"]
 
@@ -109,7 +115,7 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(plan__status=Plan.Status.PUBLISHED)
 
 
-class Action(models.Model):
+class Action(Versioned):
     class Precision(models.TextChoices):
         DAY = "day", "Day"
         MONTH = "month", "Month"
@@ -163,6 +169,8 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "sort_key"]
         constraints = [
@@ -195,7 +203,7 @@ class ActionUpdateQuerySet(models.QuerySet):
         return self.filter(status=ActionUpdate.Status.PUBLISHED)
 
 
-class ActionUpdate(models.Model):
+class ActionUpdate(Versioned):
     class Kind(models.TextChoices):
         PROGRESS = "progress", "Progress"
         NEXT_STEPS = "next_steps", "Next steps"
@@ -239,6 +247,8 @@ class ActionUpdate(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     objects = ActionUpdateQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "-reported_on", "-pk"]

@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from delivery_plans.models import Action, Plan
 from outcomes.models import Outcome
+from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
 
@@ -53,6 +55,8 @@ class Committee(models.Model):
     contact_phone = models.CharField(max_length=40, blank=True)
     default_venue = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -94,6 +98,8 @@ class Membership(models.Model):
         default=0, help_text="Position in the membership table."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["committee", "order", "pk"]
         constraints = [
@@ -132,7 +138,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
         ONLINE = "online", "Online"
@@ -185,6 +191,8 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -248,7 +256,7 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_exempt=False)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     class Kind(models.TextChoices):
         APOLOGIES = "apologies", "Apologies"
         MINUTES = "minutes", "Minutes of the previous meeting"
@@ -304,6 +312,8 @@ class AgendaItem(models.Model):
 
     objects = AgendaItemQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "sort_key"]
         constraints = [
@@ -358,6 +368,8 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "order", "pk"]
 
@@ -394,6 +406,8 @@ class Attendance(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "order", "pk"]
         verbose_name_plural = "attendance"
@@ -424,6 +438,8 @@ class Declaration(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     text = models.TextField()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "pk"]
 
@@ -431,7 +447,7 @@ class Declaration(models.Model):
         return f"{self.get_kind_display()} declared at meeting {self.meeting_id}"
 
 
-class Minute(models.Model):
+class Minute(Versioned):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="minutes"
@@ -443,6 +459,8 @@ class Minute(models.Model):
         blank=True,
         help_text="Markdown. Each top-level paragraph is numbered when shown: 5.1, 5.2 …",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "sort_key"]
@@ -473,6 +491,8 @@ class Resolution(models.Model):
     verb = models.CharField(max_length=20, choices=Verb.choices)
     text = models.TextField(help_text="What follows the verb, e.g. “the report.”")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["minute", "order", "pk"]
         constraints = [
@@ -496,7 +516,7 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(status=ActionPoint.Status.OPEN)
 
 
-class ActionPoint(models.Model):
+class ActionPoint(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
@@ -545,6 +565,8 @@ class ActionPoint(models.Model):
 
     objects = ActionPointQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["committee", "sort_key"]
         constraints = [
@@ -587,7 +609,7 @@ class WrittenQuestionQuerySet(models.QuerySet):
         return self.awaiting().filter(response_due__lt=today or timezone.localdate())
 
 
-class WrittenQuestion(models.Model):
+class WrittenQuestion(Versioned):
     class Status(models.TextChoices):
         AWAITING = "awaiting", "Awaiting response"
         ANSWERED = "answered", "Answered"
@@ -637,6 +659,8 @@ class WrittenQuestion(models.Model):
     )
 
     objects = WrittenQuestionQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -714,6 +738,8 @@ class WorkProgrammeItem(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = WorkProgrammeItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["committee", "order", "pk"]

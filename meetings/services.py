@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
     ActionPoint,
@@ -61,9 +62,13 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
     meeting.full_clean()
     meeting.save()
 
-    AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, number=str(position), kind=kind, title=title)
-        for position, (kind, title) in enumerate(STANDARD_ITEMS, start=1)
+    bulk_create_with_history(
+        [
+            AgendaItem(meeting=meeting, number=str(position), kind=kind, title=title)
+            for position, (kind, title) in enumerate(STANDARD_ITEMS, start=1)
+        ],
+        AgendaItem,
+        default_user=by,
     )
     members = [
         membership
@@ -88,7 +93,7 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
                 order=position,
             )
         )
-    Attendance.objects.bulk_create(attendances)
+    bulk_create_with_history(attendances, Attendance, default_user=by)
     return meeting
 
 

@@ -151,7 +151,7 @@ class ObservationViewSet(PublicReadViewSet):
             for row in incoming.validated_data["observations"]
         ]
         report = ImportReport(rows=len(rows))
-        save_observations(rows, report)
+        save_observations(rows, report, by=request.user)
         return Response(
             {
                 "created": report.created,

@@ -9,8 +9,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from outcomes.periods import period_label
+from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation
 
@@ -46,6 +48,8 @@ class Area(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = AreaManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -95,6 +99,8 @@ class OutcomeFramework(models.Model):
 
     objects = OutcomeFrameworkQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["title"]
         constraints = [
@@ -143,6 +149,8 @@ class Outcome(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
 
     objects = OutcomeQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "sort_key"]
@@ -215,6 +223,8 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["outcome", "sort_key"]
         constraints = [
@@ -255,7 +265,7 @@ class ObservationQuerySet(models.QuerySet):
         return self.filter(measure__outcome__framework__status=OutcomeFramework.Status.PUBLISHED)
 
 
-class Observation(models.Model):
+class Observation(Versioned):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="observations")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
     period_start = models.DateField()
@@ -265,6 +275,8 @@ class Observation(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     objects = ObservationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["measure", "area", "period_start"]

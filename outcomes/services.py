@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from outcomes.models import Area, Measure, Observation
 from outcomes.periods import PeriodError, parse_period
@@ -238,48 +240,68 @@ def import_observations(*, name, content, dry_run=False, by=None):
     if problems:
         return report
 
-    save_observations(clean, report)
+    save_observations(clean, report, by=by)
     return report
 
 
-def save_observations(clean, report):
+def save_observations(clean, report, *, by=None):
     """Write checked rows (dicts of Observation fields): new figures are added, changed ones
     corrected, identical ones left alone; counts go into `report`. Nothing is written for a
-    dry run."""
+    dry run. Every write is in the audit history, as made by `by`; a corrected figure of a
+    published framework is marked corrected."""
     with transaction.atomic():
         measure_ids = {row["measure_id"] for row in clean}
+        public_measures = set(
+            Measure.objects.public().filter(pk__in=measure_ids).values_list("pk", flat=True)
+        )
+        # Locked until the transaction ends, so the versions read here are the ones replaced.
         existing = {
-            (measure_id, area_id, start, end): (value, provisional, note)
-            for measure_id, area_id, start, end, value, provisional, note in Observation.objects.filter(
-                measure_id__in=measure_ids
-            ).values_list(
-                "measure_id",
-                "area_id",
-                "period_start",
-                "period_end",
-                "value",
-                "is_provisional",
-                "note",
+            (measure_id, area_id, start, end): (pk, version, (value, provisional, note))
+            for pk, version, measure_id, area_id, start, end, value, provisional, note in (
+                Observation.objects.select_for_update()
+                .filter(measure_id__in=measure_ids)
+                .values_list(
+                    "pk",
+                    "version",
+                    "measure_id",
+                    "area_id",
+                    "period_start",
+                    "period_end",
+                    "value",
+                    "is_provisional",
+                    "note",
+                )
             )
         }
-        writes = []
+        now = timezone.now()
+        new, corrected = [], []
         for row in clean:
             key = (row["measure_id"], row["area_id"], row["period_start"], row["period_end"])
             current = existing.get(key)
             if current is None:
                 report.created += 1
-            elif current != (row["value"], row["is_provisional"], row["note"]):
-                report.updated += 1
-            else:
+                new.append(Observation(**row))
+                continue
+            pk, version, figures = current
+            if figures == (row["value"], row["is_provisional"], row["note"]):
                 report.unchanged += 1
                 continue
-            writes.append(Observation(**row))
-        if not report.dry_run:
-            # One upsert (INSERT … ON CONFLICT DO UPDATE) for new and corrected figures alike.
-            Observation.objects.bulk_create(
-                writes,
-                batch_size=BATCH_SIZE,
-                update_conflicts=True,
-                unique_fields=["measure", "area", "period_start", "period_end"],
-                update_fields=["value", "is_provisional", "note"],
+            report.updated += 1
+            corrected.append(
+                Observation(
+                    pk=pk,
+                    version=version + 1,
+                    corrected_at=now if row["measure_id"] in public_measures else None,
+                    **row,
+                )
             )
+        if report.dry_run:
+            return
+        bulk_create_with_history(new, Observation, batch_size=BATCH_SIZE, default_user=by)
+        bulk_update_with_history(
+            corrected,
+            Observation,
+            ["value", "is_provisional", "note", "version", "corrected_at"],
+            batch_size=BATCH_SIZE,
+            default_user=by,
+        )

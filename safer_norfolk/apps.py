@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SaferNorfolkConfig(AppConfig):
+    default = True
     name = "safer_norfolk"
     verbose_name = "Partnership directory"
+
+    def ready(self):
+        # Sign-in, sign-out and failure log lines (docs/security.md).
+        from safer_norfolk import accounts  # noqa: F401
+
+
+class OfficerAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site that applies the officers' sign-in rules."""
+
+    default = False
+    default_site = "safer_norfolk.accounts.OfficerAdminSite"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from safer_norfolk.fields import WebAddressField
 
@@ -25,6 +26,8 @@ class Organisation(models.Model):
     )
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
     website = WebAddressField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +72,8 @@ class Person(models.Model):
         related_name="person",
         help_text="The officer's login, for people who work in the back office.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]

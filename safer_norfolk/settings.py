@@ -5,9 +5,11 @@ secret key. DJANGO_ENV=production turns on the guards and secure defaults a publ
 needs, and refuses to start with the development key, DEBUG on or no ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from safer_norfolk.env import env_bool, env_choice, env_int, env_list, env_str
@@ -42,7 +44,8 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")
 CALENDAR_UID_DOMAIN = env_str("CALENDAR_UID_DOMAIN", "safer-norfolk.example.org")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the officers' sign-in rules (two-factor in production).
+    "safer_norfolk.apps.OfficerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +60,11 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "safer_norfolk",
     "outcomes",
     "delivery_plans",
@@ -65,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # ETag on every GET response, and 304 Not Modified when the client already has it.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,8 +81,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Signs officers out after 12 hours, however active (idle expiry is SESSION_COOKIE_AGE).
+    "safer_norfolk.middleware.SessionLifetimeMiddleware",
+    # Records the signed-in officer as the author of each change in the audit history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safer_norfolk.urls"
@@ -126,6 +142,27 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# Officer accounts (docs/security.md). django-axes counts failed sign-ins per username and
+# address: after 5 within 15 minutes that pair is refused until 15 minutes have passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "safer_norfolk/locked_out.html"
+AXES_VERBOSE = False  # no banner at start-up; failures and lock-outs are still logged
+# Two-factor sign-in (a TOTP authenticator app) for the back office: required in production,
+# optional elsewhere so the local demo signs in with a password alone.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Safer Norfolk")
+# Officers' sessions end after 30 minutes without a request, and 12 hours after signing in.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12, minimum=1)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -173,6 +210,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content Security Policy: scripts, styles, fonts and images from this site only, no inline
+# script or style anywhere, never framed. The API documentation page alone relaxes it for the
+# styles its viewer injects (safer_norfolk/views.py, api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Documents: the longest a single PDF may take to render before it is abandoned.
 PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120, minimum=1)
@@ -235,5 +289,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each rendering step at INFO; only its problems are worth a log line.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Sign-ins, sign-outs, failures and lock-outs: kept at INFO whatever LOG_LEVEL says.
+        "safer_norfolk.security": {"level": "INFO"},
+        "axes": {"level": "INFO"},
+    },
 }

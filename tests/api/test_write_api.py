@@ -227,7 +227,7 @@ def test_session_writes_need_the_csrf_token(django_user_model):
     )
     user.groups.add(Group.objects.get(name=COMMITTEE_OFFICER))
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="officer", password="officer-password")
+    client.force_login(user)
     meeting = MeetingFactory()
 
     response = client.post(

@@ -69,7 +69,12 @@ def test_load_demo_creates_one_login_per_role_and_prints_them(settings, capsys, 
     assert (
         User.objects.get(username="partnership-officer").person.organisation.short_name == "OPCCN"
     )
-    assert client.login(username="committee-officer", password="safer-norfolk-demo")
+    signed_in = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "committee-officer", "password": "safer-norfolk-demo"},
+    )
+    assert signed_in.status_code == 302
+    assert signed_in.url == "/admin/"
 
 
 def test_load_demo_never_creates_logins_without_debug(settings, capsys):

@@ -1,0 +1,106 @@
+"""Audit history and edit safety shared by every app's content models (docs/security.md).
+
+Every content model carries `history = HistoricalRecords()` (django-simple-history): each
+create, change and delete is stored with who made it and when, and the admin shows it. Bulk
+writes go through simple_history's bulk_create_with_history/bulk_update_with_history, and no
+code calls QuerySet.update() on an audited model (tests/test_audit.py enforces both).
+
+The records officers edit most also derive from `Versioned`: a version number raised by every
+save, so that a save based on an older version is refused (StaleEdit) instead of overwriting a
+change its author never saw; and `corrected_at`, stamped when a published record is changed,
+so the public pages can say "Corrected on …".
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+class StaleEdit(Exception):
+    """A save based on a version of the record older than the one stored."""
+
+    def __init__(self, instance):
+        self.instance = instance
+        super().__init__(describe_newer_change(instance))
+
+
+def describe_newer_change(instance):
+    """A sentence naming the latest stored change to `instance`: who and when, and what."""
+    label = f"{instance._meta.verbose_name.capitalize()} “{instance}”"
+    latest = instance.history.order_by("-history_date", "-history_id").first()
+    if latest is None:
+        return f"{label} has been changed by someone else since you opened it."
+    who = (
+        latest.history_user.get_full_name() or latest.history_user.get_username()
+        if latest.history_user
+        else "someone else"
+    )
+    when = timezone.localtime(latest.history_date)
+    what = ""
+    previous = latest.prev_record
+    if previous is not None:
+        changed = [
+            str(instance._meta.get_field(name).verbose_name)
+            for name in latest.diff_against(previous).changed_fields
+            if name not in ("version", "corrected_at")
+        ]
+        if changed:
+            what = f" ({', '.join(changed)})"
+    return (
+        f"{label} was changed by {who} at {date_format(when, 'H:i')} on "
+        f"{date_format(when, 'j F Y')}{what} since you opened it."
+    )
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by one on every save; a save based on an older version is refused.",
+    )
+    corrected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an officer last changed it after it was published.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        self._expected_version = self.version
+        self.version += 1
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            self.version = self._expected_version
+            raise
+        finally:
+            del self._expected_version
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        # UPDATE … WHERE id = %s AND version = %s: no row matched means a newer version exists.
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleEdit(self)
+        return updated
+
+    def stamp_correction(self, now=None):
+        """Mark a change to a published record, for the public "Corrected on" note."""
+        self.corrected_at = now or timezone.now()
+
+    @property
+    def corrected_on_text(self):
+        return (
+            date_format(timezone.localtime(self.corrected_at), "j F Y") if self.corrected_at else ""
+        )
