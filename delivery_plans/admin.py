@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from delivery_plans import services
 from delivery_plans.dates import UNKNOWN, parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from safer_norfolk.admin_audit import AuditedAdmin
 from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -34,7 +35,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ["title", "organisation", "status", "period_start", "period_end"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
@@ -79,7 +80,7 @@ class ImportActionsForm(SpreadsheetUploadForm):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedAdmin):
     list_display = ["__str__", "plan", "parent"]
     list_filter = ["plan"]
     list_select_related = ["plan", "parent"]
@@ -123,7 +124,7 @@ class ActionUpdateInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(AuditedAdmin):
     form = ActionForm
     list_display = ["number", "plan", "section", "short_title", "due_text", "stage"]
     list_filter = ["plan", "stage", "due_precision", "owners"]
@@ -175,7 +176,7 @@ class ActionUpdateForm(forms.ModelForm):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(AuditedAdmin):
     form = ActionUpdateForm
     list_display = ["action", "reported_on", "period_label", "rag", "distance", "status"]
     list_filter = ["status", "rag", "distance", "action__plan"]

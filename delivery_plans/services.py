@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from delivery_plans.dates import UNKNOWN, parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Section
+from safer_norfolk.audit import save_as
 from safer_norfolk.models import Organisation
 from safer_norfolk.spreadsheets import Problem, read_rows
 
@@ -79,7 +80,7 @@ def record_update(
     if update.reported_on > timezone.localdate():
         raise ValidationError({"reported_on": "An update cannot be dated in the future."})
     update.full_clean()
-    update.save()
+    save_as(update, by)
     return update
 
 
@@ -92,7 +93,7 @@ def publish_update(*, update, by):
             f"The update of {update.reported_on.day} {update.reported_on:%B %Y} on action {update.action.number} is already published."
         )
     update.status = ActionUpdate.Status.PUBLISHED
-    update.save(update_fields=["status"])
+    save_as(update, by, update_fields=["status"])
     return update
 
 
@@ -103,7 +104,7 @@ def set_stage(*, action, stage, by):
         raise ValidationError({"stage": f"“{stage}” is not a stage."})
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.stage = stage
-    action.save(update_fields=["stage"])
+    save_as(action, by, update_fields=["stage"])
     return action
 
 
@@ -306,7 +307,7 @@ def import_actions(*, plan, name, content, by, dry_run=False):
             if stage:
                 action.stage = stage
             action.full_clean(exclude=["owners", "outcomes", "related_actions"])
-            action.save()
+            save_as(action, by)
             if owner_ids:
                 action.owners.set(owner_ids)
     return report

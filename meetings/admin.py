@@ -28,6 +28,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
+from safer_norfolk.admin_audit import AuditedAdmin
 
 
 def report_errors(request, error, subject):
@@ -82,7 +83,7 @@ class WorkProgrammeInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "parent", "meeting_count"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -103,7 +104,7 @@ class CommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["person", "committee", "role", "representing", "start_date", "end_date"]
     list_filter = ["committee", "role"]
     list_select_related = ["person", "committee", "representing"]
@@ -259,7 +260,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     form = MeetingForm
     service_argument = "meeting"
     list_display = ["starts_at", "committee", "status", "agenda_status", "minutes_status"]
@@ -407,7 +408,7 @@ class ResolutionInline(admin.TabularInline):
 
 
 @admin.register(Minute)
-class MinuteAdmin(admin.ModelAdmin):
+class MinuteAdmin(AuditedAdmin):
     list_display = ["__str__", "meeting"]
     list_filter = ["meeting__committee"]
     list_select_related = ["meeting"]
@@ -418,7 +419,7 @@ class MinuteAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(AuditedAdmin):
     list_display = ["__str__", "meeting", "kind", "is_exempt"]
     list_filter = ["kind", "is_exempt", "meeting__committee"]
     list_select_related = ["meeting"]
@@ -443,7 +444,7 @@ class CloseActionPointsForm(forms.Form):
 
 
 @admin.register(ActionPoint)
-class ActionPointAdmin(admin.ModelAdmin):
+class ActionPointAdmin(AuditedAdmin):
     service_argument = "action_point"
     list_display = [
         "reference",
@@ -571,7 +572,7 @@ class WrittenQuestionForm(forms.ModelForm):
 
 
 @admin.register(WrittenQuestion)
-class WrittenQuestionAdmin(admin.ModelAdmin):
+class WrittenQuestionAdmin(AuditedAdmin):
     form = WrittenQuestionForm
     list_display = ["__str__", "meeting", "addressed_to", "status", "response_due", "responded_on"]
     list_filter = ["status", "addressed_to", "meeting__committee"]
@@ -639,7 +640,7 @@ class WrittenQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkProgrammeItem)
-class WorkProgrammeItemAdmin(admin.ModelAdmin):
+class WorkProgrammeItemAdmin(AuditedAdmin):
     list_display = ["title", "committee", "target_text", "meeting", "status"]
     list_filter = ["status", "committee"]
     list_select_related = ["committee", "meeting"]

@@ -447,6 +447,14 @@ class Declaration(models.Model):
         return f"{self.get_kind_display()} declared at meeting {self.meeting_id}"
 
 
+class MinuteQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            meeting__minutes_status__in=MINUTES_PUBLIC,
+        )
+
+
 class Minute(Versioned):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
     agenda_item = models.ForeignKey(
@@ -459,6 +467,8 @@ class Minute(Versioned):
         blank=True,
         help_text="Markdown. Each top-level paragraph is numbered when shown: 5.1, 5.2 …",
     )
+
+    objects = MinuteQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -477,6 +487,14 @@ class Minute(Versioned):
         return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
 
 
+class ResolutionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            minute__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            minute__meeting__minutes_status__in=MINUTES_PUBLIC,
+        )
+
+
 class Resolution(models.Model):
     class Verb(models.TextChoices):
         NOTED = "noted", "Noted"
@@ -490,6 +508,8 @@ class Resolution(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     verb = models.CharField(max_length=20, choices=Verb.choices)
     text = models.TextField(help_text="What follows the verb, e.g. “the report.”")
+
+    objects = ResolutionQuerySet.as_manager()
 
     history = HistoricalRecords()
 

@@ -21,6 +21,7 @@ from meetings.models import (
     Membership,
     WrittenQuestion,
 )
+from safer_norfolk.audit import save_as
 
 # The items every agenda opens with (DESIGN §2), numbered in this order.
 STANDARD_ITEMS = [
@@ -60,7 +61,7 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
         **details,
     )
     meeting.full_clean()
-    meeting.save()
+    save_as(meeting, by)
 
     bulk_create_with_history(
         [
@@ -109,7 +110,7 @@ def publish_agenda(*, meeting, by):
     meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
     meeting.agenda_published_at = timezone.now()
     meeting.full_clean()
-    meeting.save(update_fields=["agenda_status", "agenda_published_at"])
+    save_as(meeting, by, update_fields=["agenda_status", "agenda_published_at"])
     return meeting
 
 
@@ -127,7 +128,7 @@ def cancel_meeting(*, meeting, by):
             f"The meeting on {_day(meeting)} has been held; it cannot be cancelled."
         )
     meeting.status = Meeting.Status.CANCELLED
-    meeting.save(update_fields=["status"])
+    save_as(meeting, by, update_fields=["status"])
     return meeting
 
 
@@ -149,7 +150,7 @@ def publish_minutes(*, meeting, by):
     meeting.minutes_status = Meeting.MinutesStatus.PUBLISHED
     meeting.minutes_published_at = timezone.now()
     meeting.status = Meeting.Status.HELD
-    meeting.save(update_fields=["minutes_status", "minutes_published_at", "status"])
+    save_as(meeting, by, update_fields=["minutes_status", "minutes_published_at", "status"])
     return meeting
 
 
@@ -174,7 +175,7 @@ def confirm_minutes(*, meeting, at_meeting, by):
         raise ValidationError("Minutes are confirmed by a later meeting of the same committee.")
     meeting.minutes_status = Meeting.MinutesStatus.CONFIRMED
     meeting.minutes_confirmed_at_meeting = at_meeting
-    meeting.save(update_fields=["minutes_status", "minutes_confirmed_at_meeting"])
+    save_as(meeting, by, update_fields=["minutes_status", "minutes_confirmed_at_meeting"])
     return meeting
 
 
@@ -235,7 +236,7 @@ def raise_action_point(
         due_meeting=due_meeting,
     )
     action_point.full_clean()
-    action_point.save()
+    save_as(action_point, by)
     return action_point
 
 
@@ -267,7 +268,7 @@ def close_action_point(*, action_point, response, by, closed_on=None, closed_at_
     )
     action_point.closed_at_meeting = closed_at_meeting
     action_point.full_clean()
-    action_point.save()
+    save_as(action_point, by)
     return action_point
 
 
@@ -301,7 +302,7 @@ def record_written_response(*, question, response, responded_by, by, responded_o
     question.responded_on = responded_on or timezone.localdate()
     question.status = WrittenQuestion.Status.ANSWERED
     question.full_clean()
-    question.save()
+    save_as(question, by)
     return question
 
 

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import import_observations
+from safer_norfolk.admin_audit import AuditedAdmin
 from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 # A spreadsheet of observations larger than this is better run with the command.
@@ -14,7 +15,7 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedAdmin):
     list_display = ["name", "kind", "gss_code", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -31,7 +32,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(OutcomeFramework)
-class OutcomeFrameworkAdmin(admin.ModelAdmin):
+class OutcomeFrameworkAdmin(AuditedAdmin):
     list_display = ["title", "organisation", "area", "status"]
     list_filter = ["status"]
     list_select_related = ["organisation", "area"]
@@ -50,7 +51,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(AuditedAdmin):
     list_display = ["__str__", "framework", "level"]
     list_filter = ["framework", "level"]
     list_select_related = ["framework"]
@@ -61,7 +62,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(AuditedAdmin):
     list_display = ["__str__", "outcome", "unit", "direction", "source"]
     list_filter = ["direction", "unit", "frequency", "outcome__framework"]
     list_select_related = ["outcome"]
@@ -76,7 +77,7 @@ class ImportForm(SpreadsheetUploadForm):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(AuditedAdmin):
     list_display = ["measure", "area", "period", "value", "is_provisional"]
     list_filter = ["measure__outcome__framework", "area", "is_provisional"]
     list_select_related = ["measure", "area"]

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from safer_norfolk.admin_audit import AuditedAdmin
 from safer_norfolk.models import Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "people_count"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
@@ -20,7 +21,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["name", "honorific", "job_title", "organisation", "user"]
     list_filter = ["organisation__kind", "organisation"]
     list_select_related = ["organisation", "user"]

@@ -12,7 +12,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
+from rest_framework.views import exception_handler as drf_exception_handler
 
+from safer_norfolk.audit import StaleEdit
 from safer_norfolk.models import Organisation, Person
 
 
@@ -114,6 +116,20 @@ class PreconditionFailed(exceptions.APIException):
         "The record has changed since you read it. Read it again and reapply your change."
     )
     default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record was changed by someone else while this request was made."
+    default_code = "conflict"
+
+
+def exception_handler(error, context):
+    """DRF's handler, and a save that lost a race with another (StaleEdit) as 409 Conflict:
+    nothing was written."""
+    if isinstance(error, StaleEdit):
+        error = Conflict(str(error))
+    return drf_exception_handler(error, context)
 
 
 def model_permission(codename):

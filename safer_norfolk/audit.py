@@ -104,3 +104,11 @@ class Versioned(models.Model):
         return (
             date_format(timezone.localtime(self.corrected_at), "j F Y") if self.corrected_at else ""
         )
+
+
+def save_as(instance, by, **kwargs):
+    """Save `instance` with `by` (a user, or None for the system) as the author of the change
+    in its audit history: what services use, since they may run outside a request."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        instance._history_user = by
+    instance.save(**kwargs)

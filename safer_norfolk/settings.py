@@ -276,6 +276,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A save that lost a race with another officer's answers 409 Conflict.
+    "EXCEPTION_HANDLER": "safer_norfolk.api.exception_handler",
     # Officers' own systems use a token; a signed-in browser uses its session, with CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

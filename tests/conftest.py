@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 
@@ -24,3 +26,41 @@ def officer(django_user_model):
     )
     user.groups.add(Group.objects.get(name=COMMITTEE_OFFICER))
     return user
+
+
+PROJECT_PACKAGES = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
+
+
+def _audited(model):
+    return hasattr(model, "history")
+
+
+def _refuse_unaudited(name, original):
+    def guarded(self, *args, **kwargs):
+        frame = sys._getframe(1)
+        while frame.f_globals.get("__name__") == "django.db.models.manager":
+            frame = frame.f_back  # Model.objects.update() reaches here through the manager
+        caller = frame.f_globals.get("__name__", "")
+        if _audited(self.model) and caller.split(".")[0] in PROJECT_PACKAGES:
+            raise AssertionError(
+                f"{caller} calls QuerySet.{name}() on {self.model.__name__}, which bypasses the "
+                "audit history: save each object, or use simple_history's *_with_history helpers."
+            )
+        return original(self, *args, **kwargs)
+
+    guarded.__wrapped__ = original
+    return guarded
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_unaudited_bulk_writes():
+    """Throughout the suite, project code that writes audited models in bulk without their
+    history fails the test that exercises it (docs/security.md)."""
+    from django.db.models import QuerySet
+
+    originals = {name: getattr(QuerySet, name) for name in ("update", "bulk_update", "bulk_create")}
+    for name, original in originals.items():
+        setattr(QuerySet, name, _refuse_unaudited(name, original))
+    yield
+    for name, original in originals.items():
+        setattr(QuerySet, name, original)

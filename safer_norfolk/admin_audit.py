@@ -1,0 +1,104 @@
+"""What every content model's admin shares (docs/security.md): the audit history page,
+refusal of a form opened before someone else's change, and the "Corrected on" stamp for a
+change to a record the public can already see."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from safer_norfolk.audit import StaleEdit, Versioned, describe_newer_change
+
+STALE_ADVICE = (
+    " Your changes have not been saved, so nothing of theirs is lost. Open the page again to "
+    "see the latest version, then make your changes again."
+)
+
+
+def is_public(instance):
+    """Whether the stored row is visible to the public, by its model's public() rules."""
+    queryset = type(instance)._default_manager.all()
+    if instance.pk is None or not hasattr(queryset, "public"):
+        return False
+    return queryset.public().filter(pk=instance.pk).exists()
+
+
+class VersionCheckMixin:
+    """A model form for a Versioned model: it carries the version it was opened at, refuses
+    to save over a newer one, and stamps a change to a published record as a correction."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
+
+    def has_changed(self):
+        # The version alone is not a change: an untouched inline row is not saved.
+        return any(name != "version" for name in self.changed_data)
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_at = cleaned.get("version")
+        if self.instance.pk is not None and self.has_changed():
+            if opened_at is not None and opened_at != self.instance.version:
+                raise ValidationError(describe_newer_change(self.instance) + STALE_ADVICE)
+            if is_public(self.instance):
+                self.instance.stamp_correction()
+        return cleaned
+
+
+def with_version_check(form_class):
+    if issubclass(form_class, VersionCheckMixin):
+        return form_class
+    return type(form_class.__name__, (VersionCheckMixin, form_class), {})
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """The base of every content model's ModelAdmin."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_version_check(form) if issubclass(self.model, Versioned) else form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if issubclass(inline.model, Versioned):
+                # A new formset class each time: changing its form changes nothing shared.
+                formset.form = with_version_check(formset.form)
+            yield formset, inline
+
+    def save_related(self, request, form, formsets, change):
+        """A change to an unversioned part of a published record (a resolution of published
+        minutes, a published paper) is stamped on the record it belongs to."""
+        parent = form.instance
+        corrects_parent = False
+        if change and isinstance(parent, Versioned):
+            for formset in formsets:
+                if issubclass(formset.model, Versioned):
+                    continue
+                touched = [f.instance for f in formset.initial_forms if f.has_changed()]
+                touched += list(getattr(formset, "deleted_objects", []) or [])
+                touched += [
+                    f.instance for f in formset.initial_forms if formset._should_delete_form(f)
+                ]
+                corrects_parent = corrects_parent or any(is_public(row) for row in touched)
+        super().save_related(request, form, formsets, change)
+        if change and isinstance(parent, Versioned) and not corrects_parent:
+            for formset in formsets:
+                if not issubclass(formset.model, Versioned):
+                    added = [f.instance for f in formset.extra_forms if f.has_changed()]
+                    corrects_parent = corrects_parent or any(is_public(row) for row in added)
+        if corrects_parent:
+            parent.refresh_from_db(fields=["version"])
+            parent.stamp_correction()
+            parent.save(update_fields=["corrected_at"])
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as error:
+            # Someone saved between this form's checks and its write: nothing was written.
+            messages.error(request, str(error) + STALE_ADVICE)
+            return HttpResponseRedirect(request.get_full_path())
