@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test bench lint check-deploy test-sqlite test-postgres install assets clean
+.PHONY: run test bench load lint check-deploy test-sqlite test-postgres install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -59,6 +59,11 @@ test-postgres: install assets
 bench: install assets
 	$(PY) benchmarks/pdf.py
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_observations.py"
+
+# Load test (not part of the test suite): gunicorn with production settings under wrk, on a
+# throwaway PostgreSQL; figures go in docs/performance.md. Needs wrk (apt-get install wrk).
+load: install assets
+	$(PY) tests/postgres_server.py $(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles .pytest_cache

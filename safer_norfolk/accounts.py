@@ -39,8 +39,24 @@ class OfficerAdminSite(admin.AdminSite):
         return not settings.OTP_REQUIRED or request.user.is_verified()
 
 
-def _address(request):
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+def client_address(request):
+    """The address a request came from. Behind TRUSTED_PROXY_COUNT proxies, each of which
+    appends the address it received from to X-Forwarded-For, that is the entry those proxies
+    added last; anything earlier in the header could have been written by the client."""
+    if request is None:
+        return ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+_address = client_address
 
 
 @receiver(user_logged_in)

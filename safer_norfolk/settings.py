@@ -153,6 +153,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "safer_norfolk/locked_out.html"
+# Behind a load balancer or proxy, the number of them that append to X-Forwarded-For: the
+# address counted for throttling and written to the log is the one they received from.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "safer_norfolk.accounts.client_address"
 AXES_VERBOSE = False  # no banner at start-up; failures and lock-outs are still logged
 # Two-factor sign-in (a TOTP authenticator app) for the back office: required in production,
 # optional elsewhere so the local demo signs in with a password alone.

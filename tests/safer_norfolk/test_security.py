@@ -220,3 +220,28 @@ def test_only_the_api_reference_allows_its_viewer_s_injected_styles():
     assert "<script>" not in html  # no inline script: Redoc starts from its <redoc> element
     assert "googleapis" not in html
     assert "unsafe-inline" not in Client().get("/api/v1/")["Content-Security-Policy"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="officer")
+    for spoofed in range(5):
+        Client().post(
+            LOGIN,
+            {"username": "officer", "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.2",  # the load balancer
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{spoofed}, 192.0.2.10",
+        )
+
+    same_client, other_client = (
+        Client().post(
+            LOGIN,
+            {"username": "officer", "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+        for address in ("192.0.2.10", "198.51.100.7")
+    )
+
+    assert same_client.status_code == 429  # a forged first entry does not escape the count
+    assert other_client.status_code == 302

@@ -1,0 +1,374 @@
+"""Load test: the public site under gunicorn with production settings, measured with wrk.
+
+    python tests/postgres_server.py python benchmarks/load.py [--duration 2m] [--connections 20]
+
+Runs against the (throwaway) PostgreSQL database in DATABASE_URL: migrates it, loads the
+demo data and collects the static files into a temporary folder, then starts gunicorn on a
+free loopback port with one worker per core and DJANGO_ENV=production (a generated secret
+key, ALLOWED_HOSTS=127.0.0.1; the HTTPS redirect and secure cookies off, since it is plain
+HTTP on loopback). It builds a mix of public pages, feeds, exports and API calls from the
+data, checks that each answers 200, then runs wrk (benchmarks/load.lua cycles through the
+list). Prints the figures and writes JSON. Exits non-zero on any error: a response other
+than 200, a socket error or timeout, or an error in the server's log.
+
+Needs wrk on PATH (Debian: apt-get install wrk).
+"""
+
+import argparse
+import http.client
+import importlib.metadata
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).resolve().parent / "load.lua"
+sys.path.insert(0, str(ROOT))
+
+# Log lines of the server that mean a request went wrong.
+SERVER_PROBLEMS = re.compile(r"Traceback|WORKER TIMEOUT|Internal Server Error|\[ERROR\]")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_environment(workdir):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="safer_norfolk.settings",
+        DJANGO_ENV="production",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on loopback: no redirect to HTTPS, and cookies a client may send back.
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        TASKS_BACKEND="database",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+    )
+    for name in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "STATIC_ROOT", "MEDIA_ROOT"):
+        env.pop(f"{name}_FILE", None)
+    return env
+
+
+def manage(env, *arguments):
+    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
+
+
+def build_paths():
+    """A few dozen public addresses taken from the data, each kind of page represented."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.urls import reverse
+
+    from delivery_plans.models import Action, Plan
+    from meetings.models import ActionPoint, Committee, Meeting
+    from outcomes.models import Measure, Outcome, OutcomeFramework
+    from safer_norfolk.models import Organisation
+
+    def need(value, what):
+        if value is None:
+            raise SystemExit(f"The demo data has no {what}: did load_demo run?")
+        return value
+
+    meetings = list(Meeting.objects.public().select_related("committee").order_by("starts_at"))
+    need(meetings or None, "public meeting")
+    committees = list(Committee.objects.filter(meetings__in=meetings).distinct().order_by("slug"))
+    plans = list(Plan.objects.public().order_by("slug"))
+    need(plans or None, "published plan")
+    frameworks = list(OutcomeFramework.objects.public().order_by("slug"))
+    measure = need(
+        Measure.objects.public()
+        .filter(observations__isnull=False)
+        .select_related("outcome__framework")
+        .order_by("pk")
+        .first(),
+        "measure with figures",
+    )
+    outcome = need(
+        Outcome.objects.public().select_related("framework").order_by("pk").first(), "outcome"
+    )
+    actions = list(Action.objects.public().select_related("plan").order_by("pk")[:2])
+    need(actions or None, "plan action")
+    owner = need(
+        Organisation.objects.filter(plan_actions__plan__in=plans).order_by("pk").first(),
+        "organisation owning a plan action",
+    )
+    point = ActionPoint.objects.public().order_by("pk").first()
+
+    paths = [
+        reverse("home"),
+        reverse("meetings:committees"),
+        *(committee.get_absolute_url() for committee in committees),
+        *(meeting.get_absolute_url() for meeting in meetings),
+        reverse("meetings:outstanding"),
+        reverse("meetings:outstanding") + "?" + urlencode({"owner_organisation": owner.pk}),
+        reverse("meetings:questions"),
+        reverse("delivery_plans:plans"),
+        *(plan.get_absolute_url() for plan in plans),
+        reverse("delivery_plans:distance", kwargs={"slug": plans[0].slug}),
+        *(action.get_absolute_url() for action in actions),
+        reverse("outcomes:frameworks"),
+        *(framework.get_absolute_url() for framework in frameworks),
+        outcome.get_absolute_url(),
+        measure.get_absolute_url(),
+        reverse("meetings:search") + "?q=domestic+abuse",
+        reverse("meetings:search") + "?q=accommodation",
+        "/api/v1/committees/",
+        "/api/v1/meetings/",
+        f"/api/v1/meetings/{meetings[-1].pk}/",
+        "/api/v1/action-points/",
+        "/api/v1/written-questions/",
+        "/api/v1/plan-actions/",
+        f"/api/v1/plans/{plans[0].pk}/",
+        "/api/v1/measures/",
+        f"/api/v1/observations/?measure={measure.pk}",
+        reverse("meetings:calendar"),
+        reverse("meetings:committee_calendar", kwargs={"slug": committees[0].slug}),
+        meetings[-1].get_absolute_url() + "meeting.ics",
+        reverse("meetings:feed"),
+        reverse("meetings:committee_feed", kwargs={"slug": committees[0].slug}),
+        reverse("meetings:outstanding_csv"),
+        reverse("delivery_plans:actions_csv", kwargs={"slug": plans[0].slug}),
+        reverse("outcomes:observations_csv", kwargs={"slug": measure.outcome.framework.slug}),
+    ]
+    if point is not None:
+        committee = point.meeting.committee
+        paths.append(
+            reverse("meetings:committee_action_points_csv", kwargs={"slug": committee.slug})
+        )
+    connection.close()
+    return paths
+
+
+def start_server(env, port, workers, log):
+    command = [
+        sys.executable, "-m", "gunicorn", "safer_norfolk.wsgi",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start-up (status {server.returncode}).")
+        try:
+            get(port, "/")
+            return server
+        except OSError:
+            time.sleep(0.25)
+    raise SystemExit("gunicorn did not answer within 60 s.")
+
+
+def stop_server(server):
+    if server.poll() is None:
+        server.terminate()  # the master stops its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def get(port, path):
+    """(status, bytes, seconds) of one GET, without following redirects."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, len(body), time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def check_paths(port, paths):
+    """Each path must answer 200; returns the best of three further requests to each (every
+    worker has served it by then)."""
+    failures, timings = [], {}
+    for path in paths:
+        status, _, _ = get(port, path)
+        if status != 200:
+            failures.append(f"  {status} {path}")
+            continue
+        runs = [get(port, path) for _ in range(3)]
+        if any(status != 200 for status, _, _ in runs):
+            failures.append(f"  {[status for status, _, _ in runs]} {path}")
+            continue
+        timings[path] = {"bytes": runs[-1][1], "ms": round(min(s for _, _, s in runs) * 1000, 1)}
+    if failures:
+        raise SystemExit("These addresses did not answer 200:\n" + "\n".join(failures))
+    return timings
+
+
+def run_wrk(wrk, port, paths_file, arguments):
+    command = [
+        wrk,
+        "--threads", str(arguments.threads),
+        "--connections", str(arguments.connections),
+        "--duration", arguments.duration,
+        "--timeout", arguments.timeout,
+        "--latency",
+        "--script", str(LUA),
+        f"http://127.0.0.1:{port}/",
+        "--", str(paths_file),
+    ]  # fmt: skip
+    shown = [LUA.relative_to(ROOT).as_posix() if part == str(LUA) else part for part in command]
+    print(" ".join(["wrk", *shown[1:-1], "PATHS"]), flush=True)
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def parse_wrk(output):
+    """The figures from wrk's report and from the JSON line load.lua's done() prints."""
+    line = next((line for line in output.splitlines() if line.startswith("LOAD-RESULT ")), None)
+    if line is None:
+        raise SystemExit("wrk printed no LOAD-RESULT line:\n" + output)
+    raw = json.loads(line.removeprefix("LOAD-RESULT "))
+    # wrk's own report lines, read as a cross-check of the script's counts.
+    non_2xx_3xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    kinds = ("connect", "read", "write", "timeout")
+    reported = (
+        dict(zip(kinds, map(int, socket_errors.groups()), strict=True)) if socket_errors else {}
+    )
+    socket_counts = {kind: max(raw["errors"][kind], reported.get(kind, 0)) for kind in kinds}
+    not_200 = max(
+        raw["errors"]["status"], int(non_2xx_3xx.group(1)) if non_2xx_3xx else 0, raw["not_200"]
+    )
+    seconds = raw["duration_us"] / 1e6
+    latency = {key: round(value / 1000, 1) for key, value in raw["latency_us"].items()}
+    return {
+        "requests": raw["requests"],
+        "seconds": round(seconds, 1),
+        "requests_per_second": round(raw["requests"] / seconds, 1),
+        "megabytes_per_second": round(raw["bytes"] / seconds / 2**20, 2),
+        "latency_ms": latency,
+        "errors": {
+            "total": sum(socket_counts.values()) + not_200,
+            "not_200": not_200,
+            "socket": socket_counts,
+        },
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", default="2m", help="wrk duration, e.g. 10s, 2m")
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--timeout", default="10s", help="a request not answered in this time is an error"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=len(os.sched_getaffinity(0)), help="gunicorn workers"
+    )
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "load.json")
+    arguments = parser.parse_args()
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed: install it (Debian: apt-get install wrk).")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit(
+            "DATABASE_URL is not a PostgreSQL database: run this as "
+            "`python tests/postgres_server.py python benchmarks/load.py` (or `make load`)."
+        )
+
+    with tempfile.TemporaryDirectory(prefix="safer-norfolk-load-") as temporary:
+        workdir = Path(temporary)
+        env = production_environment(workdir)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_demo")
+        # Production serves hashed static files from STATIC_ROOT; pages fail without them.
+        manage(env, "collectstatic", "--noinput", "-v0")
+        os.environ.update(env)
+        paths = build_paths()
+        paths_file = workdir / "paths.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+
+        port = free_port()
+        log_path = workdir / "gunicorn.log"
+        with log_path.open("w") as log:
+            server = start_server(env, port, arguments.workers, log)
+            try:
+                print(f"gunicorn: {arguments.workers} workers on 127.0.0.1:{port}", flush=True)
+                timings = check_paths(port, paths)
+                print(f"{len(paths)} addresses answer 200; one request at a time (best of 3):")
+                for path, timing in timings.items():
+                    print(f"  {timing['ms']:7.1f} ms {timing['bytes']:8,d} B  {path}")
+                load_before = os.getloadavg()
+                output = run_wrk(wrk, port, paths_file, arguments)
+                load_after = os.getloadavg()
+                alive = server.poll() is None
+            finally:
+                stop_server(server)
+        server_log = log_path.read_text(errors="replace")
+
+    print(output)
+    results = parse_wrk(output)
+    problems = [line for line in server_log.splitlines() if SERVER_PROBLEMS.search(line)]
+    results["errors"]["server_log"] = len(problems)
+    if not alive:
+        results["errors"]["server_log"] += 1
+        problems.append("gunicorn was no longer running at the end of the test")
+    results["errors"]["total"] += results["errors"]["server_log"]
+    results.update(
+        command=(
+            f"wrk --threads {arguments.threads} --connections {arguments.connections} "
+            f"--duration {arguments.duration} --timeout {arguments.timeout} --latency"
+        ),
+        connections=arguments.connections,
+        threads=arguments.threads,
+        duration=arguments.duration,
+        timeout=arguments.timeout,
+        gunicorn_workers=arguments.workers,
+        gunicorn_version=importlib.metadata.version("gunicorn"),
+        cores=len(os.sched_getaffinity(0)),
+        load_average_before=[round(n, 2) for n in load_before],
+        load_average_after=[round(n, 2) for n in load_after],
+        paths=timings,
+    )
+
+    latency = results["latency_ms"]
+    errors = results["errors"]
+    print(
+        f"\n{results['requests']:,} requests in {results['seconds']} s: "
+        f"{results['requests_per_second']} requests/s, {results['megabytes_per_second']} MiB/s\n"
+        f"latency p50 {latency['p50']} ms, p75 {latency['p75']} ms, p90 {latency['p90']} ms, "
+        f"p99 {latency['p99']} ms, max {latency['max']} ms\n"
+        f"errors: {errors['total']} (not 200: {errors['not_200']}, socket: {errors['socket']}, "
+        f"server log: {errors['server_log']})\n"
+        f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+        f"on {results['cores']} cores"
+    )
+    arguments.json.parent.mkdir(parents=True, exist_ok=True)
+    arguments.json.write_text(json.dumps(results, indent=2) + "\n")
+    if errors["total"]:
+        if problems:
+            print("Server log:\n" + "\n".join(problems[:40]), file=sys.stderr)
+        raise SystemExit(f"FAILED: {errors['total']} errors under load.")
+
+
+if __name__ == "__main__":
+    main()
