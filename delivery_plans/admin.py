@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from delivery_plans import services
 from delivery_plans.dates import UNKNOWN, parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
-from safer_norfolk.admin_audit import AuditedAdmin
+from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
 from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -115,7 +115,7 @@ class ActionForm(forms.ModelForm):
         return cleaned
 
 
-class ActionUpdateInline(admin.StackedInline):
+class ActionUpdateInline(VersionedAdminMixin, admin.StackedInline):
     model = ActionUpdate
     extra = 0
     fields = ["reported_on", "period_label", "kind", "rag", "distance", "text", "status"]

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from outcomes.models import OutcomeFramework
 from safer_norfolk.models import Organisation
 
 FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
@@ -99,6 +100,9 @@ def plan_for(slug):
     )
     if plan is None:
         raise Http404("No published plan here.")
+    if plan.framework is not None and plan.framework.status != OutcomeFramework.Status.PUBLISHED:
+        # The plan may serve a framework still in draft: pages name only a published one.
+        plan.framework = None
     return plan
 
 
@@ -239,7 +243,7 @@ def action_page(slug, number, today=None):
     if action is None:
         raise Http404("No such action in this plan.")
     action.plan = plan
-    related = list(action.related_actions.select_related("plan").order_by("sort_key"))
+    related = list(action.related_actions.public().select_related("plan").order_by("sort_key"))
     for other in related:
         other.plan = plan if other.plan_id == plan.pk else other.plan
     return ActionPage(

@@ -28,7 +28,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from safer_norfolk.admin_audit import AuditedAdmin
+from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
 
 
 def report_errors(request, error, subject):
@@ -112,7 +112,7 @@ class MembershipAdmin(AuditedAdmin):
     autocomplete_fields = ["committee", "person", "representing", "substitute_for"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(VersionedAdminMixin, admin.TabularInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ["lead"]
@@ -152,7 +152,7 @@ class DeclarationInline(MeetingChildInline, admin.TabularInline):
     fields = ["person", "agenda_item", "kind", "text"]
 
 
-class MinuteInline(admin.StackedInline):
+class MinuteInline(VersionedAdminMixin, admin.StackedInline):
     model = Minute
     extra = 0
     show_change_link = True  # resolutions are edited on the minute's own page
@@ -191,7 +191,7 @@ class ActionPointInlineForm(forms.ModelForm):
         return reference
 
 
-class ActionPointInline(MeetingChildInline, admin.TabularInline):
+class ActionPointInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
     model = ActionPoint
     form = ActionPointInlineForm
     fk_name = "meeting"
@@ -211,7 +211,7 @@ class ActionPointInline(MeetingChildInline, admin.TabularInline):
     ordering = ["sort_key"]
 
 
-class WrittenQuestionInline(MeetingChildInline, admin.StackedInline):
+class WrittenQuestionInline(VersionedAdminMixin, MeetingChildInline, admin.StackedInline):
     model = WrittenQuestion
     extra = 0
     show_change_link = True  # responses are recorded on the question's own page
@@ -307,7 +307,8 @@ class MeetingAdmin(AuditedAdmin):
         return self.inlines if obj else []
 
     def get_fieldsets(self, request, obj=None):
-        return self.fieldsets if obj else self.fieldsets[:3]
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else fieldsets[:3]
 
     def save_model(self, request, obj, form, change):
         if change:

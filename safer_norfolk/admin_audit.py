@@ -4,7 +4,8 @@ change to a record the public can already see."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,23 +25,26 @@ def is_public(instance):
     return queryset.public().filter(pk=instance.pk).exists()
 
 
+VERSION_FIELD = "opened_version"
+
+
 class VersionCheckMixin:
-    """A model form for a Versioned model: it carries the version it was opened at, refuses
-    to save over a newer one, and stamps a change to a published record as a correction."""
+    """A model form for a Versioned model: it carries (hidden) the version it was opened at,
+    refuses to save over a newer one, and stamps a change to a published record as a
+    correction."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         if self.instance.pk is not None:
-            self.initial["version"] = self.instance.version
+            self.initial[VERSION_FIELD] = self.instance.version
 
     def has_changed(self):
         # The version alone is not a change: an untouched inline row is not saved.
-        return any(name != "version" for name in self.changed_data)
+        return any(name != VERSION_FIELD for name in self.changed_data)
 
     def clean(self):
         cleaned = super().clean()
-        opened_at = cleaned.get("version")
+        opened_at = cleaned.get(VERSION_FIELD)
         if self.instance.pk is not None and self.has_changed():
             if opened_at is not None and opened_at != self.instance.version:
                 raise ValidationError(describe_newer_change(self.instance) + STALE_ADVICE)
@@ -52,22 +56,38 @@ class VersionCheckMixin:
 def with_version_check(form_class):
     if issubclass(form_class, VersionCheckMixin):
         return form_class
-    return type(form_class.__name__, (VersionCheckMixin, form_class), {})
+    field = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    return type(form_class.__name__, (VersionCheckMixin, form_class), {VERSION_FIELD: field})
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class VersionedAdminMixin:
+    """For a ModelAdmin or inline of a Versioned model: its form carries the version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if issubclass(self.model, Versioned):
+            self.form = with_version_check(self.form)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.model, Versioned) or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
+
+class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """The base of every content model's ModelAdmin."""
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return with_version_check(form) if issubclass(self.model, Versioned) else form
-
-    def get_formsets_with_inlines(self, request, obj=None):
-        for formset, inline in super().get_formsets_with_inlines(request, obj):
-            if issubclass(inline.model, Versioned):
-                # A new formset class each time: changing its form changes nothing shared.
-                formset.form = with_version_check(formset.form)
-            yield formset, inline
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            if issubclass(inline.model, Versioned) and not isinstance(inline, VersionedAdminMixin):
+                raise ImproperlyConfigured(
+                    f"{type(inline).__name__} edits versioned records: derive it from "
+                    "VersionedAdminMixin so its rows carry their version."
+                )
+        return inlines
 
     def save_related(self, request, form, formsets, change):
         """A change to an unversioned part of a published record (a resolution of published

@@ -12,11 +12,15 @@ def _field_value(bound_field):
     return value
 
 
-def _form_data(form):
+def _form_data(form, html):
     data = {}
     for bound_field in form:
         if bound_field.field.disabled or bound_field.name == "file":
             continue
+        widget = bound_field.field.widget
+        rendered_name = bound_field.html_name + ("_0" if hasattr(widget, "widgets") else "")
+        if f'name="{rendered_name}"' not in html:
+            continue  # not on the page, so a browser would not send it
         value = _field_value(bound_field)
         if value == "" and bound_field.field.widget.__class__.__name__ == "CheckboxInput":
             continue
@@ -32,13 +36,15 @@ def _form_data(form):
 
 
 def change_form_data(response):
-    """The data of the main form and every inline formset, as rendered."""
-    data = _form_data(response.context["adminform"].form)
+    """The data of the main form and every inline formset, as rendered: only the fields
+    that are on the page, as a browser would send them."""
+    html = response.content.decode()
+    data = _form_data(response.context["adminform"].form, html)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management[name].value()
         for form in formset.forms:
-            data.update(_form_data(form))
+            data.update(_form_data(form, html))
     return data

@@ -382,3 +382,23 @@ def test_corrected_figures_of_a_published_framework_are_marked():
     assert (figure.value, figure.version, figure.corrected_at is not None) == (12, 2, True)
     latest = figure.history.order_by("-history_date").first()
     assert (latest.history_type, latest.history_user, latest.value) == ("~", user, 12)
+
+
+def test_every_admin_page_for_versioned_records_carries_their_version():
+    from django.contrib import admin
+
+    from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
+
+    content_admins = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in CONTENT_APPS
+    }
+    assert [m.__name__ for m, a in content_admins.items() if not isinstance(a, AuditedAdmin)] == []
+    unversioned_inlines = [
+        inline.__name__
+        for model_admin in content_admins.values()
+        for inline in model_admin.inlines
+        if issubclass(inline.model, Versioned) and not issubclass(inline, VersionedAdminMixin)
+    ]
+    assert unversioned_inlines == []

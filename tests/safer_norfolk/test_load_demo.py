@@ -85,3 +85,15 @@ def test_load_demo_never_creates_logins_without_debug(settings, capsys):
     assert get_user_model().objects.count() == 0
     assert "only with DEBUG on" in capsys.readouterr().out
     assert Organisation.objects.exists()
+
+
+def test_demo_records_start_with_an_audit_entry():
+    from delivery_plans.models import Action
+    from meetings.models import Meeting
+
+    call_command("load_demo")
+    call_command("load_demo")  # again: no second first entry
+
+    for model in (Meeting, Action):
+        assert model.objects.count() > 0
+        assert model.history.filter(history_type="+").count() == model.objects.count()

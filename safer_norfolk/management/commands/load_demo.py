@@ -44,6 +44,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for fixture in DEMO_FIXTURES:
                 call_command("loaddata", fixture, verbosity=0)
+            # Fixtures load without history: give every record its first audit entry.
+            call_command("populate_history", auto=True, verbosity=0)
             groups = sync_role_groups()
         self.stdout.write(f"Loaded demo data: {', '.join(DEMO_FIXTURES)}.")
         self.stdout.write(
