@@ -8,6 +8,7 @@ from delivery_plans.filters import ActionFilter
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_status
 from safer_norfolk.api import PublicReadViewSet, model_permission, service_errors
+from safer_norfolk.query_params import record_id
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -90,9 +91,9 @@ class ActionViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         actions = Action.objects.public()
-        plan = self.request.query_params.get("plan")
-        if plan and plan.isdigit():
-            actions = actions.filter(plan_id=int(plan))
+        plan = record_id(self.request.query_params.get("plan", ""))
+        if plan is not None:
+            actions = actions.filter(plan_id=plan)
         return (
             with_status(actions)
             .select_related("plan")

@@ -28,6 +28,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Measure
+from safer_norfolk.query_params import without_nul
 
 PER_KIND = 20
 MAX_QUERY_LENGTH = 200
@@ -259,7 +260,8 @@ def _cut(text, words):
 
 def search(terms):
     """[Group] with results, in a fixed order of kinds; empty groups left out."""
-    terms = " ".join((terms or "").split())[:MAX_QUERY_LENGTH]
+    # A NUL byte can be neither stored nor searched for (PostgreSQL refuses it outright).
+    terms = " ".join(without_nul(terms or "").split())[:MAX_QUERY_LENGTH]
     if not terms:
         return []
     run = _postgres if connection.vendor == "postgresql" else _simple

@@ -123,8 +123,15 @@ def framework_page(slug):
         .order_by("sort_key")
         .prefetch_related(
             Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
-            Prefetch("contributes_to", queryset=Outcome.objects.order_by("sort_key")),
-            Prefetch("contributors", queryset=Outcome.objects.order_by("sort_key")),
+            # The page links within itself: only this framework's outcomes are listed.
+            Prefetch(
+                "contributes_to",
+                queryset=Outcome.objects.filter(framework=framework).order_by("sort_key"),
+            ),
+            Prefetch(
+                "contributors",
+                queryset=Outcome.objects.filter(framework=framework).order_by("sort_key"),
+            ),
         )
     )
     for outcome in outcomes:
@@ -149,8 +156,9 @@ def outcome_page(slug, number):
         Outcome.objects.filter(framework=framework, number=number)
         .prefetch_related(
             Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
-            Prefetch("contributes_to", queryset=Outcome.objects.order_by("sort_key")),
-            Prefetch("contributors", queryset=Outcome.objects.order_by("sort_key")),
+            # A link may cross into another framework: only a published one is shown.
+            Prefetch("contributes_to", queryset=linked_outcomes()),
+            Prefetch("contributors", queryset=linked_outcomes()),
         )
         .first()
     )
@@ -162,9 +170,11 @@ def outcome_page(slug, number):
     for measure in measures:
         measure.outcome = outcome
         measure.figures = figures[measure.pk]
-    for linked in [*outcome.contributes_to.all(), *outcome.contributors.all()]:
-        linked.framework = framework
     return outcome, measures, actions_serving(outcome)
+
+
+def linked_outcomes():
+    return Outcome.objects.public().select_related("framework").order_by("sort_key")
 
 
 def actions_serving(outcome):

@@ -7,6 +7,7 @@ from outcomes import queries
 from outcomes.charts import format_value, line_chart
 from outcomes.models import Observation
 from safer_norfolk.exports import safe_row
+from safer_norfolk.query_params import is_slug, record_id
 
 
 def framework_list(request):
@@ -58,11 +59,14 @@ def observations_csv(request, slug):
         .select_related("measure__outcome", "area")
         .order_by("measure__outcome__sort_key", "measure__sort_key", "area__order", "period_start")
     )
-    measure, area = request.GET.get("measure", ""), request.GET.get("area", "")
-    if measure.isdigit():
-        observations = observations.filter(measure_id=int(measure))
+    measure, area = record_id(request.GET.get("measure", "")), request.GET.get("area", "")
+    if measure is not None:
+        observations = observations.filter(measure_id=measure)
     if area:
-        observations = observations.filter(area__slug=area)
+        # A value that cannot be a slug names no area (and never reaches the database).
+        observations = (
+            observations.filter(area__slug=area) if is_slug(area) else observations.none()
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{framework.slug}-figures.csv"'
     writer = csv.writer(response)

@@ -18,6 +18,14 @@ from safer_norfolk.audit import StaleEdit
 from safer_norfolk.models import Organisation, Person
 
 
+class PublicFilterBackend(DjangoFilterBackend):
+    """Filtering by the documented parameters; the browsable API shows no filter form, since
+    its choice lists would name every related record, published or not."""
+
+    def to_html(self, request, queryset, view):
+        return ""
+
+
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Published records, open to everyone: 50 to a page, filterable by the parameters listed,
     sortable with `ordering`."""
@@ -25,7 +33,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 
     permission_classes = [AllowAny]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [PublicFilterBackend, OrderingFilter]
 
     def public_queryset(self):
         raise NotImplementedError
