@@ -65,6 +65,13 @@ def _plan_year_end(plan_start, year_number):
 def parse_due_text(text, plan_start=None):
     """(last day of the period, precision) for a due date as written; (None, "tbc"),
     (None, "ongoing") or (None, "unknown") when there is no date to hold it to."""
+    try:
+        return _parse_due_text(text, plan_start)
+    except (ValueError, OverflowError):  # "December 0000", "9999/00": no such date
+        return None, UNKNOWN
+
+
+def _parse_due_text(text, plan_start):
     cleaned = " ".join((text or "").strip().lower().replace("–", "-").split()).rstrip(".")
     if not cleaned or _TBC.match(cleaned):
         return None, TBC
@@ -112,7 +119,7 @@ def parse_due_text(text, plan_start=None):
             end = _financial_year_end(named.group(1), named.group(2))
             if end:
                 return end, YEAR
-        if plan_start is not None:
+        if plan_start is not None and last_year >= 1:
             return _plan_year_end(plan_start, last_year), YEAR
         return None, UNKNOWN
     return None, UNKNOWN

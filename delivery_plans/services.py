@@ -259,12 +259,27 @@ def validate_actions(plan, header, rows):
             row_problems.append(
                 Problem(number_in_file, "stage", f"“{cell(row, 'stage')}” is not a stage.")
             )
-        if row_problems:
-            problems.extend(row_problems)
-            continue
         values = {name: cell(row, name) for name in TEXT_FIELDS}
         if not values["owner_note"]:
             values["owner_note"] = owners_text.replace("\n", "; ")
+        for field_name, text in {
+            "number": number,
+            "title": title,
+            "due_text": due_text,
+            **values,
+        }.items():
+            limit = Action._meta.get_field(field_name).max_length
+            if limit and len(text) > limit:
+                row_problems.append(
+                    Problem(
+                        number_in_file,
+                        field_name.replace("_", " "),
+                        f"at most {limit} characters ({len(text)} given).",
+                    )
+                )
+        if row_problems:
+            problems.extend(row_problems)
+            continue
         clean.append(
             {
                 "number": number,

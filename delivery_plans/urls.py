@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/<slug:slug>/distance/", views.plan_distance, name="distance"),
     path("plans/<slug:slug>/report.pdf", views.plan_report_pdf, name="report_pdf"),
     path("plans/<slug:slug>/actions.csv", views.plan_actions_csv, name="actions_csv"),
-    path("plans/<slug:slug>/actions/<str:number>/", views.action_detail, name="action"),
+    # Numbers are as printed, and a plan may number an action "1/2".
+    path("plans/<slug:slug>/actions/<path:number>/", views.action_detail, name="action"),
 ]

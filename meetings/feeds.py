@@ -6,6 +6,7 @@ stays in the calendar with STATUS:CANCELLED so subscribers see the cancellation.
 """
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -82,17 +83,20 @@ def site_calendar_meetings():
 # --- Atom ---------------------------------------------------------------------------------
 
 
+# Characters XML cannot hold (Word leaves vertical tabs and form feeds in pasted text).
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text):
+    return XML_UNSAFE.sub(" ", text)
+
+
 class Entry:
     """One published thing: an agenda, minutes or a paper."""
 
     def __init__(self, *, key, title, link, published, description):
-        self.key, self.title, self.link, self.published, self.description = (
-            key,
-            title,
-            link,
-            published,
-            description,
-        )
+        self.key, self.link, self.published = key, link, published
+        self.title, self.description = xml_text(title), xml_text(description)
 
 
 def latest_entries(committee=None, limit=50):
@@ -150,7 +154,7 @@ class LatestFeed(Feed):
         return get_object_or_404(Committee, slug=slug) if slug else None
 
     def title(self, committee):
-        return (
+        return xml_text(
             f"{committee.name}: latest papers"
             if committee
             else f"{settings.SITE_NAME}: latest papers"

@@ -38,6 +38,15 @@ def _financial_year(text):
 
 def parse_period(label):
     """(start, end) for a period label. Raises PeriodError with a readable message."""
+    try:
+        return _parse_period(label)
+    except PeriodError:
+        raise
+    except (ValueError, OverflowError):  # year 0, year 10000 and the like
+        raise PeriodError(f"“{label}” is outside the years a period can have.") from None
+
+
+def _parse_period(label):
     text = " ".join((label or "").strip().lower().split())
     if not text:
         raise PeriodError("No period given.")

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import Http404
 from django.utils import timezone
 
 from safer_norfolk.accounts import SIGNED_IN_AT, log
@@ -31,4 +32,17 @@ class SessionLifetimeMiddleware:
                     user.get_username(),
                 )
                 logout(request)
+        return self.get_response(request)
+
+
+class RefuseNulInPathMiddleware:
+    """No address holds a NUL byte, and PostgreSQL cannot compare one with a slug or number:
+    a path with one is "not found" before any view looks it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404("No such page.")
         return self.get_response(request)
