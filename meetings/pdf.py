@@ -19,6 +19,7 @@ from meetings import queries
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Membership
 from safer_norfolk.pdf import page_count, render_html, render_pdf
 from safer_norfolk.text import paragraphs, render_markdown
+from safer_norfolk.validators import has_active_content
 
 logger = logging.getLogger(__name__)
 
@@ -241,8 +242,8 @@ def plan_pack(meeting, *, restricted=False):
 
 
 def _read_upload(document):
-    """An uploaded paper's bytes, checked again: a file that became unreadable is replaced
-    by a page saying so, so it can never break a pack."""
+    """An uploaded paper's bytes, checked again: a file that became unreadable, or that holds
+    scripts, is replaced by a page saying so, so it can never break (or arm) a pack."""
     from pypdf import PdfReader
 
     try:
@@ -251,6 +252,8 @@ def _read_upload(document):
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted or len(reader.pages) == 0:
             raise ValueError("encrypted or empty")
+        if has_active_content(reader):  # uploaded before such papers were refused
+            raise ValueError("holds scripts or actions")
         return data
     except Exception:  # any damage at all: the pack goes on without it
         logger.exception("Paper %s could not be included in a pack", document.pk)

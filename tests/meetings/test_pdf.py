@@ -1,4 +1,5 @@
 import datetime
+import io
 import re
 
 import pytest
@@ -214,6 +215,29 @@ def test_a_damaged_paper_cannot_break_the_pack(client):
     pages = pdf_pages_text(pdf_bytes(client.get(url("pack_pdf", meeting))))
 
     assert any("This paper could not be included" in page for page in pages)
+    assert any("Charlie page 17" in page for page in pages)
+
+
+def test_a_paper_holding_a_script_is_left_out_of_the_pack(client):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    meeting = build_meeting(2)
+    scripted = Document.objects.get(title="Bravo report")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(["Bravo page 1"]))))
+    writer.add_open_action(JavaScript("app.alert('armed');"))
+    armed = io.BytesIO()
+    writer.write(armed)
+    scripted.file.storage.delete(scripted.file.name)
+    scripted.file.save("scripted.pdf", ContentFile(armed.getvalue()), save=True)
+
+    data = pdf_bytes(client.get(url("pack_pdf", meeting)))
+
+    assert b"armed" not in data
+    assert b"/JavaScript" not in data
+    pages = pdf_pages_text(data)
+    assert any("This paper could not be included" in page for page in pages)
+    assert not any("Bravo page 1" in page for page in pages)
     assert any("Charlie page 17" in page for page in pages)
 
 
