@@ -403,3 +403,17 @@ def test_while_a_pack_is_being_built_the_pages_say_so(client):
     assert waiting["Retry-After"] == "30"
     assert "The agenda pack is being prepared" in waiting.content.decode()
     assert "Being prepared" in page
+
+
+def test_the_front_sheet_prints_markdown_as_formatted_text(client):
+    meeting = MeetingFactory(public_notice="Questions to **the clerk** by Friday.")
+    AgendaItemFactory(
+        meeting=meeting, number="5", description="To *consider* the [plan](https://example.org/)."
+    )
+
+    text = "\n".join(pdf_pages_text(pdf_bytes(client.get(url("agenda_pdf", meeting)))))
+
+    assert "Questions to the clerk by Friday." in text
+    assert "To consider the plan." in text
+    assert "**" not in text
+    assert "](" not in text
