@@ -15,6 +15,7 @@ from outcomes.periods import period_label
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation
+from safer_norfolk.validators import part_of_address
 
 # A change smaller than this share of the earlier figure is "no clear change" unless the
 # measure sets its own threshold: small movements in counts are mostly noise.
@@ -134,7 +135,9 @@ class Outcome(models.Model):
         OutcomeFramework, on_delete=models.CASCADE, related_name="outcomes"
     )
     number = models.CharField(
-        max_length=20, help_text="“1” … “12” for long-term outcomes; “1a”, “1a.i” below them."
+        max_length=20,
+        validators=[part_of_address],
+        help_text="“1” … “12” for long-term outcomes; “1a”, “1a.i” below them.",
     )
     sort_key = NaturalSortKeyField(source="number")
     title = models.CharField(max_length=400)
@@ -196,7 +199,7 @@ class Measure(models.Model):
         AD_HOC = "ad_hoc", "Ad hoc"
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="measures")
-    number = models.CharField(max_length=20)
+    number = models.CharField(max_length=20, validators=[part_of_address])
     sort_key = NaturalSortKeyField(source="number")
     title = models.CharField(max_length=400)
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.COUNT)

@@ -20,6 +20,15 @@ ACTIVE_ACTIONS = {
 UNSAFE_LINK_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
+def part_of_address(value):
+    """A number that is part of its page's address (outcome 1a, measure 3) cannot hold "/"."""
+    if "/" in value or "?" in value or "#" in value:
+        raise ValidationError(
+            "This number is part of the page's address, so it cannot contain “/”, “?” or “#”.",
+            code="not_in_address",
+        )
+
+
 @dataclass(frozen=True)
 class PdfFacts:
     page_count: int

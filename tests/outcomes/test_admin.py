@@ -29,3 +29,14 @@ def test_import_page_is_refused_without_permission_to_add_figures(client, django
     client.force_login(reader)
 
     assert client.get(reverse("admin:outcomes_observation_import")).status_code == 403
+
+
+@pytest.mark.parametrize("number", ["1/2", "3?", "4#a"])
+def test_an_outcome_or_measure_number_must_fit_in_its_address(number):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import MeasureFactory, OutcomeFactory
+
+    for record in (OutcomeFactory.build(number=number), MeasureFactory.build(number=number)):
+        with pytest.raises(ValidationError, match="part of the page's address"):
+            record.full_clean(exclude=["framework", "outcome", "sort_key"])
