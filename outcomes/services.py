@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from outcomes.models import Area, Measure, Observation
 from outcomes.periods import PeriodError, parse_period
+from safer_norfolk.audit import upsert_with_history
 from safer_norfolk.spreadsheets import Problem, read_rows
 
 COLUMNS = {
@@ -297,11 +297,12 @@ def save_observations(clean, report, *, by=None):
             )
         if report.dry_run:
             return
-        bulk_create_with_history(new, Observation, batch_size=BATCH_SIZE, default_user=by)
-        bulk_update_with_history(
-            corrected,
+        upsert_with_history(
             Observation,
-            ["value", "is_provisional", "note", "version", "corrected_at"],
+            created=new,
+            changed=corrected,
+            unique_fields=["measure", "area", "period_start", "period_end"],
+            update_fields=["value", "is_provisional", "note", "version", "corrected_at"],
+            by=by,
             batch_size=BATCH_SIZE,
-            default_user=by,
         )
