@@ -56,25 +56,24 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-_address = client_address
-
-
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = timezone.now().isoformat()
-    log.info("sign-in: user %r from %s", user.get_username(), _address(request))
+    log.info("sign-in: user %r from %s", user.get_username(), client_address(request))
 
 
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
-        log.info("sign-out: user %r from %s", user.get_username(), _address(request))
+        log.info("sign-out: user %r from %s", user.get_username(), client_address(request))
 
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # credentials are cleansed by Django: the password is never in them.
     log.warning(
-        "failed sign-in: username %r from %s", credentials.get("username", ""), _address(request)
+        "failed sign-in: username %r from %s",
+        credentials.get("username", ""),
+        client_address(request),
     )

@@ -19,10 +19,16 @@ STALE_ADVICE = (
 
 def is_public(instance):
     """Whether the stored row is visible to the public, by its model's public() rules."""
-    queryset = type(instance)._default_manager.all()
-    if instance.pk is None or not hasattr(queryset, "public"):
+    return any_public(type(instance), [instance.pk])
+
+
+def any_public(model, pks):
+    """Whether any of these stored rows is visible to the public (one query)."""
+    queryset = model._default_manager.all()
+    pks = [pk for pk in pks if pk is not None]
+    if not pks or not hasattr(queryset, "public"):
         return False
-    return queryset.public().filter(pk=instance.pk).exists()
+    return queryset.public().filter(pk__in=pks).exists()
 
 
 VERSION_FIELD = "opened_version"
@@ -93,23 +99,26 @@ class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         """A change to an unversioned part of a published record (a resolution of published
         minutes, a published paper) is stamped on the record it belongs to."""
         parent = form.instance
-        corrects_parent = False
-        if change and isinstance(parent, Versioned):
-            for formset in formsets:
-                if issubclass(formset.model, Versioned):
-                    continue
-                touched = [f.instance for f in formset.initial_forms if f.has_changed()]
-                touched += list(getattr(formset, "deleted_objects", []) or [])
-                touched += [
-                    f.instance for f in formset.initial_forms if formset._should_delete_form(f)
-                ]
-                corrects_parent = corrects_parent or any(is_public(row) for row in touched)
+        if not (change and isinstance(parent, Versioned)):
+            super().save_related(request, form, formsets, change)
+            return
+        parts = [formset for formset in formsets if not issubclass(formset.model, Versioned)]
+        # Rows changed or deleted count if they were public before the save ...
+        corrects_parent = any(
+            any_public(
+                formset.model,
+                [f.instance.pk for f in formset.initial_forms if f.has_changed()],
+            )
+            for formset in parts
+        )
         super().save_related(request, form, formsets, change)
-        if change and isinstance(parent, Versioned) and not corrects_parent:
-            for formset in formsets:
-                if not issubclass(formset.model, Versioned):
-                    added = [f.instance for f in formset.extra_forms if f.has_changed()]
-                    corrects_parent = corrects_parent or any(is_public(row) for row in added)
+        # ... and rows added if they are public after it.
+        corrects_parent = corrects_parent or any(
+            any_public(
+                formset.model, [f.instance.pk for f in formset.extra_forms if f.has_changed()]
+            )
+            for formset in parts
+        )
         if corrects_parent:
             parent.refresh_from_db(fields=["version"])
             parent.stamp_correction()

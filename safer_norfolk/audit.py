@@ -2,8 +2,8 @@
 
 Every content model carries `history = HistoricalRecords()` (django-simple-history): each
 create, change and delete is stored with who made it and when, and the admin shows it. Bulk
-writes go through simple_history's bulk_create_with_history/bulk_update_with_history, and no
-code calls QuerySet.update() on an audited model (tests/test_audit.py enforces both).
+writes go through simple_history's bulk_create_with_history or upsert_with_history below, and
+no code calls QuerySet.update() on an audited model (a guard in tests/conftest.py enforces it).
 
 The records officers edit most also derive from `Versioned`: a version number raised by every
 save, so that a save based on an older version is refused (StaleEdit) instead of overwriting a
@@ -98,12 +98,6 @@ class Versioned(models.Model):
     def stamp_correction(self, now=None):
         """Mark a change to a published record, for the public "Corrected on" note."""
         self.corrected_at = now or timezone.now()
-
-    @property
-    def corrected_on_text(self):
-        return (
-            date_format(timezone.localtime(self.corrected_at), "j F Y") if self.corrected_at else ""
-        )
 
 
 def save_as(instance, by, **kwargs):
