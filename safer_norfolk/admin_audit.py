@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,6 +33,19 @@ def any_public(model, pks):
 
 
 VERSION_FIELD = "opened_version"
+
+
+class TextareaField(forms.CharField):
+    """Text from a textarea with the browser's line endings (CRLF) stored as "\n", so an
+    untouched text is not a change: it is not rewritten, nor marked as a correction."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def _normalise_text_fields(model_admin):
+    model_admin.formfield_overrides.setdefault(models.TextField, {})["form_class"] = TextareaField
 
 
 class VersionCheckMixin:
@@ -71,6 +85,7 @@ class VersionedAdminMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _normalise_text_fields(self)
         if issubclass(self.model, Versioned):
             self.form = with_version_check(self.form)
 
@@ -88,6 +103,7 @@ class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
+            _normalise_text_fields(inline)
             if issubclass(inline.model, Versioned) and not isinstance(inline, VersionedAdminMixin):
                 raise ImproperlyConfigured(
                     f"{type(inline).__name__} edits versioned records: derive it from "

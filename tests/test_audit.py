@@ -12,7 +12,14 @@ from rest_framework.test import APIClient
 
 from delivery_plans.models import Action
 from meetings import services
-from meetings.models import ActionPoint, AgendaItem, AgendaPack, Meeting, WrittenQuestion
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    AgendaPack,
+    Meeting,
+    Minute,
+    WrittenQuestion,
+)
 from outcomes.models import Observation
 from outcomes.services import ImportReport, save_observations
 from safer_norfolk.audit import StaleEdit, Versioned
@@ -402,3 +409,29 @@ def test_every_admin_page_for_versioned_records_carries_their_version():
         if issubclass(inline.model, Versioned) and not issubclass(inline, VersionedAdminMixin)
     ]
     assert unversioned_inlines == []
+
+
+def test_saving_a_page_as_a_browser_does_changes_no_untouched_text():
+    """Browsers send textarea text with CRLF line endings: an untouched minute is neither
+    rewritten nor marked as corrected when the meeting page is saved."""
+    from tests.factories import MinuteFactory
+
+    _, client = committee_officer()
+    meeting = MeetingFactory(minutes_published=True, venue="Council Chamber")
+    minute = MinuteFactory(meeting=meeting, body="First paragraph.\n\nSecond paragraph.")
+    address = f"/admin/meetings/meeting/{meeting.pk}/change/"
+    form = {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in change_form_data(client.get(address)).items()
+    }
+    form["venue"] = "Edwards Room"
+
+    assert client.post(address, form).status_code == 302
+
+    minute.refresh_from_db()
+    assert (minute.body, minute.version, minute.corrected_at) == (
+        "First paragraph.\n\nSecond paragraph.",
+        1,
+        None,
+    )
+    assert Minute.history.filter(id=minute.pk).count() == 1
