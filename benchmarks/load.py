@@ -15,19 +15,14 @@ Needs wrk on PATH (Debian: apt-get install wrk).
 """
 
 import argparse
-import http.client
 import importlib.metadata
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -35,39 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "load.lua"
 sys.path.insert(0, str(ROOT))
 
+from tests.gunicorn_server import Gunicorn, get, manage, production_environment  # noqa: E402
+
 # Log lines of the server that mean a request went wrong.
 SERVER_PROBLEMS = re.compile(r"Traceback|WORKER TIMEOUT|Internal Server Error|\[ERROR\]")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def production_environment(workdir):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="safer_norfolk.settings",
-        DJANGO_ENV="production",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on loopback: no redirect to HTTPS, and cookies a client may send back.
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        TASKS_BACKEND="database",
-        STATIC_ROOT=str(workdir / "static"),
-        MEDIA_ROOT=str(workdir / "media"),
-    )
-    for name in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "STATIC_ROOT", "MEDIA_ROOT"):
-        env.pop(f"{name}_FILE", None)
-    return env
-
-
-def manage(env, *arguments):
-    subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, check=True)
 
 
 def build_paths():
@@ -158,49 +124,6 @@ def build_paths():
     return paths
 
 
-def start_server(env, port, workers, log):
-    command = [
-        sys.executable, "-m", "gunicorn", "safer_norfolk.wsgi",
-        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start-up (status {server.returncode}).")
-        try:
-            get(port, "/")
-            return server
-        except OSError:
-            time.sleep(0.25)
-    raise SystemExit("gunicorn did not answer within 60 s.")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        server.terminate()  # the master stops its workers
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-def get(port, path):
-    """(status, bytes, seconds) of one GET, without following redirects."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        started = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        body = response.read()
-        return response.status, len(body), time.perf_counter() - started
-    finally:
-        connection.close()
-
-
 def check_paths(port, paths):
     """Each path must answer 200; returns the best of three further requests to each (every
     worker has served it by then)."""
@@ -214,7 +137,10 @@ def check_paths(port, paths):
         if any(status != 200 for status, _, _ in runs):
             failures.append(f"  {[status for status, _, _ in runs]} {path}")
             continue
-        timings[path] = {"bytes": runs[-1][1], "ms": round(min(s for _, _, s in runs) * 1000, 1)}
+        timings[path] = {
+            "bytes": len(runs[-1][1]),
+            "ms": round(min(s for _, _, s in runs) * 1000, 1),
+        }
     if failures:
         raise SystemExit("These addresses did not answer 200:\n" + "\n".join(failures))
     return timings
@@ -307,10 +233,10 @@ def main():
         paths_file = workdir / "paths.txt"
         paths_file.write_text("\n".join(paths) + "\n")
 
-        port = free_port()
         log_path = workdir / "gunicorn.log"
         with log_path.open("w") as log:
-            server = start_server(env, port, arguments.workers, log)
+            server = Gunicorn(env, workers=arguments.workers, log=log).start()
+            port = server.port
             try:
                 print(f"gunicorn: {arguments.workers} workers on 127.0.0.1:{port}", flush=True)
                 timings = check_paths(port, paths)
@@ -320,9 +246,9 @@ def main():
                 load_before = os.getloadavg()
                 output = run_wrk(wrk, port, paths_file, arguments)
                 load_after = os.getloadavg()
-                alive = server.poll() is None
+                alive = server.alive()
             finally:
-                stop_server(server)
+                server.stop()
         server_log = log_path.read_text(errors="replace")
 
     print(output)
