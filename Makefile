@@ -59,6 +59,7 @@ test-postgres: install assets
 bench: install assets
 	$(PY) benchmarks/pdf.py
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_observations.py"
+	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_plan.py"
 
 # Load test (not part of the test suite): gunicorn with production settings under wrk, on a
 # throwaway PostgreSQL; figures go in docs/performance.md. Needs wrk (apt-get install wrk).

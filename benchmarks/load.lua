@@ -1,7 +1,7 @@
--- wrk script for benchmarks/load.py: each connection's requests cycle through a list of
--- paths (one a line, in the file named after `--`), each thread starting at a different
--- place in the list. Any response other than 200 is counted, and done() prints one line of
--- JSON (after "LOAD-RESULT ") that load.py reads.
+-- wrk script for benchmarks/load.py and benchmarks/pages.py: each connection's requests
+-- cycle through a list of paths (one a line, in the file named after `--`), each thread
+-- starting at a different place in the list. Any response other than 200 is counted, and
+-- done() prints one line of JSON (after "LOAD-RESULT ") that the Python scripts read.
 
 local threads = {}
 local counter = 1
@@ -49,11 +49,11 @@ function done(summary, latency, requests)
     'LOAD-RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "not_200": %d, '
       .. '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, '
       .. '"latency_us": {"min": %d, "mean": %.1f, "max": %d, "stdev": %.1f, '
-      .. '"p50": %d, "p75": %d, "p90": %d, "p99": %d}}\n',
+      .. '"p50": %d, "p75": %d, "p90": %d, "p95": %d, "p99": %d}}\n',
     summary.requests, summary.duration, summary.bytes, not_ok_total,
     errors.connect, errors.read, errors.write, errors.status, errors.timeout,
     latency.min, latency.mean, latency.max, latency.stdev,
     latency:percentile(50), latency:percentile(75), latency:percentile(90),
-    latency:percentile(99)
+    latency:percentile(95), latency:percentile(99)
   ))
 end

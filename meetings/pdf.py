@@ -79,7 +79,7 @@ def front_sheet_html(meeting, items, *, numbering="pack", restricted=False):
 
 def minutes_page(meeting):
     """The published minutes of `meeting` with each minute's paragraphs numbered."""
-    page = queries.meeting_page(meeting.committee.slug, meeting.local_date, preview=False)
+    page = queries.meeting_page_for(meeting)
     for minute in page.minutes:
         minute.paragraphs = [
             (f"{minute.number}.{position}", render_markdown(text))
@@ -145,7 +145,9 @@ def previous_meeting_with_minutes(meeting):
     return (
         Meeting.objects.with_public_minutes()
         .filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
-        .select_related("committee__partnership", "minutes_confirmed_at_meeting__committee")
+        .select_related(
+            "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
+        )
         .order_by("-starts_at")
         .first()
     )

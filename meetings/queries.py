@@ -89,7 +89,11 @@ class CommitteePage:
 
 
 def committee_page(slug):
-    committee = Committee.objects.select_related("parent", "partnership").filter(slug=slug).first()
+    committee = (
+        Committee.objects.select_related("parent", "partnership", "contact")
+        .filter(slug=slug)
+        .first()
+    )
     if committee is None:
         raise Http404("No such committee.")
     memberships = list(current_memberships(committee))
@@ -123,7 +127,9 @@ def committee_page(slug):
 def meeting_for(slug, date, *, preview=False):
     meetings = Meeting.objects.all() if preview else Meeting.objects.public()
     meeting = (
-        meetings.select_related("committee", "minutes_confirmed_at_meeting__committee", "signed_by")
+        meetings.select_related(
+            "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
+        )
         .filter(committee__slug=slug, starts_at__date=date)
         .order_by("starts_at")
         .first()
@@ -152,7 +158,11 @@ class MeetingPage:
 
 
 def meeting_page(slug, date, *, preview=False):
-    meeting = meeting_for(slug, date, preview=preview)
+    return meeting_page_for(meeting_for(slug, date, preview=preview), preview=preview)
+
+
+def meeting_page_for(meeting, *, preview=False):
+    """The page of a meeting already read (public, unless `preview`)."""
     documents = Document.objects.all() if preview else Document.objects.public()
     items = (
         AgendaItem.objects.filter(meeting=meeting)
@@ -325,6 +335,7 @@ def since_last_meeting(committee, *, before=None, today=None):
         Meeting.objects.public()
         .filter(committee=committee)
         .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("committee")
     )
     if before is not None:
         start = meetings.filter(starts_at__lt=before.starts_at).order_by("-starts_at").first()

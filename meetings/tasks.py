@@ -20,20 +20,22 @@ def build_agenda_pack(pack_id):
     pack = AgendaPack.objects.select_related("meeting__committee").get(pk=pack_id)
     if pack.status == AgendaPack.Status.READY:
         return pack.pk
+    folder = "restricted/" if pack.restricted else ""
+    name = f"{folder}{pdf.slug_for(pack.meeting)}-{pack.content_hash[:16]}.pdf"
+    # A failed build, or a storage that cannot take the files (an object store out of reach),
+    # is recorded, and retried on the next request for the pack.
     try:
         plan = pdf.plan_pack(pack.meeting, restricted=pack.restricted)
         built = pdf.build_pack(plan)
-    except Exception as error:  # a failed build is recorded and retried on the next request
+        pack.file.save(name, ContentFile(built.data), save=False)
+        pack.front_sheet.save(
+            name.replace(".pdf", "-agenda.pdf"), ContentFile(built.front_sheet), save=False
+        )
+    except Exception as error:
         logger.exception("Agenda pack %s failed", pack_id)
         pack.status, pack.error = AgendaPack.Status.FAILED, f"{type(error).__name__}: {error}"
         pack.save(update_fields=["status", "error"])
         return pack.pk
-    folder = "restricted/" if pack.restricted else ""
-    name = f"{folder}{pdf.slug_for(pack.meeting)}-{pack.content_hash[:16]}.pdf"
-    pack.file.save(name, ContentFile(built.data), save=False)
-    pack.front_sheet.save(
-        name.replace(".pdf", "-agenda.pdf"), ContentFile(built.front_sheet), save=False
-    )
     pack.page_count = built.page_count
     pack.front_sheet_pages = built.front_sheet_pages
     pack.item_pages = {str(item): page for item, page in built.item_pages.items()}

@@ -10,6 +10,10 @@ class SaferNorfolkConfig(AppConfig):
     def ready(self):
         # Sign-in, sign-out and failure log lines (docs/security.md).
         from safer_norfolk import accounts  # noqa: F401
+        from safer_norfolk.page_cache import connect_signals
+
+        # Every change to the site's content makes cached public pages unreachable.
+        connect_signals()
 
 
 class OfficerAdminConfig(admin_apps.AdminConfig):

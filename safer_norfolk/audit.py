@@ -4,6 +4,8 @@ Every content model carries `history = HistoricalRecords()` (django-simple-histo
 create, change and delete is stored with who made it and when, and the admin shows it. Bulk
 writes go through simple_history's bulk_create_with_history or upsert_with_history below, and
 no code calls QuerySet.update() on an audited model (a guard in tests/conftest.py enforces it).
+Generated scale data is written with insert_with_history and removed, its history with it, with
+erase_with_history below.
 
 The records officers edit most also derive from `Versioned`: a version number raised by every
 save, so that a save based on an older version is refused (StaleEdit) instead of overwriting a
@@ -11,9 +13,16 @@ change its author never saw; and `corrected_at`, stamped when a published record
 so the public pages can say "Corrected on …".
 """
 
-from django.db import models
+import datetime
+import decimal
+import io
+
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.utils import bulk_create_with_history
+
+from safer_norfolk.page_cache import content_changed
 
 
 class StaleEdit(Exception):
@@ -134,3 +143,119 @@ def upsert_with_history(
     model.history.bulk_history_create(
         changed, batch_size=batch_size, update=True, default_user=user
     )
+    if created or changed:
+        content_changed()  # bulk writes send no signals: cached pages go stale here
+
+
+def erase_with_history(queryset):
+    """Delete the rows of `queryset` and every audit history row of theirs, with plain DELETE
+    statements: no "-" entries, no signals, no cascades (erase the rows that refer to these
+    first, in the same transaction).
+
+    Only for generated data that must leave no trace (`generate_scale_data --replace`); a
+    real record's deletion belongs in its history, so real records are deleted with delete()."""
+    model = queryset.model
+    history = model.history.filter(**{f"{model._meta.pk.attname}__in": queryset.values("pk")})
+    history._raw_delete(history.db)
+    deleted = queryset._raw_delete(queryset.db)
+    if deleted:
+        content_changed()  # raw deletes send no signals: cached pages go stale here
+    return deleted
+
+
+def insert_with_history(model, objects, *, change_reason="", by=None, batch_size=5000):
+    """Insert new `objects` of an audited model and their "+" history rows, in the caller's
+    transaction, setting each object's primary key: what simple_history's
+    bulk_create_with_history does, and what runs on databases other than PostgreSQL.
+
+    On PostgreSQL the keys are drawn from the table's sequence first and both tables are
+    filled with COPY, which skips Django's per-value SQL compilation and the server's
+    parsing of huge INSERT statements: what makes generated county-scale data quick to build."""
+    connection = connections[model._default_manager.db]
+    user = by if getattr(by, "is_authenticated", False) else None
+    if not objects:
+        return objects
+    content_changed()  # bulk writes send no signals: cached pages go stale here
+    if connection.vendor != "postgresql":
+        return bulk_create_with_history(
+            objects,
+            model,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=change_reason,
+        )
+    fields = model._meta.concrete_fields
+    history_model = model.history.model
+    stamp = {
+        "history_date": timezone.now(),
+        "history_change_reason": change_reason,
+        "history_type": "+",
+        "history_user_id": user.pk if user else None,
+    }
+    history_fields = [
+        field for field in history_model._meta.concrete_fields if not field.primary_key
+    ]
+    tracked = {field.attname for field in history_model.tracked_fields}
+    unknown = [f.attname for f in history_fields if f.attname not in tracked | stamp.keys()]
+    if unknown:
+        raise ValueError(
+            f"{history_model.__name__} has columns this helper cannot fill: {unknown}."
+        )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            batch = objects[start : start + batch_size]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, len(batch)],
+            )
+            rows, history_rows = [], []
+            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._prepare_related_fields_for_save(operation_name="insert_with_history")
+                values = {
+                    field.attname: field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    for field in fields
+                }
+                rows.append([values[field.attname] for field in fields])
+                history_rows.append(
+                    [values.get(f.attname, stamp.get(f.attname)) for f in history_fields]
+                )
+                obj._state.adding, obj._state.db = False, connection.alias
+            _copy(cursor, model._meta.db_table, [f.column for f in fields], rows)
+            _copy(
+                cursor,
+                history_model._meta.db_table,
+                [f.column for f in history_fields],
+                history_rows,
+            )
+    return objects
+
+
+def _copy(cursor, table, columns, rows):
+    """COPY rows into a PostgreSQL table in its text format."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(_copy_text, row)))
+        buffer.write("\n")
+    buffer.seek(0)
+    quote = cursor.db.ops.quote_name
+    cursor.copy_expert(f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN", buffer)
+
+
+def _copy_text(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    raise TypeError(f"No COPY text for a {type(value).__name__} value.")

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.http import Http404
 from django.utils import timezone
 
+from safer_norfolk import page_cache
 from safer_norfolk.accounts import SIGNED_IN_AT, log
 
 
@@ -46,3 +47,25 @@ class RefuseNulInPathMiddleware:
         if "\x00" in request.path:
             raise Http404("No such page.")
         return self.get_response(request)
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous visitors a copy of a public page made since the content last changed,
+    and keeps new copies (safer_norfolk.page_cache). A hit costs one query, for the content
+    generation; ConditionalGetMiddleware, outside this one, turns a hit into 304 Not
+    Modified when the visitor already has the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not page_cache.is_cacheable_request(request):
+            return self.get_response(request)
+        key = page_cache.key_for(request, page_cache.current_generation())
+        cached = page_cache.fetch(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if request.method == "GET" and page_cache.is_cacheable_response(response):
+            page_cache.store(key, response)
+        return response

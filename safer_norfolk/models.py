@@ -89,3 +89,19 @@ class Person(models.Model):
     @property
     def full_name(self):
         return str(self)
+
+
+class ContentGeneration(models.Model):
+    """One row counting changes to the site's content: every save, delete and link change of
+    a project model adds one, in the same transaction (safer_norfolk.page_cache). Cached
+    public pages are filed under the number current when they were made, so a change makes
+    every earlier copy unreachable the moment it commits."""
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "content generation"
+
+    def __str__(self):
+        return f"Content generation {self.number}"

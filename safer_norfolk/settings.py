@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # ETag on every GET response, and 304 Not Modified when the client already has it.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors get a copy of a public page made since the content last changed.
+    "safer_norfolk.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +96,20 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "safer_norfolk.urls"
+
+# Public pages are cached per web process for anonymous visitors and dropped whenever any
+# content changes (safer_norfolk.page_cache); 0 turns the cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1024 * 1024, minimum=0)
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/health/", "/static/")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000, minimum=1)},
+    },
+}
 WSGI_APPLICATION = "safer_norfolk.wsgi.application"
 
 TEMPLATES = [
@@ -189,8 +205,48 @@ MEDIA_URL = "media/"
 # Uploaded papers: PDFs only, up to this size.
 DOCUMENT_MAX_UPLOAD_BYTES = env_int("DOCUMENT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded papers and built packs: on this server's disk (MEDIA_ROOT), or in an S3-compatible
+# bucket that every web and worker process shares. Either way nothing is published by
+# address: the site's own views serve papers and packs after checking publication.
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "filesystem", ("filesystem", "s3"))
+if STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket for uploaded papers "
+            "and agenda packs."
+        )
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty means Amazon S3 itself; set it for another S3-compatible service.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            # "path" for a service that cannot serve the bucket as its own host name.
+            "addressing_style": env_choice(
+                "AWS_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+            ),
+            # Unset, boto3 looks further: its config files, or the server's instance role.
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            # No ACL on objects: they are as private as the bucket, never public-read.
+            "default_acl": None,
+            # Any address the storage gives out (the admin's link to an uploaded file) is
+            # signed and expires; the public only ever reach papers through the site's views.
+            "querystring_auth": True,
+            # Two papers uploaded under one name are two objects: the second never replaces
+            # the first.
+            "file_overwrite": False,
+            # A paper read back for a download or a pack is held in memory up to this size,
+            # then spooled to a temporary file.
+            "max_memory_size": 10 * 1024 * 1024,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "safer_norfolk.storage.ManifestStaticFilesStorage"

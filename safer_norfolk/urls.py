@@ -46,6 +46,7 @@ urlpatterns = [
     # The home page draws on every app, so it lives in the top layer.
     path("", meetings_views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,6 +14,15 @@ def _media_in_a_temporary_directory(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # The content counter lives in the test database, which each test rolls back, so the
+    # same number would come round again with other content: each test starts with no pages.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def officer(django_user_model):
     """A committee officer: staff, in the role group the data migration created."""

@@ -7,6 +7,7 @@ anyone editing a list. Only the admin is left out (see SKIPPED_PREFIXES).
 
 import datetime
 import importlib
+import inspect
 import io
 import itertools
 import re
@@ -101,6 +102,20 @@ def project_objects():
             if model.__name__.startswith("Historical"):
                 continue
             objects.extend(model._default_manager.order_by("pk"))
+    return objects
+
+
+def first_objects():
+    """The first stored object (by primary key) of each of the project's models: a small,
+    stable sample to fill URL patterns from when every object would make too many URLs."""
+    objects = []
+    for label in PROJECT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            first = model._default_manager.order_by("pk").first()
+            if first is not None:
+                objects.append(first)
     return objects
 
 
@@ -314,6 +329,15 @@ def names_read_by_code():
         for path in Path(settings.BASE_DIR, label).glob("*.py"):
             names |= set(READS_QUERY.findall(path.read_text()))
     return names
+
+
+def parameters_read_by_view(route):
+    """The query parameters the route's own view reads from the query string directly."""
+    try:
+        source = inspect.getsource(view_of(route))
+    except (OSError, TypeError):  # a callable object, or code without a source file
+        return set()
+    return set(READS_QUERY.findall(source))
 
 
 def parameters_read_by(route):

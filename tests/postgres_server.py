@@ -9,6 +9,13 @@ the command's status.
 
 Without PostgreSQL's server binaries it says so and exits 0, except with CI=true, where a
 missing server is a failure: the suite must have run on PostgreSQL.
+
+    python tests/postgres_server.py --keep DIR python benchmarks/pages.py
+
+With --keep, the server's files live in DIR and stay there for the next run (a benchmark's
+dataset is built once and reused); the database is created only if it is not there yet.
+A missing server is then always a failure, since a benchmark without its database measures
+nothing.
 """
 
 import glob
@@ -39,8 +46,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def main(command):
-    in_ci = os.environ.get("CI", "").lower() == "true"
+def main(command, keep=None):
+    in_ci = os.environ.get("CI", "").lower() == "true" or keep is not None
     initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
     if not (initdb and pg_ctl):
         message = "PostgreSQL server binaries (initdb, pg_ctl) not found"
@@ -65,8 +72,13 @@ def main(command):
             return 1
         run_as = ["runuser", "-u", "postgres", "--"]
 
-    workdir = Path(tempfile.mkdtemp(prefix="safer-norfolk-pg-"))
+    if keep is None:
+        workdir = Path(tempfile.mkdtemp(prefix="safer-norfolk-pg-"))
+    else:
+        workdir = Path(keep).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
     data, log = workdir / "data", workdir / "server.log"
+    initialised = (data / "PG_VERSION").exists()
     if owner:
         os.chown(workdir, owner.pw_uid, owner.pw_gid)
     port = free_port()
@@ -83,8 +95,8 @@ def main(command):
     )
     started = False
     try:
-        subprocess.run(
-            [
+        if not initialised:
+            initdb_command = [
                 *run_as,
                 initdb,
                 "-D",
@@ -97,10 +109,8 @@ def main(command):
                 "UTF8",
                 "--locale=C.UTF-8",
                 "--no-sync",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+            ]
+            subprocess.run(initdb_command, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(
             [*run_as, pg_ctl, "-D", str(data), "-l", str(log), "-o", server_options, "-w", "start"],
             check=True,
@@ -109,19 +119,20 @@ def main(command):
         started = True
         # An empty database for commands run outside the test runner (migrate, benchmarks);
         # the test runner makes its own test_ copy.
-        subprocess.run(
-            [
-                find_binary("createdb") or "createdb",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "safer_norfolk",
-            ],
-            check=True,
-        )
+        if not initialised:
+            subprocess.run(
+                [
+                    find_binary("createdb") or "createdb",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "safer_norfolk",
+                ],
+                check=True,
+            )
         env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/safer_norfolk")
         print(f"PostgreSQL running on 127.0.0.1:{port}; running: {' '.join(command)}", flush=True)
         return subprocess.run(command, env=env, check=False).returncode
@@ -137,10 +148,15 @@ def main(command):
                 check=False,
                 stdout=subprocess.DEVNULL,
             )
-        shutil.rmtree(workdir, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if sys.argv[1] == "--keep":
+        if len(sys.argv) < 4:
+            sys.exit(__doc__)
+        sys.exit(main(sys.argv[3:], keep=sys.argv[2]))
     sys.exit(main(sys.argv[1:]))
