@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test bench load lint check-deploy test-sqlite test-postgres install assets clean
+.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -60,6 +60,11 @@ bench: install assets
 	$(PY) benchmarks/pdf.py
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_observations.py"
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_plan.py"
+	$(PY) tests/postgres_server.py --keep benchmarks/data/county $(PY) benchmarks/pages.py --scale county
+
+# The page benchmark alone, on the small dataset (a minute or two); both need wrk.
+bench-small: install assets
+	$(PY) tests/postgres_server.py --keep benchmarks/data/small $(PY) benchmarks/pages.py --scale small
 
 # Load test (not part of the test suite): gunicorn with production settings under wrk, on a
 # throwaway PostgreSQL; figures go in docs/performance.md. Needs wrk (apt-get install wrk).

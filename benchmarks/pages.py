@@ -52,6 +52,9 @@ def pick_pages():
     from meetings.models import ActionPoint, Committee, Meeting
     from outcomes.models import Measure
 
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as autovacuum would
+
     def need(value, what):
         if value is None:
             raise SystemExit(f"The data has no {what}: did generate_scale_data run?")
@@ -127,7 +130,7 @@ def data_counts():
     from outcomes.models import Observation
 
     counts = {
-        model._meta.verbose_name_plural: model.objects.count()
+        str(model._meta.verbose_name_plural): model.objects.count()
         for model in (
             Committee,
             Meeting,

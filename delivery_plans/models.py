@@ -5,6 +5,7 @@ Current RAG and distance, overdue and stale are derived in `delivery_plans.queri
 stored.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -169,7 +170,9 @@ class Action(Versioned):
 
     objects = ActionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["plan", "sort_key"]
@@ -248,7 +251,9 @@ class ActionUpdate(Versioned):
 
     objects = ActionUpdateQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["action", "-reported_on", "-pk"]

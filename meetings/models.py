@@ -4,6 +4,7 @@ written questions and the forward work programme (DESIGN §4.4).
 Publication (DESIGN §5) is encoded once per model in its queryset's `public()`.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -312,7 +313,9 @@ class AgendaItem(Versioned):
 
     objects = AgendaItemQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "sort_key"]
@@ -368,7 +371,9 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -470,7 +475,9 @@ class Minute(Versioned):
 
     objects = MinuteQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "sort_key"]
@@ -511,7 +518,9 @@ class Resolution(models.Model):
 
     objects = ResolutionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["minute", "order", "pk"]
@@ -585,7 +594,9 @@ class ActionPoint(Versioned):
 
     objects = ActionPointQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["committee", "sort_key"]
@@ -680,7 +691,9 @@ class WrittenQuestion(Versioned):
 
     objects = WrittenQuestionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "number"]

@@ -28,7 +28,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from outcomes.models import Observation
+from outcomes.models import Observation, Outcome
 
 
 def committees():
@@ -373,24 +373,27 @@ def since_last_meeting(committee, *, before=None, today=None):
     plans = Plan.objects.public().filter(
         Q(organisation_id=committee.partnership_id) | Q(agenda_items__meeting__committee=committee)
     )
+    # Subqueries (IN), not joins with DISTINCT: a join through every plan action and section
+    # of every plan multiplies the rows before DISTINCT removes them again.
+    plan_ids = plans.values("pk")
     since.updates = list(
         ActionUpdate.objects.public()
-        .filter(action__plan__in=plans, reported_on__gte=first_day, reported_on__lte=last_day)
+        .filter(action__plan__in=plan_ids, reported_on__gte=first_day, reported_on__lte=last_day)
         .select_related("action__plan")
-        .order_by("reported_on", "action__sort_key")
-        .distinct()[:SINCE_LIMIT]
+        .order_by("reported_on", "action__sort_key")[:SINCE_LIMIT]
     )
+    linked_outcomes = Outcome.objects.filter(
+        Q(plan_actions__plan__in=plan_ids) | Q(plan_sections__plan__in=plan_ids)
+    ).values("pk")
     since.observations = list(
         Observation.objects.public()
         .filter(
-            Q(measure__outcome__plan_actions__plan__in=plans)
-            | Q(measure__outcome__plan_sections__plan__in=plans),
+            measure__outcome__in=linked_outcomes,
             period_end__gte=first_day,
             period_end__lte=last_day,
         )
         .select_related("measure__outcome__framework", "area")
-        .order_by("period_end", "measure__sort_key")
-        .distinct()[:SINCE_LIMIT]
+        .order_by("period_end", "measure__sort_key")[:SINCE_LIMIT]
     )
     return since
 

@@ -172,16 +172,24 @@ def _snippet_html(text):
 
 def _postgres(kind, terms):
     query = SearchQuery(terms, search_type="websearch", config="english")
-    vector = None
-    for path, weight in kind.fields:
-        part = SearchVector(path, weight=weight, config="english")
-        vector = part if vector is None else vector + part
+    queryset = _public(kind)
+    if _has_stored_vector(queryset.model):
+        # Kept by PostgreSQL from the same fields and weights (safer_norfolk.search_vectors).
+        vector = F("search_vector")
+    else:
+        vector = None
+        for path, weight in kind.fields:
+            part = SearchVector(path, weight=weight, config="english")
+            vector = part if vector is None else vector + part
     snippet_source = (
         kind.fields[-1][0]
         if kind.key in ("documents",)
         else kind.fields[min(1, len(kind.fields) - 1)][0]
     )
-    queryset = _public(kind).annotate(search=vector).filter(search=query)
+    if isinstance(vector, F):
+        queryset = queryset.filter(search_vector=query).defer("search_vector")
+    else:
+        queryset = queryset.annotate(search=vector).filter(search=query)
     queryset = queryset.annotate(
         rank=SearchRank(vector, query),
         snippet=SearchHeadline(
@@ -198,6 +206,10 @@ def _postgres(kind, terms):
         (kind.title(obj), kind.url(obj), _snippet_html(obj.snippet or ""))
         for obj in queryset[:PER_KIND]
     ]
+
+
+def _has_stored_vector(model):
+    return any(field.name == "search_vector" for field in model._meta.concrete_fields)
 
 
 def _public(kind):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from meetings.forms import DocumentForm
 from tests.factories import (
     ActionFactory,
+    ActionPointFactory,
     ActionUpdateFactory,
     AgendaItemFactory,
     MeasureFactory,
@@ -163,3 +164,59 @@ def test_search_queries_do_not_grow_with_data(client):
 
     assert small == large
     assert large <= 15
+
+
+@pytest.mark.postgres
+def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
+    if connection.vendor != "postgresql":
+        pytest.skip("stored vectors are kept by PostgreSQL triggers")
+    from django.contrib.postgres.search import SearchVector
+
+    from meetings.search import _has_stored_vector, _kinds, _public
+
+    meeting = MeetingFactory(minutes_published=True)
+    item = AgendaItemFactory(
+        meeting=meeting, title="Hate crime", description="Reporting centres", lead_text="Police"
+    )
+    upload(meeting, "Safe accommodation for victims of domestic abuse")
+    minute = MinuteFactory(meeting=meeting, agenda_item=item, heading="Hate crime", body="Noted.")
+    ResolutionFactory(minute=minute, text="to review reporting")
+    WrittenQuestionFactory(
+        meeting=meeting,
+        question="How many?",
+        response="Twelve.",
+        status="answered",
+        responded_on="2022-03-18",
+    )
+    WrittenQuestionFactory(meeting=meeting, question="When?", response="Draft reply.")
+    ActionPointFactory(meeting=meeting, committee=meeting.committee, description="Write to PCC")
+    action = ActionFactory(
+        title="Promote centres", success_measure="More reports", method="Leaflets"
+    )
+    ActionUpdateFactory(action=action, text="Leaflets printed")
+    # A later change is reflected too.
+    item.description = "Reporting centres in Norwich and King's Lynn"
+    item.save()
+
+    stored_kinds = [kind for kind in _kinds() if _has_stored_vector(kind.queryset().model)]
+    assert {kind.key for kind in stored_kinds} == {
+        "agenda_items",
+        "minutes",
+        "decisions",
+        "documents",
+        "questions",
+        "action_points",
+        "plan_actions",
+        "updates",
+    }
+    for kind in stored_kinds:
+        computed = None
+        for path, weight in kind.fields:
+            part = SearchVector(path, weight=weight, config="english")
+            computed = part if computed is None else computed + part
+        rows = list(
+            _public(kind).annotate(computed=computed).values_list("search_vector", "computed")
+        )
+        assert rows, kind.key
+        for stored, expected in rows:
+            assert stored == expected, kind.key
