@@ -10,11 +10,14 @@ ones). On other databases the column stays empty and the search computes as befo
 
 
 def vector_sql(parts, row=""):
-    """`setweight(to_tsvector('english', …), 'A') || …` for [(column or SQL, weight)]."""
+    """`setweight(to_tsvector('english', …), 'A') || …` for [(column or SQL, weight)]; `row`
+    prefixes the columns (`NEW.` in a trigger), and SQL names them as `{row}column`."""
+
+    def term(expression):
+        return f"{row}{expression}" if expression.isidentifier() else expression.format(row=row)
+
     return " || ".join(
-        f"setweight(to_tsvector('english'::regconfig, COALESCE({row}{expression}, '')), '{weight}')"
-        if expression.isidentifier()
-        else f"setweight(to_tsvector('english'::regconfig, COALESCE({expression.format(row=row)}, '')), '{weight}')"
+        f"setweight(to_tsvector('english'::regconfig, COALESCE({term(expression)}, '')), '{weight}')"
         for expression, weight in parts
     )
 
