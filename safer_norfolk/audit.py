@@ -155,9 +155,17 @@ def erase_with_history(queryset):
     Only for generated data that must leave no trace (`generate_scale_data --replace`); a
     real record's deletion belongs in its history, so real records are deleted with delete()."""
     model = queryset.model
-    history = model.history.filter(**{f"{model._meta.pk.attname}__in": queryset.values("pk")})
-    history._raw_delete(history.db)
-    deleted = queryset._raw_delete(queryset.db)
+    # The keys are read once, then deleted by list: a DELETE … IN (subquery through joins)
+    # on freshly written tables, before PostgreSQL has statistics for them, can be planned
+    # as nested loops that take minutes.
+    keys = list(queryset.values_list("pk", flat=True))
+    deleted = 0
+    for start in range(0, len(keys), 10_000):
+        batch = keys[start : start + 10_000]
+        history = model.history.filter(**{f"{model._meta.pk.attname}__in": batch})
+        history._raw_delete(history.db)
+        rows = model._default_manager.filter(pk__in=batch)
+        deleted += rows._raw_delete(rows.db)
     if deleted:
         content_changed()  # raw deletes send no signals: cached pages go stale here
     return deleted
