@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from delivery_plans.models import Action, ActionUpdate, Section
 from safer_norfolk.models import Organisation
+from safer_norfolk.widgets import GovukSelect
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
@@ -18,14 +19,14 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_section",
         label="Section",
         empty_label="All sections",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=GovukSelect(),
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.none(),
         field_name="owners",
         label="Owner",
         empty_label="All owners",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=GovukSelect(),
     )
     rag = django_filters.MultipleChoiceFilter(
         field_name="current_rag", choices=ActionUpdate.Rag.choices, method="filter_rag", label="RAG",
@@ -40,7 +41,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     overdue = django_filters.TypedChoiceFilter(
         field_name="is_overdue", choices=YES_NO, coerce=lambda value: value == "true", label="Overdue",
-        empty_value=None, widget=forms.Select(attrs={"class": "govuk-select"}),
+        empty_value=None, widget=GovukSelect(),
     )  # fmt: skip
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label="Due on or after"

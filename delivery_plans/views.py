@@ -17,7 +17,11 @@ def plan_detail(request, slug):
     actions = queries.plan_actions(plan)
     everything = list(actions)
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
-    filtered = list(action_filter.qs) if action_filter.is_valid() else everything
+    narrowed = action_filter.is_valid() and any(
+        value not in (None, "", []) for value in action_filter.form.cleaned_data.values()
+    )
+    # The whole plan is already read for its summary; only a real filter reads it again.
+    filtered = list(action_filter.qs) if narrowed else everything
     return render(
         request,
         "delivery_plans/plan_detail.html",

@@ -19,7 +19,13 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from safer_norfolk.api import PublicReadViewSet, WithETag, model_permission, service_errors
+from safer_norfolk.api import (
+    NestedListPagination,
+    PublicReadViewSet,
+    WithETag,
+    model_permission,
+    service_errors,
+)
 from safer_norfolk.models import Organisation, Person
 
 
@@ -178,6 +184,7 @@ class MeetingViewSet(PublicReadViewSet):
     standard items and expected attendees are added."""
 
     serializer_class = MeetingSerializer
+    pagination_class = NestedListPagination
     filterset_fields = {"committee": ["exact"], "status": ["exact"], "starts_at": ["gte", "lte"]}
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at"]

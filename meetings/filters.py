@@ -8,8 +8,9 @@ from delivery_plans.models import Plan, Section
 from meetings.models import ActionPoint, Committee
 from meetings.outstanding import KINDS, STATUSES
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.widgets import GovukSelect
 
-SELECT = forms.Select(attrs={"class": "govuk-select"})
+SELECT = GovukSelect()
 SORT_CHOICES = [
     ("due", "Due date, soonest first"),
     ("-due", "Due date, latest first"),

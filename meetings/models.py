@@ -193,7 +193,9 @@ class Meeting(Versioned):
 
     objects = MeetingQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    # Kept by PostgreSQL with the committee's name (safer_norfolk.search_vectors).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-starts_at"]
@@ -214,6 +216,13 @@ class Meeting(Versioned):
         indexes = [
             # Serves a committee's meeting list and "upcoming meetings" by date.
             models.Index(fields=["committee", "starts_at"], name="meeting_committee_starts_idx"),
+            # Serves the newest public meetings across every committee: the home page's latest
+            # minutes and the API's meetings list (MeetingQuerySet.public, newest first).
+            models.Index(
+                fields=["-starts_at"],
+                condition=Q(agenda_status="published"),
+                name="meeting_public_newest_idx",
+            ),
         ]
 
     def __str__(self):

@@ -296,6 +296,9 @@ class Observation(Versioned):
         indexes = [
             # Serves the latest figure of a measure in an area (summary pages' subqueries).
             models.Index(fields=["measure", "area", "-period_end"], name="observation_latest_idx"),
+            # Serves "new figures since the last meeting" (meetings.queries.since_last_meeting):
+            # figures whose period ended between two dates, across every measure.
+            models.Index(fields=["period_end"], name="observation_period_end_idx"),
         ]
 
     def __str__(self):

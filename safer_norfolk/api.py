@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -26,9 +27,16 @@ class PublicFilterBackend(DjangoFilterBackend):
         return ""
 
 
+class NestedListPagination(PageNumberPagination):
+    """For lists whose records carry their children (a meeting and its agenda items): fewer
+    to a page, so that a page costs about what a page of flat records does."""
+
+    page_size = 20
+
+
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published records, open to everyone: 50 to a page, filterable by the parameters listed,
-    sortable with `ordering`."""
+    """Published records, open to everyone: 50 to a page (20 for meetings, which carry their
+    agenda), filterable by the parameters listed, sortable with `ordering`."""
 
     # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 

@@ -196,9 +196,13 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
     # A later change is reflected too.
     item.description = "Reporting centres in Norwich and King's Lynn"
     item.save()
+    # So is a committee's new name, in its meetings' vectors.
+    meeting.committee.name = "Police and Crime Panel"
+    meeting.committee.save()
 
     stored_kinds = [kind for kind in _kinds() if _has_stored_vector(kind.queryset().model)]
     assert {kind.key for kind in stored_kinds} == {
+        "meetings",
         "agenda_items",
         "minutes",
         "decisions",
