@@ -6,6 +6,7 @@ decided by the view) the unpublished material is included and the page says so.
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -83,12 +84,17 @@ class CommitteePage:
     committee: Committee
     main_members: list = field(default_factory=list)
     upcoming: list = field(default_factory=list)
-    past: list = field(default_factory=list)
+    past: object = None  # a Page of past meetings
     work_programme: list = field(default_factory=list)
     open_actions: list = field(default_factory=list)
 
 
-def committee_page(slug):
+PAST_MEETINGS_PER_PAGE = 50
+
+
+def committee_page(slug, past_page=None):
+    """The committee, its members, its upcoming meetings, one page of its past meetings
+    (newest first; `past_page` as given in the address), its programme and open actions."""
     committee = (
         Committee.objects.select_related("parent", "partnership", "contact")
         .filter(slug=slug)
@@ -112,7 +118,7 @@ def committee_page(slug):
         committee=committee,
         main_members=main_members,
         upcoming=list(meetings.upcoming(now)),
-        past=list(meetings.past(now)[:50]),
+        past=Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page),
         work_programme=list(
             WorkProgrammeItem.objects.public()
             .filter(committee=committee)

@@ -443,3 +443,36 @@ def test_question_shows_the_current_rag_and_distance_of_the_actions_it_cites(cli
         assert "Some way to go" in html
         assert "RAG: Red" not in html
         assert "9.9" not in html
+
+
+def test_every_past_meeting_of_a_committee_is_reachable_a_page_at_a_time(client):
+    committee = CommitteeFactory()
+    first = datetime.datetime(2006, 1, 10, 10, 0, tzinfo=datetime.UTC)
+    meetings = [
+        MeetingFactory(committee=committee, starts_at=first + datetime.timedelta(days=30 * n))
+        for n in range(53)
+    ]
+    MeetingFactory(committee=committee, draft=True, starts_at=first - datetime.timedelta(days=9))
+    url = committee.get_absolute_url()
+
+    def past_meetings(html):
+        return html[html.index('id="past-meetings"') :].split("</table>")[0]
+
+    newest_page = page(client, url)
+    oldest_page = page(client, url + "?page=2")
+    newest, oldest = past_meetings(newest_page), past_meetings(oldest_page)
+
+    def dates(meeting):
+        return reverse("meetings:meeting", args=[committee.slug, meeting.starts_at.date()])
+
+    # Newest first, fifty to a page, and the draft on neither.
+    assert all(dates(meeting) in newest for meeting in meetings[3:])
+    assert not any(dates(meeting) in newest for meeting in meetings[:3])
+    assert all(dates(meeting) in oldest for meeting in meetings[:3])
+    assert not any(dates(meeting) in oldest for meeting in meetings[3:])
+    assert "Page 1 of 2" in newest_page
+    assert 'href="?page=2#past-meetings" rel="next"' in newest_page
+    assert 'href="?page=1#past-meetings" rel="prev"' in oldest_page
+    assert "2006-01-01" not in newest_page + oldest_page  # the draft meeting's date
+    # An address with no such page shows the nearest one rather than an error.
+    assert "Page 2 of 2" in page(client, url + "?page=99")
