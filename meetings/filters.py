@@ -39,14 +39,14 @@ class OutstandingFilter(django_filters.FilterSet):
         widget=SELECT,
     )
     owner_organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
+        queryset=Organisation.objects.only("pk", "name").order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
         label="Owner organisation",
     )  # fmt: skip
     owner_person = django_filters.ModelChoiceFilter(
         # A semi-join on the owner index, not a DISTINCT over every action point.
         queryset=Person.objects.filter(
             Exists(ActionPoint.objects.filter(owner_person=OuterRef("pk")))
-        ).order_by("name"),
+        ).only("pk", "honorific", "name").order_by("name"),
         method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
     )  # fmt: skip
     plan = django_filters.ModelChoiceFilter(
