@@ -47,11 +47,12 @@ check-deploy: install
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# The browser tests (Chromium against a live server) run once, on PostgreSQL below.
 test-sqlite: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not contract and not browser"
 
-# On PostgreSQL the suite runs, then the API contract test (schemathesis against a live
-# server) in a run of its own.
+# On PostgreSQL the whole suite runs, browser tests included, then the API contract test
+# (schemathesis against a live server) in a run of its own.
 test-postgres: install assets
 	$(PY) tests/postgres_server.py sh -c "$(BIN)/pytest && $(BIN)/pytest -m contract"
 

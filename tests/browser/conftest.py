@@ -5,6 +5,7 @@ Where it is missing the tests skip, except under CI=true, where a missing browse
 error. Screenshots go to test-artifacts/screenshots/ for a person to look at.
 """
 
+import importlib
 import os
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _rows_the_data_migrations_made(transactional_db):
+    """The live server reads committed data, so these tests run in real transactions and
+    the tables are emptied after each one, taking the rows the data migrations made with
+    them (Django re-creates only content types and permissions). Put the areas and the
+    role groups back, as the migrations made them."""
+    from django.apps import apps
+
+    from safer_norfolk.roles import sync_role_groups
+
+    areas = importlib.import_module("outcomes.migrations.0002_areas_and_roles")
+    areas.create_areas(apps, schema_editor=None)
+    sync_role_groups()
 
 
 @pytest.fixture(scope="session")
@@ -89,9 +105,17 @@ def screenshot():
     """Save a full-page screenshot under test-artifacts/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, *, max_height=None):
+        # A page tens of thousands of pixels long is slow to capture and no easier to look
+        # at whole: `max_height` keeps its top part.
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        clip = None
+        if max_height is not None:
+            width, height = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+            )
+            clip = {"x": 0, "y": 0, "width": width, "height": min(height, max_height)}
+        page.screenshot(path=str(path), full_page=True, clip=clip)
         return path
 
     return take
