@@ -1,5 +1,6 @@
 import csv
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -89,6 +90,7 @@ def written_question_list(request):
             "page": page,
             "counts": counts,
             "status": status,
+            "query": urlencode({"status": status}) if status else "",
             "statuses": queries.QuestionStatus.CHOICES,
         },
     )
