@@ -65,6 +65,30 @@ def test_a_conditional_request_answers_304_with_at_most_two_queries(client):
     assert queries <= 2
 
 
+def test_a_copy_carries_the_etag_of_its_body_worked_out_when_it_was_stored(client, monkeypatch):
+    import hashlib
+
+    from django.middleware import http
+
+    from safer_norfolk import page_cache
+
+    item = AgendaItemFactory(title=f"Item {MARKER}")
+    url = item.meeting.get_absolute_url()
+    first = client.get(url)
+    expected = f'"{hashlib.md5(first.content, usedforsecurity=False).hexdigest()}"'
+    assert first.headers["ETag"] == expected
+
+    def no_hashing(response):
+        raise AssertionError("a cached copy's body was hashed again")
+
+    monkeypatch.setattr(http, "set_response_etag", no_hashing)
+    monkeypatch.setattr(page_cache, "set_response_etag", no_hashing)
+    second = client.get(url)
+    assert second.content == first.content
+    assert second.headers["ETag"] == expected
+    assert client.get(url, HTTP_IF_NONE_MATCH=expected).status_code == 304
+
+
 def test_unpublishing_an_agenda_takes_effect_at_once(client):
     item = AgendaItemFactory(title=f"Item {MARKER}")
     meeting = item.meeting
