@@ -31,6 +31,9 @@ from outcomes.models import Measure
 from safer_norfolk.query_params import without_nul
 
 PER_KIND = 20
+# A phrase matching more records of a kind than this is ranked among the most recently added
+# this many of them (on PostgreSQL).
+CANDIDATES = 1000
 MAX_QUERY_LENGTH = 200
 # Markers PostgreSQL puts around matches; swapped for <mark> only after the text is escaped.
 START, STOP = "\x02", "\x03"
@@ -187,10 +190,13 @@ def _postgres(kind, terms):
         else kind.fields[min(1, len(kind.fields) - 1)][0]
     )
     if isinstance(vector, F):
-        # Rank the matches on their keys alone, then read the best rows whole: sorting
-        # thousands of whole rows (a common phrase matches 35,000 minutes) spilled to disk.
+        # The public matches most recently added, at most CANDIDATES of them; the best of
+        # those by rank, on their keys alone; then only those rows read whole. Ranking every
+        # match of a common phrase (35,000 minutes in a county's twenty years) read and
+        # sorted every one of them.
+        candidates = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:CANDIDATES]
         best = (
-            queryset.filter(search_vector=query)
+            queryset.model.objects.filter(pk__in=candidates)
             .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-pk")
             .values("pk")[:PER_KIND]

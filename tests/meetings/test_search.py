@@ -229,3 +229,31 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
         assert rows, kind.key
         for stored, expected in rows:
             assert stored == expected, kind.key
+
+
+def test_a_phrase_matching_many_records_is_ranked_among_the_newest(client, monkeypatch, settings):
+    from meetings import search as site_search
+
+    settings.PAGE_CACHE_SECONDS = 0  # the same address is asked for twice
+
+    meeting = MeetingFactory(agenda_status="published")
+    # The oldest item matches best (in its title); the two newer ones only in passing.
+    best = AgendaItemFactory(meeting=meeting, number="1", title=f"{SECRET} review")
+    newer = [
+        AgendaItemFactory(
+            meeting=meeting, number=str(n), title=f"Report {n}", description=f"Mentions {SECRET}."
+        )
+        for n in (2, 3)
+    ]
+
+    page = search(client, SECRET)
+    assert f"1. {best.title}" in page
+    if connection.vendor != "postgresql":
+        return  # SQLite's simple search lists the newest matches and ranks nothing.
+    assert page.index(f"1. {best.title}") < page.index(f"2. {newer[0].title}")
+
+    monkeypatch.setattr(site_search, "CANDIDATES", 2)
+    page = search(client, SECRET)
+    assert f"1. {best.title}" not in page
+    assert f"2. {newer[0].title}" in page
+    assert f"3. {newer[1].title}" in page
