@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from delivery_plans.models import Action
 from meetings import services
 from meetings.models import (
     MINUTES_PUBLIC,
@@ -19,6 +20,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
+from outcomes.models import Outcome
 from safer_norfolk.api import (
     NestedListPagination,
     PublicReadViewSet,
@@ -147,8 +149,9 @@ def public_items():
         queryset=AgendaItem.objects.public()
         .order_by("sort_key")
         .prefetch_related(
-            "plan_actions",
-            "outcomes",
+            # The list shows these links as keys: read only the keys.
+            Prefetch("plan_actions", queryset=Action.objects.only("pk")),
+            Prefetch("outcomes", queryset=Outcome.objects.only("pk")),
             Prefetch(
                 "documents",
                 queryset=Document.objects.public().order_by("order", "pk"),

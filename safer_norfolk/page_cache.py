@@ -124,8 +124,10 @@ def store(key, response):
     # Every header the view and the middleware inside the cache set; those outside it (CSP,
     # the security headers) are added on the way out, to a copy as to any response. The ETag
     # is worked out here, once for the copy, rather than by hashing the body on every hit
-    # (ConditionalGetMiddleware keeps an ETag a response already has).
-    set_response_etag(response)
+    # (ConditionalGetMiddleware keeps an ETag a response already has). A view's own ETag (the
+    # API's, from record versions) is kept.
+    if not response.has_header("ETag"):
+        set_response_etag(response)
     headers = list(response.items())
     caches[CACHE_ALIAS].set(
         key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
