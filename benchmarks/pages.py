@@ -167,6 +167,10 @@ def count_queries(pages):
     return counts
 
 
+# What Chromium and Firefox send.
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+
+
 def run_wrk(wrk, port, path, workdir, arguments):
     paths_file = workdir / "path.txt"
     paths_file.write_text(path + "\n")
@@ -177,6 +181,7 @@ def run_wrk(wrk, port, path, workdir, arguments):
         "--duration", arguments.duration,
         "--timeout", "10s",
         "--latency",
+        *(["--header", f"Accept-Encoding: {arguments.accept_encoding}"] if arguments.accept_encoding else []),
         "--script", str(LUA),
         f"http://127.0.0.1:{port}/",
         "--", str(paths_file),
@@ -242,6 +247,12 @@ def main():
     parser.add_argument(
         "--workers", type=int, default=len(os.sched_getaffinity(0)), help="gunicorn workers"
     )
+    parser.add_argument(
+        "--accept-encoding",
+        default=BROWSER_ACCEPT_ENCODING,
+        help="the Accept-Encoding header sent with every request, as a browser sends it; "
+        "'' asks for uncompressed pages",
+    )
     parser.add_argument("--json", type=Path, help="default: benchmarks/results/pages-SCALE.json")
     arguments = parser.parse_args()
 
@@ -286,7 +297,8 @@ def main():
         "results": results,
         "command": (
             f"wrk --threads {arguments.threads} --connections {arguments.connections} "
-            f"--duration {arguments.duration} --latency, one page at a time"
+            f"--duration {arguments.duration} --latency "
+            f"--header 'Accept-Encoding: {arguments.accept_encoding}', one page at a time"
         ),
         "gunicorn_workers": arguments.workers,
         "gunicorn_version": importlib.metadata.version("gunicorn"),

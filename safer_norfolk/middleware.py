@@ -51,9 +51,10 @@ class RefuseNulInPathMiddleware:
 
 class PublicPageCacheMiddleware:
     """Serves anonymous visitors a copy of a public page made since the content last changed,
-    and keeps new copies (safer_norfolk.page_cache). A hit costs one query, for the content
-    generation; ConditionalGetMiddleware, outside this one, turns a hit into 304 Not
-    Modified when the visitor already has the page."""
+    and keeps new copies (safer_norfolk.page_cache), compressed once for browsers that accept
+    gzip. A hit costs one query, for the content generation; ConditionalGetMiddleware,
+    outside this one, turns a hit into 304 Not Modified when the visitor already has the
+    page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,10 +63,11 @@ class PublicPageCacheMiddleware:
         if not page_cache.is_cacheable_request(request):
             return self.get_response(request)
         key = page_cache.key_for(request, page_cache.current_generation())
-        cached = page_cache.fetch(key)
+        gzip = page_cache.accepts_gzip(request)
+        cached = page_cache.fetch(key, gzip=gzip)
         if cached is not None:
             return cached
         response = self.get_response(request)
         if request.method == "GET" and page_cache.is_cacheable_response(response):
-            page_cache.store(key, response)
+            return page_cache.store(key, response, gzip=gzip)
         return response

@@ -12,9 +12,13 @@ complete 200 responses that set no cookie; pages older than PAGE_CACHE_SECONDS a
 too, since some pages depend on the clock (upcoming meetings, overdue actions). Each web
 process keeps its own copies (the "pages" cache); they are disposable, and the counter is
 shared through the database, so any number of processes stay consistent.
+
+A copy is compressed once, when it is stored, and browsers that accept gzip (all of them) get
+the compressed body; the uncompressed one stays for clients that do not.
 """
 
 import hashlib
+import re
 
 from django.apps import apps
 from django.conf import settings
@@ -24,8 +28,12 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.text import compress_string
 
+# Pages this short are sent as they are: compressing them saves next to nothing.
+MIN_COMPRESS_BYTES = 200
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PROJECT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 CACHE_ALIAS = "pages"
 
@@ -109,26 +117,50 @@ def key_for(request, generation):
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def fetch(key):
+def accepts_gzip(request):
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def fetch(key, gzip=False):
+    """The stored copy as a response, compressed if the visitor accepts gzip and the copy has
+    a compressed body; None if there is no copy under `key`."""
     stored = caches[CACHE_ALIAS].get(key)
     if stored is None:
         return None
-    status, headers, content = stored
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+    return _response(*stored, gzip=gzip)
 
 
-def store(key, response):
-    # Every header the view and the middleware inside the cache set; those outside it (CSP,
-    # the security headers) are added on the way out, to a copy as to any response. The ETag
-    # is worked out here, once for the copy, rather than by hashing the body on every hit
-    # (ConditionalGetMiddleware keeps an ETag a response already has). A view's own ETag (the
-    # API's, from record versions) is kept.
+def store(key, response, gzip=False):
+    """Keep a copy of `response` under `key`; returns the response to send, compressed if the
+    visitor accepts gzip. Every header the view and the middleware inside the cache set is
+    kept; those outside it (CSP, the security headers) are added on the way out, to a copy as
+    to any response. The ETag and the compressed body are worked out here, once for the copy,
+    rather than on every hit (ConditionalGetMiddleware keeps an ETag a response already has;
+    a view's own, like the API's from record versions, is kept too)."""
     if not response.has_header("ETag"):
         set_response_etag(response)
-    headers = list(response.items())
-    caches[CACHE_ALIAS].set(
-        key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
-    )
+    compressed = None
+    if len(response.content) >= MIN_COMPRESS_BYTES and not response.has_header("Content-Encoding"):
+        patch_vary_headers(response, ("Accept-Encoding",))
+        compressed = compress_string(response.content)
+        if len(compressed) >= len(response.content):
+            compressed = None
+    stored = (response.status_code, list(response.items()), response.content, compressed)
+    caches[CACHE_ALIAS].set(key, stored, settings.PAGE_CACHE_SECONDS)
+    return _response(*stored, gzip=gzip) if gzip and compressed else response
+
+
+def _response(status, headers, content, compressed, gzip=False):
+    body = compressed if gzip and compressed is not None else content
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    if body is compressed:
+        # Another representation of the same page: a weak ETag, as RFC 9110 asks, which
+        # still matches the page's tag in If-None-Match.
+        etag = response.get("ETag", "")
+        if etag.startswith('"'):
+            response["ETag"] = "W/" + etag
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+    return response

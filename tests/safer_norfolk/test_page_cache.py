@@ -89,6 +89,59 @@ def test_a_copy_carries_the_etag_of_its_body_worked_out_when_it_was_stored(clien
     assert client.get(url, HTTP_IF_NONE_MATCH=expected).status_code == 304
 
 
+def test_browsers_that_accept_gzip_get_the_copy_compressed_once(client, monkeypatch):
+    import gzip
+
+    from safer_norfolk import page_cache
+
+    item = AgendaItemFactory(title=f"Item {MARKER}")
+    url = item.meeting.get_absolute_url()
+    plain = client.get(url)
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Content-Encoding" not in plain.headers
+
+    compressions = []
+    original = page_cache.compress_string
+    monkeypatch.setattr(
+        page_cache, "compress_string", lambda body: compressions.append(1) or original(body)
+    )
+    # A hit, asked for twice by a browser, then by a client without gzip.
+    first, queries = queries_for(client, url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    again_plain = client.get(url)
+
+    assert queries == 1
+    assert compressions == []  # compressed when the copy was stored, not on a hit
+    for response in (first, second):
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert int(response.headers["Content-Length"]) == len(response.content)
+        assert len(response.content) < len(plain.content) / 2
+        assert response.headers["ETag"] == "W/" + plain.headers["ETag"]
+        assert "Accept-Encoding" in response.headers["Vary"]
+    assert again_plain.content == plain.content
+    assert "Content-Encoding" not in again_plain.headers
+    # Either representation's tag answers 304 for the page.
+    for etag in (plain.headers["ETag"], first.headers["ETag"]):
+        assert (
+            client.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING="gzip").status_code == 304
+        )
+
+
+def test_a_change_reaches_browsers_that_accept_gzip_at_once(client):
+    import gzip
+
+    item = AgendaItemFactory(title=f"Item {MARKER}")
+    url = item.meeting.get_absolute_url()
+    client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    item.title = "Renamed item"
+    item.save()
+
+    page = gzip.decompress(client.get(url, HTTP_ACCEPT_ENCODING="gzip").content).decode()
+    assert "Renamed item" in page
+    assert MARKER not in page
+
+
 def test_unpublishing_an_agenda_takes_effect_at_once(client):
     item = AgendaItemFactory(title=f"Item {MARKER}")
     meeting = item.meeting
