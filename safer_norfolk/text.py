@@ -36,8 +36,33 @@ def _markdown():
     return converter.reset()
 
 
+# Characters that mean something to Markdown or HTML (emphasis, code, links, tags, entities,
+# escapes, tables, headings, rules).
+_MARKUP_CHARACTERS = frozenset("\\`*_[]<>&|!#~=")
+_ORDERED_LIST_START = re.compile(r"\d+[.)]")
+
+
+def _plain_paragraph(text):
+    """The HTML Markdown makes of `text` when it can only be one plain paragraph, worked out
+    without Markdown's parser (which costs far more than the paragraph); None otherwise.
+    That is one line of printable characters (Markdown expands tabs and drops control
+    characters), starting with a letter or digit (not a list, heading, quote or code block)
+    but not like an ordered list item, with no character in _MARKUP_CHARACTERS. Markdown
+    leaves such text as it is (tests/safer_norfolk/test_text.py checks the two agree)."""
+    if (
+        not text.isprintable()
+        or not text[:1].isalnum()
+        or _ORDERED_LIST_START.match(text)
+        or not _MARKUP_CHARACTERS.isdisjoint(text)
+    ):
+        return None
+    return f"<p>{text}</p>"
+
+
 def _to_safe_html(text):
-    html = _markdown().convert(text)
+    html = _plain_paragraph(text)
+    if html is None:
+        html = _markdown().convert(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

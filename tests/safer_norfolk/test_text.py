@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from safer_norfolk.text import (
     paragraphs,
     render_markdown,
@@ -68,3 +71,37 @@ def test_numbered_paragraphs_are_sanitised_too():
 def test_resolution_puts_the_verb_in_bold_and_escapes_the_text():
     assert render_resolution(1, "noted", "the report.") == "1) <strong>NOTED</strong> the report."
     assert "&lt;b&gt;" in render_resolution(2, "agreed", "<b>to</b> delegate")
+
+
+# Text built mostly from what minutes are written in, with now and then a character or line
+# shape that means something to Markdown, so both sides of the shortcut are exercised.
+_PROSE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:'\"()-+/%£?€é"
+_SPECIAL = "\\`*_[]<>&|!#~=\t\n\r\x00\x02\x03\u00a0\u2028 "
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_PROSE, min_size=1, max_size=80),
+        st.text(alphabet=_PROSE + _SPECIAL, min_size=1, max_size=40),
+        st.builds(
+            lambda start, rest: start + rest,
+            st.sampled_from(["1. ", "2) ", "- ", "+ ", "* ", "# ", "> ", "    ", "---", "==="]),
+            st.text(alphabet=_PROSE, max_size=30),
+        ),
+    )
+)
+def test_the_plain_paragraph_shortcut_gives_what_markdown_gives(text):
+    from safer_norfolk import text as rich_text
+
+    shortcut = rich_text._plain_paragraph(text)
+    if shortcut is not None:
+        assert shortcut == rich_text._markdown().convert(text)
+
+
+def test_plain_sentences_take_the_shortcut_and_markup_does_not():
+    from safer_norfolk import text as rich_text
+
+    assert rich_text._plain_paragraph("The Panel noted the report (page 12).") is not None
+    for marked_up in ("1. First", "- one", "A & B", "**NOTED**", "Two\nlines", " indented"):
+        assert rich_text._plain_paragraph(marked_up) is None
