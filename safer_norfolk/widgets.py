@@ -3,6 +3,7 @@
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class GovukSelect(forms.Select):
@@ -16,25 +17,37 @@ class GovukSelect(forms.Select):
         super().__init__({"class": "govuk-select", **(attrs or {})}, choices)
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], flatatt(option["attrs"]), option["label"])
-                    for option in options
-                ),
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-                if group_name
-                else rendered
-            )
+        # Straight from the choices: Django's get_context() builds a dictionary of attributes
+        # per option, which for two thousand owners cost more than the rest of the page.
+        chosen = set(self.format_value(value))
+        to_select = [True]  # a single select marks only the first option with the value
+
+        def options(choices):
+            rows = []
+            for option_value, label in choices:
+                text = "" if option_value is None else str(option_value)
+                selected = text in chosen and to_select[0]
+                if selected and not self.allow_multiple_selected:
+                    to_select[0] = False
+                rows.append((text, mark_safe(" selected") if selected else "", label))
+            return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+
+        groups, ungrouped = [], []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                if ungrouped:
+                    groups.append(options(ungrouped))
+                    ungrouped = []
+                groups.append(
+                    format_html('<optgroup label="{}">{}</optgroup>', option_value, options(label))
+                )
+            else:
+                ungrouped.append((option_value, label))
+        if ungrouped:
+            groups.append(options(ungrouped))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
-            flatatt(widget["attrs"]),
+            flatatt(self.build_attrs(self.attrs, attrs)),
             format_html_join("", "{}", ((group,) for group in groups)),
         )

@@ -39,3 +39,20 @@ def test_extra_classes_and_attributes_are_kept():
     html = GovukSelect(attrs={"aria-describedby": "owner-hint"}, choices=CHOICES).render("o", "")
     assert 'aria-describedby="owner-hint"' in html
     assert 'class="govuk-select"' in html
+
+
+def test_a_select_of_records_is_written_as_djangos_template_writes_it(db):
+    from safer_norfolk.models import Organisation
+
+    first = Organisation.objects.create(name="Norfolk Constabulary")
+    Organisation.objects.create(name='Breckland <District> & "Council"')
+    field = forms.ModelChoiceField(Organisation.objects.order_by("name"), empty_label="Anyone")
+    for value in ("", first.pk, str(first.pk), None):
+        ours = GovukSelect(choices=field.choices).render("owner", value, {"id": "id_owner"})
+        django = forms.Select({"class": "govuk-select"}, field.choices).render(
+            "owner", value, {"id": "id_owner"}
+        )
+        assert ours == squeeze(django)
+    assert f'<option value="{first.pk}" selected>' in GovukSelect(choices=field.choices).render(
+        "owner", first.pk
+    )
