@@ -145,16 +145,21 @@ def store(key, response, gzip=False):
         compressed = compress_string(response.content)
         if len(compressed) >= len(response.content):
             compressed = None
-    stored = (response.status_code, list(response.items()), response.content, compressed)
+    # A view's changes to the Content-Security-Policy (the API docs allow inline styles) are
+    # attributes django-csp reads on the way out, not headers: they are kept with the copy.
+    csp = {name: value for name, value in vars(response).items() if name.startswith("_csp_")}
+    stored = (response.status_code, list(response.items()), response.content, compressed, csp)
     caches[CACHE_ALIAS].set(key, stored, settings.PAGE_CACHE_SECONDS)
     return _response(*stored, gzip=gzip) if gzip and compressed else response
 
 
-def _response(status, headers, content, compressed, gzip=False):
+def _response(status, headers, content, compressed, csp, gzip=False):
     body = compressed if gzip and compressed is not None else content
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response[name] = value
+    for name, value in csp.items():
+        setattr(response, name, value)
     if body is compressed:
         # Another representation of the same page: a weak ETag, as RFC 9110 asks, which
         # still matches the page's tag in If-None-Match.

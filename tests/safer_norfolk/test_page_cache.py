@@ -142,6 +142,19 @@ def test_a_change_reaches_browsers_that_accept_gzip_at_once(client):
     assert MARKER not in page
 
 
+def test_a_copy_keeps_the_content_security_policy_its_view_set(client):
+    # The API docs page allows inline styles (its viewer needs them); other pages do not.
+    url = "/api/docs/"
+    for encoding in ("", "", "gzip", "gzip"):  # a miss and a hit, plain and compressed
+        response = client.get(url, HTTP_ACCEPT_ENCODING=encoding)
+        assert response.status_code == 200
+        policy = response.headers["Content-Security-Policy"]
+        assert "style-src 'self' 'unsafe-inline'" in policy, (encoding, policy)
+        assert "worker-src blob:" in policy
+    home = client.get("/").headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in home
+
+
 def test_unpublishing_an_agenda_takes_effect_at_once(client):
     item = AgendaItemFactory(title=f"Item {MARKER}")
     meeting = item.meeting
