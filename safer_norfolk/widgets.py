@@ -20,15 +20,14 @@ class GovukSelect(forms.Select):
         # Straight from the choices: Django's get_context() builds a dictionary of attributes
         # per option, which for two thousand owners cost more than the rest of the page.
         chosen = set(self.format_value(value))
-        to_select = [True]  # a single select marks only the first option with the value
 
         def options(choices):
             rows = []
             for option_value, label in choices:
                 text = "" if option_value is None else str(option_value)
-                selected = text in chosen and to_select[0]
+                selected = text in chosen
                 if selected and not self.allow_multiple_selected:
-                    to_select[0] = False
+                    chosen.clear()  # as Django does, only the first option with the value
                 rows.append((text, mark_safe(" selected") if selected else "", label))
             return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 

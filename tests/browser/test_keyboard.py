@@ -214,27 +214,27 @@ def test_tab_reaches_every_control_in_order_with_a_visible_focus_and_no_trap(
     assert visited == [*(str(stop) for stop in range(stops)), None, "0"]
 
 
+def tab_until(page, expression, wanted, *, presses):
+    """Press Tab until `expression` (about the focused element) gives `wanted`; fail if it has
+    not after `presses` presses."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(expression) == wanted:
+            return
+    pytest.fail(f"Tab never reached {wanted!r} in {presses} presses")
+
+
 def test_outstanding_filter_works_by_keyboard_alone(live_server, page, site, screenshot):
     council = site["council"]
     page.goto(live_server.url + "/outstanding/")
     expect(page.locator("[role=status]")).to_contain_text("6 items outstanding")
 
-    for _ in range(100):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "id_owner_organisation":
-            break
-    else:
-        pytest.fail("Tab never reached the owner organisation filter")
+    tab_until(page, "document.activeElement.id", "id_owner_organisation", presses=100)
     # Organisations are listed by name after "All organisations": the council is second.
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_owner_organisation").input_value() == str(council.pk)
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Apply filters":
-            break
-    else:
-        pytest.fail("Tab never reached the Apply filters button")
+    tab_until(page, "document.activeElement.textContent.trim()", "Apply filters", presses=30)
     page.keyboard.press("Enter")
 
     expect(page.locator("[role=status]")).to_contain_text("3 items outstanding")
