@@ -3,6 +3,7 @@ to and from the start and end dates stored on each observation."""
 
 import calendar
 import datetime
+import functools
 import re
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -78,6 +79,7 @@ def _parse_period(label):
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a measure page labels hundreds of figures, few periods
 def period_label(start, end):
     """The label councils would write for the period from start to end (inclusive)."""
     if start.day == 1 and end == _month_end(end.year, end.month):
