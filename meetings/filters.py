@@ -33,7 +33,7 @@ class OutstandingFilter(django_filters.FilterSet):
     )
     committee = django_filters.ModelChoiceFilter(
         label="Committee",
-        queryset=Committee.objects.order_by("name"),
+        queryset=Committee.objects.only("pk", "name").order_by("name"),
         method="keep",
         empty_label="All committees",
         widget=SELECT,
@@ -57,7 +57,7 @@ class OutstandingFilter(django_filters.FilterSet):
         label="Plan",
     )
     section = django_filters.ModelChoiceFilter(
-        queryset=Section.objects.public().select_related("plan").order_by("plan__title", "order", "sort_key"),
+        queryset=Section.objects.public().only("pk", "number", "title").order_by("plan__title", "order", "sort_key"),
         method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
     )  # fmt: skip
     raised_after = django_filters.DateFilter(method="keep", label="Raised on or after")

@@ -1,9 +1,17 @@
 """Form widgets for the public filter forms."""
 
+from html import escape
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
+
+
+def _escaped(value):
+    """What format_html puts in place of `value`: escaped, unless already safe HTML."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 class GovukSelect(forms.Select):
@@ -28,11 +36,16 @@ class GovukSelect(forms.Select):
                 selected = text in chosen
                 if selected and not self.allow_multiple_selected:
                     chosen.clear()  # as Django does, only the first option with the value
-                rows.append((text, mark_safe(" selected") if selected else "", label))
-            return format_html_join("", '<option value="{}"{}>{}</option>', rows)
+                rows.append(
+                    f'<option value="{_escaped(text)}"{" selected" if selected else ""}>'
+                    f"{_escaped(label)}</option>"
+                )
+            # Each value and label went through _escaped, as format_html would put them; one
+            # format_html per option cost more than the rest of a two-thousand-option select.
+            return SafeString("".join(rows))
 
         groups, ungrouped = [], []
-        for option_value, label in self.choices:
+        for option_value, label in self._pairs():
             if isinstance(label, (list, tuple)):
                 if ungrouped:
                     groups.append(options(ungrouped))
@@ -50,3 +63,16 @@ class GovukSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, attrs)),
             format_html_join("", "{}", ((group,) for group in groups)),
         )
+
+    def _pairs(self):
+        """(value, label) pairs. The records of a model choice field are read as Django reads
+        them, without the wrapper Django makes around each value for templates."""
+        if not isinstance(self.choices, ModelChoiceIterator):
+            return self.choices
+        field = self.choices.field
+        pairs = [] if field.empty_label is None else [("", field.empty_label)]
+        queryset = self.choices.queryset
+        if not queryset._prefetch_related_lookups:
+            queryset = queryset.iterator()  # read once, as ModelChoiceIterator does
+        pairs.extend((field.prepare_value(obj), field.label_from_instance(obj)) for obj in queryset)
+        return pairs

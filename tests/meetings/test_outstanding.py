@@ -166,6 +166,26 @@ def test_counts_per_filter_value(client, data):
     assert "Norfolk Constabulary: 2" in html
 
 
+def test_counts_count_every_item_when_two_look_alike(client, data):
+    # Same committee, owner and status as 07/01: still two action points, not one.
+    ActionPointFactory(
+        committee=data["panel"],
+        meeting=data["late_point"].meeting,
+        reference="07/03",
+        description="Report back on the scams figures",
+        owner_organisation=data["police"],
+        due_date=days(5),
+    )
+
+    html = page(client, f"?owner_organisation={data['police'].pk}")
+
+    assert "<strong>3</strong> items outstanding" in html
+    assert "Action point (2)" in html
+    assert "Open (2)" in html
+    assert "NCCSP Scrutiny Sub Panel: 2" in html
+    assert "Norfolk Constabulary: 3" in html
+
+
 def test_sorting_and_shareable_urls(client, data):
     soonest = [row["Reference"] for row in csv_rows(client, "?kind=action_point&sort=due")]
     latest = [row["Reference"] for row in csv_rows(client, "?kind=action_point&sort=-due")]
