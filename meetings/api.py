@@ -22,6 +22,7 @@ from meetings.models import (
 )
 from outcomes.models import Outcome
 from safer_norfolk.api import (
+    KeysField,
     NestedListPagination,
     PublicReadViewSet,
     WithETag,
@@ -67,6 +68,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     documents = DocumentSerializer(source="papers", many=True, read_only=True)
+    plan_actions = KeysField(source="plan_action_list")
+    outcomes = KeysField(source="outcome_list")
 
     class Meta:
         model = AgendaItem
@@ -143,15 +146,21 @@ class WorkProgrammeItemSerializer(serializers.ModelSerializer):
         ]
 
 
+def linked_keys():
+    """The plan actions and outcomes an agenda item links, read as lists of keys only."""
+    return [
+        Prefetch("plan_actions", queryset=Action.objects.only("pk"), to_attr="plan_action_list"),
+        Prefetch("outcomes", queryset=Outcome.objects.only("pk"), to_attr="outcome_list"),
+    ]
+
+
 def public_items():
     return Prefetch(
         "agenda_items",
         queryset=AgendaItem.objects.public()
         .order_by("sort_key")
         .prefetch_related(
-            # The list shows these links as keys: read only the keys.
-            Prefetch("plan_actions", queryset=Action.objects.only("pk")),
-            Prefetch("outcomes", queryset=Outcome.objects.only("pk")),
+            *linked_keys(),
             Prefetch(
                 "documents",
                 queryset=Document.objects.public().order_by("order", "pk"),
@@ -228,8 +237,7 @@ class AgendaItemViewSet(PublicReadViewSet):
             AgendaItem.objects.public()
             .select_related("meeting__committee")
             .prefetch_related(
-                "plan_actions",
-                "outcomes",
+                *linked_keys(),
                 Prefetch(
                     "documents",
                     queryset=Document.objects.public().order_by("order", "pk"),
