@@ -84,7 +84,7 @@ def plan_actions_csv(request, slug):
                     str(action.section),
                     action.title,
                     action.success_measure,
-                    "; ".join(owner.name for owner in action.owners.all()),
+                    "; ".join(owner.name for owner in action.owner_list),
                     action.owner_note,
                     action.due_text,
                     action.due_date or "",
