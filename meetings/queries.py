@@ -231,7 +231,12 @@ def meeting_page_for(meeting, *, preview=False):
         visible_minutes = visible_minutes.exclude(agenda_item__is_exempt=True)
     page.minutes = list(
         visible_minutes.order_by("sort_key").prefetch_related(
-            Prefetch("resolutions", queryset=Resolution.objects.order_by("order", "pk"))
+            # A list, not a queryset Django would make for each minute.
+            Prefetch(
+                "resolutions",
+                queryset=Resolution.objects.order_by("order", "pk"),
+                to_attr="resolution_list",
+            )
         )
     )
     page.action_points = list(
