@@ -34,3 +34,19 @@ def test_figure_groups_thousands_and_keeps_three_places_only_for_fractions():
 def test_figure_of_nothing_is_empty():
     assert figure(None) == ""
     assert figure("") == ""
+
+
+def test_a_cell_shows_the_figure_whether_provisional_and_its_note_escaped():
+    from outcomes.models import Observation
+    from outcomes.templatetags.figures import figure_cell
+
+    cell = figure_cell(
+        Observation(value=Decimal("1234.5"), is_provisional=True, note="Revised <draft> & late")
+    )
+
+    assert cell == (
+        '1,234.500 <abbr title="provisional">(p)</abbr><br>'
+        '<span class="govuk-body-s app-meta">Revised &lt;draft&gt; &amp; late</span>'
+    )
+    assert figure_cell(Observation(value=Decimal("12"), is_provisional=False, note="")) == "12"
+    assert figure_cell(None) == "–"
