@@ -5,7 +5,7 @@ measures (a window function ranks each measure's observations); `outcomes.trends
 then judges the direction of travel. Nothing derived is stored.
 """
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, Q, Window
@@ -221,14 +221,12 @@ def measure_page(slug, number, measure_number):
         raise Http404("No such measure.")
     measure.outcome.framework = framework
     observations = list(measure.observations.order_by("period_start", "period_end", "area__order"))
+    counts = Counter(observation.area_id for observation in observations)
     # A handful of areas serve hundreds of figures: each is read, and made, once.
-    area_by_pk = Area.objects.in_bulk({o.area_id for o in observations})
+    area_by_pk = Area.objects.in_bulk(counts)
     for observation in observations:
         observation.area = area_by_pk[observation.area_id]
     areas = sorted(area_by_pk.values(), key=lambda area: (area.order, area.name))
-    counts = defaultdict(int)
-    for observation in observations:
-        counts[observation.area_id] += 1
     chart_area = framework.area if framework.area_id in counts else None
     if chart_area is None and counts:
         chart_area = max(areas, key=lambda area: counts[area.pk])
