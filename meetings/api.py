@@ -146,29 +146,43 @@ class WorkProgrammeItemSerializer(serializers.ModelSerializer):
         ]
 
 
-def linked_keys():
-    """The plan actions and outcomes an agenda item links, read as lists of keys only."""
+def item_relations(prefix=""):
+    """What an agenda item's serializer reads besides its own row: the keys of the plan
+    actions and outcomes it links, and its published papers, each read ahead into a list.
+    `prefix` leads from the records listed to their agenda items ("public_items__").
+    Given flat like this rather than nested inside the agenda items' Prefetch, Django does
+    not walk every item a second time making a related manager per item and relation: a
+    quarter of the meetings list's time. Keys come in key order: the models' own orderings
+    join every plan action to its plan to sort a handful of keys."""
     return [
-        Prefetch("plan_actions", queryset=Action.objects.only("pk"), to_attr="plan_action_list"),
-        Prefetch("outcomes", queryset=Outcome.objects.only("pk"), to_attr="outcome_list"),
+        Prefetch(
+            f"{prefix}plan_actions",
+            queryset=Action.objects.only("pk").order_by("pk"),
+            to_attr="plan_action_list",
+        ),
+        Prefetch(
+            f"{prefix}outcomes",
+            queryset=Outcome.objects.only("pk").order_by("pk"),
+            to_attr="outcome_list",
+        ),
+        Prefetch(
+            f"{prefix}documents",
+            queryset=Document.objects.public().order_by("order", "pk"),
+            to_attr="papers",
+        ),
     ]
 
 
 def public_items():
-    return Prefetch(
-        "agenda_items",
-        queryset=AgendaItem.objects.public()
-        .order_by("sort_key")
-        .prefetch_related(
-            *linked_keys(),
-            Prefetch(
-                "documents",
-                queryset=Document.objects.public().order_by("order", "pk"),
-                to_attr="papers",
-            ),
+    """A meeting's published agenda items, in order, with what their serializer reads."""
+    return [
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.public().order_by("sort_key"),
+            to_attr="public_items",
         ),
-        to_attr="public_items",
-    )
+        *item_relations("public_items__"),
+    ]
 
 
 class CommitteeViewSet(PublicReadViewSet):
@@ -202,7 +216,9 @@ class MeetingViewSet(PublicReadViewSet):
     ordering = ["-starts_at"]
 
     def public_queryset(self):
-        return Meeting.objects.public().select_related("committee").prefetch_related(public_items())
+        return (
+            Meeting.objects.public().select_related("committee").prefetch_related(*public_items())
+        )
 
     def get_permissions(self):
         if self.action == "create":
@@ -236,14 +252,7 @@ class AgendaItemViewSet(PublicReadViewSet):
         return (
             AgendaItem.objects.public()
             .select_related("meeting__committee")
-            .prefetch_related(
-                *linked_keys(),
-                Prefetch(
-                    "documents",
-                    queryset=Document.objects.public().order_by("order", "pk"),
-                    to_attr="papers",
-                ),
-            )
+            .prefetch_related(*item_relations())
         )
 
     def get_permissions(self):
