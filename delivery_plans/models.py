@@ -8,13 +8,17 @@ stored.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.routes import Route
+
+# A plan page lists its actions by the hundred (safer_norfolk.routes).
+PLAN_ROUTE = Route("delivery_plans:plan", slug="slug")
+ACTION_ROUTE = Route("delivery_plans:action", slug="slug", number="path")
 
 
 class PlanQuerySet(models.QuerySet):
@@ -74,7 +78,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("delivery_plans:plan", kwargs={"slug": self.slug})
+        return PLAN_ROUTE(slug=self.slug)
 
 
 class SectionQuerySet(models.QuerySet):
@@ -191,9 +195,7 @@ class Action(Versioned):
 
     def get_absolute_url(self):
         # Callers select_related("plan").
-        return reverse(
-            "delivery_plans:action", kwargs={"slug": self.plan.slug, "number": self.number}
-        )
+        return ACTION_ROUTE(slug=self.plan.slug, number=self.number)
 
 
 class ActionUpdateQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ Publication (DESIGN §5) is encoded once per model in its queryset's `public()`.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +15,12 @@ from outcomes.models import Outcome
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.routes import Route
 
+# Pages list meetings and papers by the hundred (safer_norfolk.routes).
+COMMITTEE_ROUTE = Route("meetings:committee", slug="slug")
+MEETING_ROUTE = Route("meetings:meeting", slug="slug", date="isodate")
+DOCUMENT_ROUTE = Route("meetings:document", pk="int")
 MINUTES_PUBLIC = ("published", "confirmed")
 
 
@@ -65,7 +69,7 @@ class Committee(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("meetings:committee", kwargs={"slug": self.slug})
+        return COMMITTEE_ROUTE(slug=self.slug)
 
     @property
     def display_name(self):
@@ -231,12 +235,8 @@ class Meeting(Versioned):
 
     def get_absolute_url(self):
         # committee__slug is read through the relation: callers list meetings with select_related.
-        return reverse(
-            "meetings:meeting",
-            kwargs={
-                "slug": self.committee.slug,
-                "date": timezone.localdate(self.starts_at).isoformat(),
-            },
+        return MEETING_ROUTE(
+            slug=self.committee.slug, date=timezone.localdate(self.starts_at).isoformat()
         )
 
     @property
@@ -391,7 +391,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("meetings:document", kwargs={"pk": self.pk})
+        return DOCUMENT_ROUTE(pk=self.pk)
 
 
 class Attendance(models.Model):

@@ -25,9 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
-from delivery_plans.models import Action
+from delivery_plans.models import ACTION_ROUTE, Action
 from delivery_plans.queries import FINISHED, with_status
-from meetings.models import ActionPoint, WrittenQuestion
+from meetings.models import MEETING_ROUTE, ActionPoint, WrittenQuestion
 from safer_norfolk.models import Organisation
 
 ACTION_POINT, QUESTION, PLAN_ACTION = "action_point", "question", "plan_action"
@@ -263,11 +263,9 @@ class Row:
 
     @property
     def url(self):
-        from django.urls import reverse
-
         if self.kind == PLAN_ACTION:
-            return reverse("delivery_plans:action", args=[self.plan_slug, self.ref])
-        meeting = reverse("meetings:meeting", args=[self.committee_slug, self.meeting_day])
+            return ACTION_ROUTE(slug=self.plan_slug, number=self.ref)
+        meeting = MEETING_ROUTE(slug=self.committee_slug, date=self.meeting_day)
         anchor = f"action-{self.ref}" if self.kind == ACTION_POINT else f"question-{self.ref}"
         return f"{meeting}#{anchor}"
 

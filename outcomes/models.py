@@ -8,14 +8,19 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from outcomes.periods import period_label
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation
+from safer_norfolk.routes import Route
 from safer_norfolk.validators import part_of_address
+
+# Pages list measures and outcomes by the dozen (safer_norfolk.routes).
+FRAMEWORK_ROUTE = Route("outcomes:framework", slug="slug")
+OUTCOME_ROUTE = Route("outcomes:outcome", slug="slug", number="str")
+MEASURE_ROUTE = Route("outcomes:measure", slug="slug", number="str", measure="str")
 
 # A change smaller than this share of the earlier figure is "no clear change" unless the
 # measure sets its own threshold: small movements in counts are mostly noise.
@@ -117,7 +122,7 @@ class OutcomeFramework(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("outcomes:framework", kwargs={"slug": self.slug})
+        return FRAMEWORK_ROUTE(slug=self.slug)
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -168,9 +173,7 @@ class Outcome(models.Model):
 
     def get_absolute_url(self):
         # framework__slug is read through the relation: callers select_related("framework").
-        return reverse(
-            "outcomes:outcome", kwargs={"slug": self.framework.slug, "number": self.number}
-        )
+        return OUTCOME_ROUTE(slug=self.framework.slug, number=self.number)
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -245,13 +248,8 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         # Callers select_related("outcome__framework").
-        return reverse(
-            "outcomes:measure",
-            kwargs={
-                "slug": self.outcome.framework.slug,
-                "number": self.outcome.number,
-                "measure": self.number,
-            },
+        return MEASURE_ROUTE(
+            slug=self.outcome.framework.slug, number=self.outcome.number, measure=self.number
         )
 
     @property
