@@ -18,3 +18,24 @@ def numbered_paragraphs(text, prefix):
 @register.simple_tag
 def resolution(resolution):
     return render_resolution(resolution.order, resolution.verb, resolution.text)
+
+
+@register.filter(is_safe=True)
+def words(value, count):
+    """What Django's truncatewords gives (the first `count` words, then " …" if there were
+    more; runs of whitespace read as one space), at a fifth of its cost (the test compares
+    the two): a plan page shows
+    two such extracts for each of its hundreds of actions."""
+    value = str(value)
+    try:
+        count = int(count)
+    except ValueError:
+        return value
+    if count <= 0:
+        return ""
+    parts = value.split()
+    if len(parts) > count:
+        kept = " ".join(parts[:count])
+        # As Django's: no second ellipsis after words that already end in one.
+        return kept if kept.endswith(" …") else kept + " …"
+    return " ".join(parts)
