@@ -167,7 +167,7 @@ def item_relations(prefix=""):
         ),
         Prefetch(
             f"{prefix}documents",
-            queryset=Document.objects.public().order_by("order", "pk"),
+            queryset=Document.objects.public().listed().order_by("order", "pk"),
             to_attr="papers",
         ),
     ]

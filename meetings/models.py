@@ -347,6 +347,11 @@ class DocumentQuerySet(models.QuerySet):
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_public=True
         ).exclude(agenda_item__is_exempt=True)
 
+    def listed(self):
+        """For lists of papers: without the text extracted from each file (every word of a
+        paper) and its search vector, which only search reads, and in SQL."""
+        return self.defer("text", "search_vector")
+
 
 def document_upload_to(document, filename):
     return f"meetings/{document.meeting_id}/{filename}"

@@ -52,7 +52,7 @@ def front_sheet_members(meeting):
 
 
 def agenda_items(meeting, *, restricted=False):
-    documents = Document.objects.all() if restricted else Document.objects.public()
+    documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
     items = AgendaItem.objects.filter(meeting=meeting)
     if not restricted:
         items = items.filter(is_exempt=False)

@@ -169,7 +169,7 @@ def meeting_page(slug, date, *, preview=False):
 
 def meeting_page_for(meeting, *, preview=False):
     """The page of a meeting already read (public, unless `preview`)."""
-    documents = Document.objects.all() if preview else Document.objects.public()
+    documents = (Document.objects.all() if preview else Document.objects.public()).listed()
     items = (
         AgendaItem.objects.filter(meeting=meeting)
         if preview

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -476,3 +478,23 @@ def test_every_past_meeting_of_a_committee_is_reachable_a_page_at_a_time(client)
     assert "2006-01-01" not in newest_page + oldest_page  # the draft meeting's date
     # An address with no such page shows the nearest one rather than an error.
     assert "Page 2 of 2" in page(client, url + "?page=99")
+
+
+def test_lists_of_papers_do_not_read_the_text_extracted_from_them(client):
+    meeting = MeetingFactory()
+    item = AgendaItemFactory(meeting=meeting, number="4", title="Performance report")
+    words = "Extracted paper wording " * 2000
+    DocumentFactory(meeting=meeting, agenda_item=item, title="Performance report", text=words)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, meeting.get_absolute_url())
+        api = client.get(f"/api/v1/meetings/{meeting.pk}/")
+
+    assert "Performance report" in html
+    assert api.status_code == 200
+    assert api.json()["agenda_items"][0]["documents"][0]["title"] == "Performance report"
+    read = [
+        query["sql"] for query in queries.captured_queries if "meetings_document" in query["sql"]
+    ]
+    assert len(read) == 2  # one list for the page, one for the API
+    assert not any('"meetings_document"."text"' in sql for sql in read)
