@@ -6,7 +6,7 @@ argument, then quotes the whole path: 20 to 30 µs a call, which a plan of 200 a
 200 times. A Route reverses its name once (per script prefix) with marker values into a
 template; each address is then the template filled with the arguments converted, checked
 against the converter's pattern and quoted: the steps reverse() takes, with the same result
-(tests/test_routes.py compares the two over generated values). An argument reverse() would
+(tests/safer_norfolk/test_routes.py compares the two over generated values). An argument reverse() would
 refuse goes to reverse() itself, which raises as it always did.
 """
 

@@ -23,9 +23,9 @@ def resolution(resolution):
 @register.filter(is_safe=True)
 def words(value, count):
     """What Django's truncatewords gives (the first `count` words, then " …" if there were
-    more; runs of whitespace read as one space), at a fifth of its cost (the test compares
-    the two): a plan page shows
-    two such extracts for each of its hundreds of actions."""
+    more; runs of whitespace read as one space), at a fifth of its cost: a plan page shows
+    two such extracts for each of its hundreds of actions.
+    tests/safer_norfolk/test_words_filter.py compares the two."""
     value = str(value)
     try:
         count = int(count)
