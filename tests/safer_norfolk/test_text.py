@@ -91,12 +91,13 @@ _SPECIAL = "\\`*_[]<>&|!#~=\t\n\r\x00\x02\x03\u00a0\u2028 "
         ),
     )
 )
-def test_the_plain_paragraph_shortcut_gives_what_markdown_gives(text):
+def test_the_plain_paragraph_shortcut_gives_what_markdown_and_sanitising_give(text):
     from safer_norfolk import text as rich_text
 
     shortcut = rich_text._plain_paragraph(text)
     if shortcut is not None:
         assert shortcut == rich_text._markdown().convert(text)
+        assert shortcut == rich_text._sanitise(shortcut)
 
 
 def test_plain_sentences_take_the_shortcut_and_markup_does_not():
