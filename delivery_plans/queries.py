@@ -2,8 +2,8 @@
 
 `with_status` annotates each action, in the database, with its current RAG and distance
 (from its latest published update), the date of that update, whether it is overdue and
-whether it is stale. Pages, PDFs, the API and the councillors' outstanding view all start
-from it.
+whether it is stale (`with_current_status` all but the last). Pages, PDFs, the API and
+the councillors' outstanding view all start from it.
 """
 
 import datetime
@@ -39,15 +39,34 @@ DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
 
 
-def with_status(actions, today=None):
-    """Annotate current_rag, current_distance, last_update_on, is_overdue, is_stale and
-    distance_rank. One extra query reads the plans' reporting intervals."""
+def with_current_status(actions, today=None):
+    """Annotate current_rag, current_distance, last_update_on and is_overdue: what a mention
+    of an action elsewhere shows (a question citing it). No extra query."""
     today = today or timezone.localdate()
     latest = (
         ActionUpdate.objects.published()
         .filter(action=OuterRef("pk"))
         .order_by("-reported_on", "-pk")
     )
+    return actions.annotate(
+        current_rag=Subquery(latest.values("rag")[:1], output_field=CharField()),
+        current_distance=Subquery(latest.values("distance")[:1], output_field=CharField()),
+        last_update_on=Subquery(latest.values("reported_on")[:1], output_field=DateField()),
+        is_overdue=Case(
+            When(
+                Q(due_date__lt=today) & ~Q(stage__in=FINISHED) & ~Q(due_precision__in=UNDATED),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def with_status(actions, today=None):
+    """with_current_status, and is_stale, distance_rank and has_owner besides. One extra
+    query reads the plans' reporting intervals."""
+    today = today or timezone.localdate()
     intervals = dict(
         Plan.objects.filter(pk__in=actions.values("plan_id")).values_list(
             "pk", "reporting_interval_days"
@@ -61,36 +80,27 @@ def with_status(actions, today=None):
         default=Value(today),
         output_field=DateField(),
     )
-    return actions.annotate(
-        current_rag=Subquery(latest.values("rag")[:1], output_field=CharField()),
-        current_distance=Subquery(latest.values("distance")[:1], output_field=CharField()),
-        last_update_on=Subquery(latest.values("reported_on")[:1], output_field=DateField()),
-        stale_before=stale_before,
-    ).annotate(
-        is_overdue=Case(
-            When(
-                Q(due_date__lt=today) & ~Q(stage__in=FINISHED) & ~Q(due_precision__in=UNDATED),
-                then=Value(True),
+    return (
+        with_current_status(actions, today)
+        .annotate(stale_before=stale_before)
+        .annotate(
+            is_stale=Case(
+                When(stage__in=FINISHED, then=Value(False)),
+                When(last_update_on__isnull=True, then=Value(True)),
+                When(last_update_on__lt=F("stale_before"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        is_stale=Case(
-            When(stage__in=FINISHED, then=Value(False)),
-            When(last_update_on__isnull=True, then=Value(True)),
-            When(last_update_on__lt=F("stale_before"), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        distance_rank=Case(
-            *[
-                When(current_distance=value, then=Value(rank))
-                for rank, value in enumerate(DISTANCE_ORDER)
-            ],
-            default=Value(len(DISTANCE_ORDER) - 1),
-            output_field=IntegerField(),
-        ),
-        has_owner=Exists(Action.owners.through.objects.filter(action_id=OuterRef("pk"))),
+            distance_rank=Case(
+                *[
+                    When(current_distance=value, then=Value(rank))
+                    for rank, value in enumerate(DISTANCE_ORDER)
+                ],
+                default=Value(len(DISTANCE_ORDER) - 1),
+                output_field=IntegerField(),
+            ),
+            has_owner=Exists(Action.owners.through.objects.filter(action_id=OuterRef("pk"))),
+        )
     )
 
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from delivery_plans.models import Action, ActionUpdate, Plan
-from delivery_plans.queries import with_status
+from delivery_plans.queries import with_current_status
 from meetings.models import (
     MINUTES_PUBLIC,
     ActionPoint,
@@ -259,7 +259,7 @@ def cited_actions():
     """The published plan actions a question cites, with their current RAG and distance."""
     return Prefetch(
         "plan_actions",
-        queryset=with_status(Action.objects.public())
+        queryset=with_current_status(Action.objects.public())
         .select_related("plan")
         .order_by("plan__title", "sort_key"),
         to_attr="cited_actions",
