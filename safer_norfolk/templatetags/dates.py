@@ -15,24 +15,42 @@ import functools
 from django import template
 from django.template.defaultfilters import date as django_date
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
-# Django's own spelling of each format character (django.utils.dateformat).
+# Django's own spelling of each format character (django.utils.dateformat), given the
+# value and the active language's names.
 _DATE_PARTS = {
-    "j": lambda value: str(value.day),
-    "F": lambda value: str(MONTHS[value.month]),
-    "M": lambda value: MONTHS_3[value.month].title(),
-    "Y": lambda value: f"{value.year:04d}",
-    "l": lambda value: str(WEEKDAYS[value.weekday()]),
+    "j": lambda value, names: str(value.day),
+    "F": lambda value, names: names.months[value.month],
+    "M": lambda value, names: names.months_3[value.month],
+    "Y": lambda value, names: f"{value.year:04d}",
+    "l": lambda value, names: names.weekdays[value.weekday()],
 }
 _TIME_PARTS = {
-    "g": lambda value: str(value.hour % 12 or 12),
-    "i": lambda value: f"{value.minute:02d}",
-    "a": lambda value: gettext("p.m.") if value.hour > 11 else gettext("a.m."),
+    "g": lambda value, names: str(value.hour % 12 or 12),
+    "i": lambda value, names: f"{value.minute:02d}",
+    "a": lambda value, names: names.pm if value.hour > 11 else names.am,
 }
 _PARTS = _DATE_PARTS | _TIME_PARTS
+
+
+class _Names:
+    """Month and day names and "a.m."/"p.m." in one language, translated once."""
+
+    def __init__(self):
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.months_3 = {number: name.title() for number, name in MONTHS_3.items()}
+        self.weekdays = {number: str(name) for number, name in WEEKDAYS.items()}
+        self.am, self.pm = gettext("a.m."), gettext("p.m.")
+
+
+@functools.lru_cache(maxsize=16)
+def _names_in(language):
+    return _Names()
+
+
 # Every character Django's formats give a meaning to (dateformat.re_formatchars), and its
 # escape: a format using one not handled above is left to Django.
 _DJANGO_FORMAT_CHARACTERS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ\\")
@@ -63,4 +81,5 @@ def when(value, format_string):
     compiled = _parts(str(format_string)) if kind in (datetime.datetime, datetime.date) else None
     if compiled is None or (kind is datetime.date and compiled[1]):
         return django_date(value, format_string)
-    return "".join(part if isinstance(part, str) else part(value) for part in compiled[0])
+    names = _names_in(get_language())
+    return "".join(part if isinstance(part, str) else part(value, names) for part in compiled[0])

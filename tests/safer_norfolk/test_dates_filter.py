@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 from django.template import engines
+from django.utils import translation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +80,12 @@ def test_site_formats_are_written_without_djangos_filter(monkeypatch):
         "6.00 p.m.",
         "6.00 p.m., Thursday 5 March 2026",
     ]
+
+
+def test_names_follow_the_active_language():
+    moment = datetime.datetime(2026, 3, 5, 9, 0, tzinfo=datetime.UTC)
+    with translation.override("fr"):
+        written = render('{{ v|when:"l j F Y, g.i a" }}', moment)
+        assert written == render('{{ v|date:"l j F Y, g.i a" }}', moment)
+    assert written.startswith("jeudi 5 mars 2026")
+    assert render('{{ v|when:"l j F Y" }}', moment) == "Thursday 5 March 2026"
