@@ -5,8 +5,8 @@ Django's filter looks the format up among the locale's named formats and works o
 zone's daylight-saving state on every call, and translates each name: 15 to 25
 microseconds a date, against 3 to 4 here, on a committee page with two hundred of them.
 Here each format string is read once into its parts, and the names once per language; a
-format with any other character, or a value that is not a
-date or datetime, goes to Django's filter, so the output is always what it would give.
+format with any other character, or a value that is not a date or datetime, goes to
+Django's filter, so the output is always what it would give.
 tests/safer_norfolk/test_dates_filter.py compares the two.
 """
 
