@@ -284,7 +284,23 @@ def _union(parts):
 def outstanding(filters, *, sort="due", today=None):
     """Every outstanding row matching the cleaned filter values, sorted, as dicts of row_*
     columns (one query, however it is sliced)."""
+    return _sorted(_parts(filters, today or timezone.localdate()), sort)
+
+
+def facets(filters, today=None):
+    """Counts per kind, committee, owner and status of the filtered rows (one query); the
+    kind counts add up to the number of rows."""
+    return _facets(_parts(filters, today or timezone.localdate()))
+
+
+def outstanding_and_facets(filters, *, sort="due", today=None):
+    """(outstanding(…), facets(…)) for the same filters, the three parts built once: the
+    page shows both."""
     parts = _parts(filters, today or timezone.localdate())
+    return _sorted(parts, sort), _facets(parts)
+
+
+def _sorted(parts, sort):
     ordering = [
         f"-row_{name[1:]}" if name.startswith("-") else f"row_{name}"
         for name in SORTS.get(sort, SORTS["due"])
@@ -292,13 +308,11 @@ def outstanding(filters, *, sort="due", today=None):
     return _union(parts).order_by(*ordering)
 
 
-def facets(filters, today=None):
-    """Counts per kind, committee, owner and status of the filtered rows (one query); the
-    kind counts add up to the number of rows."""
+def _facets(parts):
     # The key is read too: the parts are DISTINCT, and without it two action points alike in
     # committee, owner and status would count once.
     columns = ("row_kind", "row_pk", "row_committee_name", "row_owner_name", "row_status")
-    parts = [part.values_list(*columns) for part in _parts(filters, today or timezone.localdate())]
+    parts = [part.values_list(*columns) for part in parts]
     return facet_counts((kind, *rest) for kind, _, *rest in _union(parts))
 
 

@@ -163,16 +163,14 @@ def minutes_pdf(request, slug, date):
 # --- the councillors' outstanding page ------------------------------------------------------
 
 
-def _outstanding(request):
+def _outstanding_filter(request):
     filters = OutstandingFilter(request.GET, queryset=ActionPoint.objects.none())
-    values = filters.values()
-    rows = outstanding.outstanding(values, sort=values.get("sort", "due"))
-    return filters, values, rows
+    return filters, filters.values()
 
 
 def outstanding_list(request):
-    filters, values, rows = _outstanding(request)
-    counts = outstanding.facets(values)
+    filters, values = _outstanding_filter(request)
+    rows, counts = outstanding.outstanding_and_facets(values, sort=values.get("sort", "due"))
     paginator = Paginator(rows, 50)
     paginator.count = counts["kind"].total()  # the facets read every row: no second count
     page = paginator.get_page(request.GET.get("page"))
@@ -200,7 +198,8 @@ def outstanding_list(request):
 
 def outstanding_csv(request):
     """Exactly the rows the page shows for the same filters, every page of them."""
-    _, _, rows = _outstanding(request)
+    _, values = _outstanding_filter(request)
+    rows = outstanding.outstanding(values, sort=values.get("sort", "due"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="outstanding.csv"'
     writer = csv.writer(response)

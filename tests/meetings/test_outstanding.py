@@ -242,6 +242,20 @@ def test_outstanding_queries_do_not_grow_with_data(client, data):
     assert large <= 15
 
 
+def test_rows_and_counts_together_are_those_apart_from_parts_built_once(data):
+    from meetings import outstanding
+
+    with CaptureQueriesContext(connection) as captured:
+        rows, counts = outstanding.outstanding_and_facets({}, sort="-raised")
+        rows = list(rows)
+
+    assert rows == list(outstanding.outstanding({}, sort="-raised"))
+    assert counts == outstanding.facets({})
+    assert counts["kind"].total() == len(rows) == 5
+    # The plans' reporting intervals (for "no recent update") are read once, not per use.
+    assert sum("reporting_interval_days" in query["sql"] for query in captured) == 1
+
+
 def test_csv_neutralises_spreadsheet_formulas(client, data):
     ActionPointFactory(
         committee=data["panel"],
