@@ -43,9 +43,10 @@ class OutstandingFilter(django_filters.FilterSet):
         label="Owner organisation",
     )  # fmt: skip
     owner_person = django_filters.ModelChoiceFilter(
-        # A semi-join on the owner index, not a DISTINCT over every action point.
+        # A semi-join on the owner index, not a DISTINCT over every action point; only
+        # published minutes' action points name their owners.
         queryset=Person.objects.filter(
-            Exists(ActionPoint.objects.filter(owner_person=OuterRef("pk")))
+            Exists(ActionPoint.objects.public().filter(owner_person=OuterRef("pk")))
         ).only("pk", "honorific", "name").order_by("name"),
         method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
     )  # fmt: skip

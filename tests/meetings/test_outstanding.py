@@ -256,6 +256,24 @@ def test_rows_and_counts_together_are_those_apart_from_parts_built_once(data):
     assert sum("reporting_interval_days" in query["sql"] for query in captured) == 1
 
 
+def test_the_owner_list_names_only_owners_of_published_action_points(client, data):
+    # A person who owns only an action point of minutes still in draft is not named.
+    draft_owner = PersonFactory(name=f"Owner {SECRET}")
+    ActionPointFactory(
+        committee=data["panel"],
+        meeting=data["hidden_point"].meeting,
+        reference="11/02",
+        description="Draft point",
+        owner_person=draft_owner,
+    )
+
+    html = page(client)
+
+    assert f'<option value="{data["officer"].pk}">{data["officer"]}</option>' in html
+    assert SECRET not in html
+    assert f'<option value="{draft_owner.pk}">{draft_owner}</option>' not in html
+
+
 def test_csv_neutralises_spreadsheet_formulas(client, data):
     ActionPointFactory(
         committee=data["panel"],
