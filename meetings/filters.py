@@ -43,10 +43,10 @@ class OutstandingFilter(django_filters.FilterSet):
         label="Owner organisation",
     )  # fmt: skip
     owner_person = django_filters.ModelChoiceFilter(
-        # A semi-join on the owner index, not a DISTINCT over every action point; only
-        # published minutes' action points name their owners.
+        # The people who owe an open action point of published minutes: draft minutes name
+        # nobody here. A semi-join on the open points' owner index (actionpoint_open_owner_idx).
         queryset=Person.objects.filter(
-            Exists(ActionPoint.objects.public().filter(owner_person=OuterRef("pk")))
+            Exists(ActionPoint.objects.public().open().filter(owner_person=OuterRef("pk")))
         ).only("pk", "honorific", "name").order_by("name"),
         method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
     )  # fmt: skip

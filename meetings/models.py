@@ -627,6 +627,13 @@ class ActionPoint(Versioned):
         indexes = [
             # Serves the open action log of a committee (committee page, action review item).
             models.Index(fields=["committee", "status"], name="actionpoint_committee_open_idx"),
+            # Serves the outstanding page's owner (person) list: the owners of open points and
+            # their meetings, read from the index alone.
+            models.Index(
+                fields=["owner_person", "meeting"],
+                condition=Q(status="open"),
+                name="actionpoint_open_owner_idx",
+            ),
         ]
 
     def __str__(self):

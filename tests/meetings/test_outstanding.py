@@ -256,8 +256,9 @@ def test_rows_and_counts_together_are_those_apart_from_parts_built_once(data):
     assert sum("reporting_interval_days" in query["sql"] for query in captured) == 1
 
 
-def test_the_owner_list_names_only_owners_of_published_action_points(client, data):
-    # A person who owns only an action point of minutes still in draft is not named.
+def test_the_owner_list_names_only_owners_of_open_published_action_points(client, data):
+    # A person who owns only an action point of minutes still in draft is not named, nor one
+    # whose only action point is closed (nothing of theirs is outstanding).
     draft_owner = PersonFactory(name=f"Owner {SECRET}")
     ActionPointFactory(
         committee=data["panel"],
@@ -266,12 +267,23 @@ def test_the_owner_list_names_only_owners_of_published_action_points(client, dat
         description="Draft point",
         owner_person=draft_owner,
     )
+    closed_owner = PersonFactory(name="Closed Owner")
+    ActionPointFactory(
+        committee=data["panel"],
+        meeting=data["late_point"].meeting,
+        reference="07/09",
+        description="Done",
+        owner_person=closed_owner,
+        status="closed",
+        closed_on=days(-2),
+    )
 
     html = page(client)
 
     assert f'<option value="{data["officer"].pk}">{data["officer"]}</option>' in html
     assert SECRET not in html
     assert f'<option value="{draft_owner.pk}">{draft_owner}</option>' not in html
+    assert "Closed Owner" not in html
 
 
 def test_csv_neutralises_spreadsheet_formulas(client, data):
