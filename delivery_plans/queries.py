@@ -16,8 +16,6 @@ from django.db.models import (
     CharField,
     DateField,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -64,8 +62,8 @@ def with_current_status(actions, today=None):
 
 
 def with_status(actions, today=None):
-    """with_current_status, and is_stale, distance_rank and has_owner besides. One extra
-    query reads the plans' reporting intervals."""
+    """with_current_status, and is_stale besides. One extra query reads the plans' reporting
+    intervals."""
     today = today or timezone.localdate()
     intervals = dict(
         Plan.objects.filter(pk__in=actions.values("plan_id")).values_list(
@@ -80,26 +78,22 @@ def with_status(actions, today=None):
         default=Value(today),
         output_field=DateField(),
     )
+    # Stale: unfinished, with no published update since the plan's interval began. Asked as
+    # one EXISTS rather than through last_update_on, whose subquery PostgreSQL would run
+    # again for each condition that names it.
+    recent = ActionUpdate.objects.published().filter(
+        action=OuterRef("pk"), reported_on__gte=OuterRef("stale_before")
+    )
     return (
         with_current_status(actions, today)
         .annotate(stale_before=stale_before)
         .annotate(
             is_stale=Case(
                 When(stage__in=FINISHED, then=Value(False)),
-                When(last_update_on__isnull=True, then=Value(True)),
-                When(last_update_on__lt=F("stale_before"), then=Value(True)),
-                default=Value(False),
+                When(Exists(recent), then=Value(False)),
+                default=Value(True),
                 output_field=BooleanField(),
             ),
-            distance_rank=Case(
-                *[
-                    When(current_distance=value, then=Value(rank))
-                    for rank, value in enumerate(DISTANCE_ORDER)
-                ],
-                default=Value(len(DISTANCE_ORDER) - 1),
-                output_field=IntegerField(),
-            ),
-            has_owner=Exists(Action.owners.through.objects.filter(action_id=OuterRef("pk"))),
         )
     )
 
@@ -225,7 +219,9 @@ def distance_groups(actions, sections):
     for section in sections:
         members = by_section.get(section.pk)
         if members:
-            members.sort(key=lambda action: (action.distance_rank, action.sort_key))
+            members.sort(
+                key=lambda action: (DISTANCE_ORDER.index(distance_of(action)), action.sort_key)
+            )
             groups.append((section, members))
     return groups
 

@@ -140,6 +140,37 @@ def test_status_comes_from_the_latest_published_update(plan):
     assert status["3.1"].is_stale is False
 
 
+def test_an_action_is_stale_when_its_plan_interval_has_passed_since_its_last_published_update():
+    """At the edge of each plan's interval, with a newer draft, and once finished."""
+    quarterly = SectionFactory(plan=PlanFactory(reporting_interval_days=90))
+    monthly = SectionFactory(plan=PlanFactory(reporting_interval_days=30))
+    cases = {}  # number: (section, published update ages, draft update ages, stage, stale)
+    for section, interval in ((quarterly, 90), (monthly, 30)):
+        prefix = f"{interval}."
+        cases |= {
+            prefix + "1": (section, [interval - 1], [], "in_progress", False),
+            prefix + "2": (section, [interval], [], "in_progress", False),
+            prefix + "3": (section, [interval + 1], [], "in_progress", True),
+            prefix + "4": (section, [interval + 40, interval + 1], [1], "in_progress", True),
+            prefix + "5": (section, [interval + 40, 2], [], "in_progress", False),
+            prefix + "6": (section, [], [3], "in_progress", True),
+            prefix + "7": (section, [interval + 1], [], "complete", False),
+            prefix + "8": (section, [], [], "withdrawn", False),
+        }
+    for number, (section, published, drafts, stage, _) in cases.items():
+        action = ActionFactory(section=section, number=number, stage=stage)
+        for age in published:
+            ActionUpdateFactory(action=action, reported_on=days_ago(age))
+        for age in drafts:
+            ActionUpdateFactory(action=action, reported_on=days_ago(age), status="draft")
+
+    actions = with_status(Action.objects.filter(number__in=cases), today=TODAY)
+
+    assert {action.number: action.is_stale for action in actions} == {
+        number: case[-1] for number, case in cases.items()
+    }
+
+
 def test_plan_page_summarises_rag_distance_overdue_stale_and_gaps(client, plan):
     html = page(client, plan["plan"].get_absolute_url())
 
