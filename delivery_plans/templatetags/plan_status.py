@@ -44,3 +44,30 @@ def rag_badge(value):
 def distance_badge(value):
     """How far the action is from its success measure, as a badge."""
     return DISTANCE_BADGES.get(value, DISTANCE_BADGES["not_assessed"])
+
+
+_OVERDUE = format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', "red", "Overdue")
+_STALE = format_html(
+    '<strong class="govuk-tag govuk-tag--{}">{}</strong>', "purple", "No recent update"
+)
+# (overdue, stale): the badges.
+FLAGS = {
+    (True, True): format_html("{} {}", _OVERDUE, _STALE),
+    (True, False): format_html("{} ", _OVERDUE),
+    (False, True): _STALE,
+    (False, False): "",
+}
+
+
+@register.filter
+def action_flags(action):
+    """The overdue and no-recent-update badges that apply to an action (with_status)."""
+    return FLAGS[bool(action.is_overdue), bool(action.is_stale)]
+
+
+@register.filter
+def owner_names(action):
+    """An action's owners (`owner_list`), or the owner as written when none is recorded.
+    A filter, not a loop in the template: a plan page names the owners of hundreds."""
+    names = ", ".join(owner.display_name for owner in action.owner_list)
+    return names or action.owner_note or "No owner named"
