@@ -227,6 +227,14 @@ class Meeting(Versioned):
                 condition=Q(agenda_status="published"),
                 name="meeting_public_newest_idx",
             ),
+            # Serves joins to the meetings whose minutes are public (ActionPointQuerySet.public):
+            # the outstanding page's owner list, its rows and its counts read those meetings'
+            # ids here, an index-only scan, instead of filtering every meeting row.
+            models.Index(
+                fields=["id"],
+                condition=Q(agenda_status="published", minutes_status__in=MINUTES_PUBLIC),
+                name="meeting_public_minutes_idx",
+            ),
         ]
 
     def __str__(self):
