@@ -264,6 +264,13 @@ class ActionUpdate(Versioned):
             models.Index(
                 fields=["action", "status", "-reported_on"], name="action_update_latest_idx"
             ),
+            # Serves "plan updates since the last meeting" (meetings.queries.since_last_meeting
+            # on committee pages and agenda packs): published updates reported in a window.
+            models.Index(
+                fields=["reported_on"],
+                name="action_update_reported_idx",
+                condition=models.Q(status="published"),
+            ),
         ]
 
     def __str__(self):

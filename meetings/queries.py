@@ -4,6 +4,7 @@ Every public query starts from a model's `public()`; with `preview=True` (office
 decided by the view) the unpublished material is included and the page says so.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -87,6 +88,7 @@ class CommitteePage:
     past: object = None  # a Page of past meetings
     work_programme: list = field(default_factory=list)
     open_actions: list = field(default_factory=list)
+    since: object = None  # SinceLastMeeting
 
 
 PAST_MEETINGS_PER_PAGE = 50
@@ -114,11 +116,14 @@ def committee_page(slug, past_page=None):
     ]
     now = timezone.now()
     meetings = Meeting.objects.public().filter(committee=committee).select_related("committee")
+    upcoming = list(meetings.upcoming(now))
+    past = Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page)
     return CommitteePage(
         committee=committee,
         main_members=main_members,
-        upcoming=list(meetings.upcoming(now)),
-        past=Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page),
+        upcoming=upcoming,
+        past=past,
+        since=since_last_meeting(committee, now=now, known=_known_bounds(upcoming, past)),
         work_programme=list(
             WorkProgrammeItem.objects.public()
             .filter(committee=committee)
@@ -130,13 +135,27 @@ def committee_page(slug, past_page=None):
     )
 
 
+def local_day(date):
+    """The instants a local calendar day spans, [start, end): a range on `starts_at` reads
+    the committee's meetings index for that day alone, where `starts_at__date` converts every
+    meeting of the committee to local time to compare it."""
+    start = timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return start, end
+
+
 def meeting_for(slug, date, *, preview=False):
+    if date >= datetime.date.max:
+        raise Http404("No published meeting of this committee on that date.")
     meetings = Meeting.objects.all() if preview else Meeting.objects.public()
+    day_start, day_end = local_day(date)
     meeting = (
         meetings.select_related(
             "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
         )
-        .filter(committee__slug=slug, starts_at__date=date)
+        .filter(committee__slug=slug, starts_at__gte=day_start, starts_at__lt=day_end)
         .order_by("starts_at")
         .first()
     )
@@ -337,23 +356,44 @@ class SinceLastMeeting:
 SINCE_LIMIT = 100  # rows per list; the page says when there are more
 
 
-def since_last_meeting(committee, *, before=None, today=None):
-    """Changes since the committee's last public meeting: up to `before` (a meeting, for its
-    agenda pack) or, without one, up to the next meeting or today."""
+def _held(meetings):
+    """The first of `meetings` that was not cancelled, or None."""
+    return next((m for m in meetings if m.status != Meeting.Status.CANCELLED), None)
 
-    today = today or timezone.localdate()
-    meetings = (
-        Meeting.objects.public()
-        .filter(committee=committee)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .select_related("committee")
-    )
-    if before is not None:
-        start = meetings.filter(starts_at__lt=before.starts_at).order_by("-starts_at").first()
-        end = before
+
+def _known_bounds(upcoming, past):
+    """(previous, next) meetings for "since the last meeting", read off the committee page's
+    own lists where they settle it: every upcoming meeting, and the first page of past ones,
+    newest first. The previous meeting is None (not known) when past meetings are shown from
+    a later page, or the first page holds only cancelled ones and more pages follow."""
+    previous = _held(past) if past.number == 1 else None
+    if previous is None and (past.number != 1 or past.has_next()):
+        return None
+    return previous, _held(upcoming)
+
+
+def since_last_meeting(committee, *, before=None, today=None, now=None, known=None):
+    """Changes since the committee's last public meeting: up to `before` (a meeting, for its
+    agenda pack) or, without one, up to the next meeting or today. `known` is (previous,
+    next) when the caller has already found those meetings, as the committee page has."""
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    if known is not None:
+        start, end = known
     else:
-        start = meetings.filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
-        end = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+        meetings = (
+            Meeting.objects.public()
+            .filter(committee=committee)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .select_related("committee")
+        )
+        if before is not None:
+            start = meetings.filter(starts_at__lt=before.starts_at).order_by("-starts_at").first()
+            end = before
+        else:
+            start = meetings.filter(starts_at__lt=now).order_by("-starts_at").first()
+            end = meetings.filter(starts_at__gte=now).order_by("starts_at").first()
     since = SinceLastMeeting(committee=committee, start=start, end=end)
     if start is None:
         return since

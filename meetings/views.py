@@ -35,8 +35,7 @@ def committee_list(request):
 
 def committee_detail(request, slug):
     page = queries.committee_page(slug, request.GET.get("page"))
-    since = queries.since_last_meeting(page.committee)
-    return render(request, "meetings/committee_detail.html", {"page": page, "since": since})
+    return render(request, "meetings/committee_detail.html", {"page": page, "since": page.since})
 
 
 def meeting_detail(request, slug, date):

@@ -498,3 +498,34 @@ def test_lists_of_papers_do_not_read_the_text_extracted_from_them(client):
     ]
     assert len(read) == 2  # one list for the page, one for the API
     assert not any('"meetings_document"."text"' in sql for sql in read)
+
+
+@pytest.mark.parametrize(
+    ("utc", "local_date"),
+    [
+        # British Summer Time: 23:30 UTC is 00:30 the next day in Norfolk.
+        (datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC), datetime.date(2026, 7, 2)),
+        (datetime.datetime(2026, 7, 1, 22, 59, tzinfo=datetime.UTC), datetime.date(2026, 7, 1)),
+        # Greenwich Mean Time: UTC and local time agree.
+        (datetime.datetime(2026, 1, 15, 23, 59, tzinfo=datetime.UTC), datetime.date(2026, 1, 15)),
+        (datetime.datetime(2026, 1, 16, 0, 0, tzinfo=datetime.UTC), datetime.date(2026, 1, 16)),
+        # The nights the clocks change.
+        (datetime.datetime(2026, 3, 28, 23, 30, tzinfo=datetime.UTC), datetime.date(2026, 3, 28)),
+        (datetime.datetime(2026, 10, 24, 23, 30, tzinfo=datetime.UTC), datetime.date(2026, 10, 25)),
+    ],
+)
+def test_a_meeting_is_found_under_its_local_date_and_no_other(client, utc, local_date):
+    meeting = MeetingFactory(starts_at=utc)
+    slug = meeting.committee.slug
+
+    assert meeting.get_absolute_url().endswith(f"/{local_date.isoformat()}/")
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    for other in (local_date - datetime.timedelta(days=1), local_date + datetime.timedelta(days=1)):
+        url = reverse("meetings:meeting", args=[slug, other])
+        assert client.get(url).status_code == 404
+
+
+def test_the_last_and_first_possible_dates_are_not_found_not_errors(client):
+    committee = CommitteeFactory()
+    for date in ("9999-12-31", "0001-01-01"):
+        assert client.get(f"/committees/{committee.slug}/{date}/").status_code == 404

@@ -127,3 +127,44 @@ def test_a_committee_that_has_not_met_says_so(client):
     html = client.get(committee.get_absolute_url()).content.decode()
 
     assert "The committee has not met yet." in html
+
+
+@pytest.mark.parametrize(
+    "arrangement",
+    [
+        # (days from now, status) of each public meeting
+        [(-30, "held"), (-10, "cancelled"), (-5, "cancelled"), (4, "cancelled"), (9, "scheduled")],
+        [(-3, "cancelled"), (-2, "cancelled"), (-1, "cancelled"), (-40, "held")],
+        [(-3, "cancelled"), (-2, "cancelled")],
+        [(-3, "cancelled"), (5, "scheduled")],
+        [(2, "scheduled"), (3, "scheduled")],
+        [(-9, "held"), (-8, "postponed"), (1, "cancelled")],
+        [],
+    ],
+)
+@pytest.mark.parametrize("page_number", [1, 2])
+def test_the_committee_page_finds_the_same_last_and_next_meetings_as_a_search_of_its_own(
+    client, monkeypatch, arrangement, page_number
+):
+    # Two past meetings a page, so that the first page can hold only cancelled ones while
+    # older pages follow; the page reads the bounds off its lists where they settle them.
+    monkeypatch.setattr("meetings.queries.PAST_MEETINGS_PER_PAGE", 2)
+    committee = CommitteeFactory()
+    by_day = {
+        days: MeetingFactory(
+            committee=committee, starts_at=NOW + datetime.timedelta(days=days), status=status
+        )
+        for days, status in arrangement
+    }
+    MeetingFactory(committee=committee, draft=True, starts_at=NOW - datetime.timedelta(days=1))
+    held = [days for days, status in arrangement if status != "cancelled"]
+    expected = (
+        by_day.get(max((days for days in held if days < 0), default=None)),
+        by_day.get(min((days for days in held if days > 0), default=None)),
+    )
+
+    page = client.get(committee.get_absolute_url(), {"page": page_number}).context["page"]
+
+    assert (page.since.start, page.since.end) == expected
+    alone = since_last_meeting(committee)
+    assert (alone.start, alone.end) == expected
