@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from delivery_plans.models import Action, ActionUpdate, Section
 from safer_norfolk.models import Organisation
-from safer_norfolk.widgets import GovukSelect
+from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
@@ -14,15 +14,19 @@ YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 class ActionFilter(django_filters.FilterSet):
     """Filters an action queryset annotated by `queries.with_status`."""
 
-    section = django_filters.ModelChoiceFilter(
+    section = ListedChoiceFilter(
         queryset=Section.objects.none(),
+        label_fields=["number", "title"],
+        option_label=lambda number, title: f"{number} {title}".strip(),
         method="filter_section",
         label="Section",
         empty_label="All sections",
         widget=GovukSelect(),
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ListedChoiceFilter(
         queryset=Organisation.objects.none(),
+        label_fields=["name"],
+        option_label=str,
         field_name="owners",
         label="Owner",
         empty_label="All owners",

@@ -8,7 +8,7 @@ from delivery_plans.models import Plan, Section
 from meetings.models import ActionPoint, Committee
 from meetings.outstanding import KINDS, STATUSES
 from safer_norfolk.models import Organisation, Person
-from safer_norfolk.widgets import GovukSelect
+from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
 SELECT = GovukSelect()
 SORT_CHOICES = [
@@ -31,35 +31,41 @@ class OutstandingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=STATUSES, method="keep", widget=forms.CheckboxSelectMultiple
     )
-    committee = django_filters.ModelChoiceFilter(
+    committee = ListedChoiceFilter(
         label="Committee",
         queryset=Committee.objects.only("pk", "name").order_by("name"),
+        label_fields=["name"],
+        option_label=str,
         method="keep",
         empty_label="All committees",
         widget=SELECT,
     )
-    owner_organisation = django_filters.ModelChoiceFilter(
+    owner_organisation = ListedChoiceFilter(
         queryset=Organisation.objects.only("pk", "name").order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
-        label="Owner organisation",
+        label="Owner organisation", label_fields=["name"], option_label=str,
     )  # fmt: skip
-    owner_person = django_filters.ModelChoiceFilter(
+    owner_person = ListedChoiceFilter(
         # The people who owe an open action point of published minutes: draft minutes name
         # nobody here. A semi-join on the open points' owner index (actionpoint_open_owner_idx).
         queryset=Person.objects.filter(
             Exists(ActionPoint.objects.public().open().filter(owner_person=OuterRef("pk")))
         ).only("pk", "honorific", "name").order_by("name"),
         method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
+        label_fields=["honorific", "name"], option_label=lambda honorific, name: f"{honorific} {name}".strip(),
     )  # fmt: skip
-    plan = django_filters.ModelChoiceFilter(
+    plan = ListedChoiceFilter(
         queryset=Plan.objects.public().order_by("title"),
+        label_fields=["title"],
+        option_label=str,
         method="keep",
         empty_label="All plans",
         widget=SELECT,
         label="Plan",
     )
-    section = django_filters.ModelChoiceFilter(
+    section = ListedChoiceFilter(
         queryset=Section.objects.public().only("pk", "number", "title").order_by("plan__title", "order", "sort_key"),
         method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
+        label_fields=["number", "title"], option_label=lambda number, title: f"{number} {title}".strip(),
     )  # fmt: skip
     raised_after = django_filters.DateFilter(method="keep", label="Raised on or after")
     raised_before = django_filters.DateFilter(method="keep", label="Raised on or before")
