@@ -159,6 +159,23 @@ class Tally:
         self.stale += action.is_stale
 
     @property
+    def columns(self):
+        """The counts in the order of the tally tables' columns: all, red, amber, green,
+        complete, met or nearly met, far off, overdue, no recent update."""
+        rag, distance = self.rag, self.distance
+        return (
+            self.total,
+            rag[ActionUpdate.Rag.RED],
+            rag[ActionUpdate.Rag.AMBER],
+            rag[ActionUpdate.Rag.GREEN],
+            rag[ActionUpdate.Rag.COMPLETE],
+            distance[ActionUpdate.Distance.MET] + distance[ActionUpdate.Distance.NEARLY_MET],
+            distance[ActionUpdate.Distance.FAR_OFF],
+            self.overdue,
+            self.stale,
+        )
+
+    @property
     def rag_counts(self):
         return [(value, self.rag[value]) for value in RAG_ORDER]
 

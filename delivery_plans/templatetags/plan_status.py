@@ -2,7 +2,10 @@
 are made once here, since a plan page shows hundreds."""
 
 from django import template
+from django.conf import settings
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -71,3 +74,16 @@ def owner_names(action):
     A filter, not a loop in the template: a plan page names the owners of hundreds."""
     names = ", ".join(owner.display_name for owner in action.owner_list)
     return names or action.owner_note or "No owner named"
+
+
+TALLY_CELL = '\n      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+
+
+@register.filter
+def tally_cells(tally):
+    """A tally row's numeric cells (`Tally.columns`), each on its own line as the table
+    writes them. Counts are written as `{{ count }}` writes an integer: with the thousands
+    separator off (the site's setting), that is the plain number, without the format
+    lookups Django makes for each (about 7 microseconds; a plan's tables hold 470 counts)."""
+    write = localize if settings.USE_THOUSAND_SEPARATOR else str
+    return SafeString("".join(TALLY_CELL.format(write(count)) for count in tally.columns))

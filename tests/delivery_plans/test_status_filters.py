@@ -49,3 +49,45 @@ def test_owner_names_falls_back_to_the_owner_as_written_then_to_a_gap():
 
     assert render("{{ action|owner_names }}", action=as_written) == "CSP &lt;Board&gt;"
     assert render("{{ action|owner_names }}", action=nobody) == "No owner named"
+
+
+CELLS_IN_TEMPLATE = "".join(
+    f'\n      <td class="govuk-table__cell govuk-table__cell--numeric">{{{{ {name} }}}}</td>'
+    for name in (
+        "tally.total",
+        "tally.rag.red",
+        "tally.rag.amber",
+        "tally.rag.green",
+        "tally.rag.complete",
+        "tally.distance.met|add:tally.distance.nearly_met",
+        "tally.distance.far_off",
+        "tally.overdue",
+        "tally.stale",
+    )
+)
+
+
+@pytest.mark.parametrize("thousands", [False, True])
+def test_tally_cells_write_each_count_in_its_column_as_the_template_would(settings, thousands):
+    from collections import Counter
+
+    from delivery_plans.queries import Tally
+
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    tally = Tally(
+        label="Norfolk Constabulary",
+        total=1_234_567,
+        rag=Counter(red=3, amber=0, green=1500, complete=7),
+        distance=Counter(met=2, nearly_met=999, far_off=12_000, some_way=4),
+        overdue=42,
+        stale=0,
+    )
+
+    written = render("{{ tally|tally_cells }}", tally=tally)
+
+    assert written == render(CELLS_IN_TEMPLATE, tally=tally)
+    numbers = [cell.split(">")[1].split("<")[0] for cell in written.split("</td>")[:-1]]
+    if thousands:
+        assert numbers == ["1,234,567", "3", "0", "1,500", "7", "1,001", "12,000", "42", "0"]
+    else:
+        assert numbers == ["1234567", "3", "0", "1500", "7", "1001", "12000", "42", "0"]
