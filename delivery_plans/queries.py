@@ -61,32 +61,38 @@ def with_current_status(actions, today=None):
     )
 
 
-def with_status(actions, today=None):
-    """with_current_status, and is_stale besides. One extra query reads the plans' reporting
-    intervals."""
+def with_status(actions, today=None, intervals=None):
+    """with_current_status, and is_stale besides. `intervals` maps the plans' keys to their
+    reporting intervals in days; without it, one extra query reads them."""
     today = today or timezone.localdate()
-    intervals = dict(
-        Plan.objects.filter(pk__in=actions.values("plan_id")).values_list(
-            "pk", "reporting_interval_days"
+    if intervals is None:
+        intervals = dict(
+            Plan.objects.filter(pk__in=actions.values("plan_id")).values_list(
+                "pk", "reporting_interval_days"
+            )
         )
-    )
-    stale_before = Case(
-        *[
-            When(plan_id=pk, then=Value(today - datetime.timedelta(days=days)))
-            for pk, days in intervals.items()
-        ],
-        default=Value(today),
-        output_field=DateField(),
-    )
+    if len(intervals) == 1:
+        (days,) = intervals.values()
+        stale_before = Value(today - datetime.timedelta(days=days), output_field=DateField())
+    else:
+        stale_before = Case(
+            *[
+                When(plan_id=pk, then=Value(today - datetime.timedelta(days=days)))
+                for pk, days in intervals.items()
+            ],
+            default=Value(today),
+            output_field=DateField(),
+        )
     # Stale: unfinished, with no published update since the plan's interval began. Asked as
     # one EXISTS rather than through last_update_on, whose subquery PostgreSQL would run
-    # again for each condition that names it.
+    # again for each condition that names it. The interval's start is an alias: only the
+    # EXISTS reads it.
     recent = ActionUpdate.objects.published().filter(
         action=OuterRef("pk"), reported_on__gte=OuterRef("stale_before")
     )
     return (
         with_current_status(actions, today)
-        .annotate(stale_before=stale_before)
+        .alias(stale_before=stale_before)
         .annotate(
             is_stale=Case(
                 When(stage__in=FINISHED, then=Value(False)),
@@ -119,7 +125,7 @@ def plan_actions(plan, today=None):
     return (
         # Through the plan's own manager, each action's `plan` is the plan already read: no
         # join, and no copy of the plan made for each of its hundreds of actions.
-        with_status(plan.actions.all(), today)
+        with_status(plan.actions.all(), today, {plan.pk: plan.reporting_interval_days})
         .select_related("section")
         .prefetch_related(owners_by_name())
         .order_by("sort_key")
@@ -266,7 +272,11 @@ class ActionPage:
 def action_page(slug, number, today=None):
     plan = plan_for(slug)
     action = (
-        with_status(Action.objects.filter(plan=plan, number=number), today)
+        with_status(
+            Action.objects.filter(plan=plan, number=number),
+            today,
+            {plan.pk: plan.reporting_interval_days},
+        )
         .select_related("plan", "section__parent", "lead")
         .prefetch_related(owners_by_name())
         .first()

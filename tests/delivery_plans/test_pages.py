@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delivery_plans.models import Action
-from delivery_plans.queries import with_status
+from delivery_plans.queries import plan_actions, with_status
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -164,11 +164,14 @@ def test_an_action_is_stale_when_its_plan_interval_has_passed_since_its_last_pub
         for age in drafts:
             ActionUpdateFactory(action=action, reported_on=days_ago(age), status="draft")
 
+    expected = {number: case[-1] for number, case in cases.items()}
     actions = with_status(Action.objects.filter(number__in=cases), today=TODAY)
+    assert {action.number: action.is_stale for action in actions} == expected
 
-    assert {action.number: action.is_stale for action in actions} == {
-        number: case[-1] for number, case in cases.items()
-    }
+    # A plan's own page passes its interval rather than reading it.
+    for section in (quarterly, monthly):
+        in_plan = {action.number: action.is_stale for action in plan_actions(section.plan, TODAY)}
+        assert in_plan == {n: stale for n, stale in expected.items() if cases[n][0] == section}
 
 
 def test_plan_page_summarises_rag_distance_overdue_stale_and_gaps(client, plan):
