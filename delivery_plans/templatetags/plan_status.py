@@ -68,6 +68,29 @@ def action_flags(action):
     return FLAGS[bool(action.is_overdue), bool(action.is_stale)]
 
 
+# (rag, distance, overdue, stale): the three filters' badges side by side, made once.
+STATUS_BADGES = {
+    (rag, distance, overdue, stale): format_html(
+        "{} {} {}", RAG_BADGES[rag], DISTANCE_BADGES[distance], FLAGS[overdue, stale]
+    )
+    for rag in RAG_BADGES
+    for distance in DISTANCE_BADGES
+    for overdue, stale in FLAGS
+}
+
+
+@register.filter
+def status_badges(action):
+    """An action's RAG, distance and flag badges, as
+    `{{ action.current_rag|rag_badge }} {{ action.current_distance|distance_badge }}
+    {{ action|action_flags }}` writes them on one line: one lookup for each row of a plan."""
+    rag = action.current_rag if action.current_rag in RAG_BADGES else "not_assessed"
+    distance = (
+        action.current_distance if action.current_distance in DISTANCE_BADGES else "not_assessed"
+    )
+    return STATUS_BADGES[rag, distance, bool(action.is_overdue), bool(action.is_stale)]
+
+
 @register.filter
 def owner_names(action):
     """An action's owners (`owner_list`), or the owner as written when none is recorded.

@@ -91,3 +91,27 @@ def test_tally_cells_write_each_count_in_its_column_as_the_template_would(settin
         assert numbers == ["1,234,567", "3", "0", "1,500", "7", "1,001", "12,000", "42", "0"]
     else:
         assert numbers == ["1234567", "3", "0", "1500", "7", "1001", "12000", "42", "0"]
+
+
+def test_status_badges_are_the_three_badge_filters_side_by_side():
+    rags = ["red", "amber", "green", "complete", "not_assessed", None, "", "purple"]
+    distances = ["met", "nearly_met", "some_way", "far_off", "not_assessed", None, "unknown"]
+    separately = (
+        "{{ action.current_rag|rag_badge }} {{ action.current_distance|distance_badge }} "
+        "{{ action|action_flags }}"
+    )
+    seen = set()
+    for rag in rags:
+        for distance in distances:
+            for overdue in (True, False, 0, 1):
+                for stale in (False, True):
+                    action = SimpleNamespace(
+                        current_rag=rag,
+                        current_distance=distance,
+                        is_overdue=overdue,
+                        is_stale=stale,
+                    )
+                    together = render("{{ action|status_badges }}", action=action)
+                    assert together == render(separately, action=action)
+                    seen.add(together)
+    assert len(seen) == 5 * 5 * 4
