@@ -16,6 +16,8 @@ import functools
 from django import template
 from django.template.defaultfilters import date as django_date
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
+from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -84,3 +86,16 @@ def when(value, format_string):
         return django_date(value, format_string)
     names = _names_in(get_language())
     return "".join(part if isinstance(part, str) else part(value, names) for part in compiled[0])
+
+
+@register.filter
+def corrected(record):
+    """ "Corrected on …" under a record changed after it was published (its `corrected_at`),
+    in local time; nothing for one never corrected. A filter rather than an included
+    template: a meeting page asks it of every agenda item and minute."""
+    if not record.corrected_at:
+        return ""
+    return format_html(
+        '<p class="govuk-body-s app-meta app-corrected">Corrected on {}</p>',
+        when(template_localtime(record.corrected_at), "j F Y"),
+    )

@@ -89,3 +89,18 @@ def test_names_follow_the_active_language():
         assert written == render('{{ v|date:"l j F Y, g.i a" }}', moment)
     assert written.startswith("jeudi 5 mars 2026")
     assert render('{{ v|when:"l j F Y" }}', moment) == "Thursday 5 March 2026"
+
+
+def test_a_corrected_record_says_so_on_its_local_date_and_an_uncorrected_one_says_nothing():
+    from types import SimpleNamespace
+
+    source = "{% load dates %}{{ record|corrected }}"
+    late_summer_evening = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    record = SimpleNamespace(corrected_at=late_summer_evening)
+
+    html = engines["django"].from_string(source).render({"record": record})
+
+    assert html == ('<p class="govuk-body-s app-meta app-corrected">Corrected on 2 July 2026</p>')
+    for never in (None, ""):
+        record = SimpleNamespace(corrected_at=never)
+        assert engines["django"].from_string(source).render({"record": record}) == ""
