@@ -333,9 +333,13 @@ def home_meetings(limit=5):
     }
 
 
+SINCE_LIMIT = 100  # rows per list; the page says when there are more
+
+
 @dataclass
 class SinceLastMeeting:
-    """What changed for a committee between two of its meetings."""
+    """What changed for a committee between two of its meetings. Each list holds at most
+    `limit` rows; `more` names the lists that were cut short."""
 
     committee: Committee
     start: object  # the previous meeting (or None)
@@ -345,15 +349,21 @@ class SinceLastMeeting:
     answered: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     observations: list = field(default_factory=list)
+    more: set = field(default_factory=set)
+    limit: int = SINCE_LIMIT
+
+    def keep(self, name, queryset):
+        """Set list `name` to the first `limit` rows of `queryset`, noting if there are more."""
+        rows = list(queryset[: self.limit + 1])
+        if len(rows) > self.limit:
+            self.more.add(name)
+        setattr(self, name, rows[: self.limit])
 
     @property
     def is_empty(self):
         return not (
             self.raised or self.closed or self.answered or self.updates or self.observations
         )
-
-
-SINCE_LIMIT = 100  # rows per list; the page says when there are more
 
 
 def _held(meetings):
@@ -394,7 +404,7 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         else:
             start = meetings.filter(starts_at__lt=now).order_by("-starts_at").first()
             end = meetings.filter(starts_at__gte=now).order_by("starts_at").first()
-    since = SinceLastMeeting(committee=committee, start=start, end=end)
+    since = SinceLastMeeting(committee=committee, start=start, end=end, limit=SINCE_LIMIT)
     if start is None:
         return since
     first_day = start.local_date
@@ -404,13 +414,15 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         .filter(committee=committee)
         .select_related("meeting__committee", "owner_organisation", "owner_person")
     )
-    since.raised = list(points.filter(meeting=start).order_by("sort_key")[:SINCE_LIMIT])
-    since.closed = list(
+    since.keep("raised", points.filter(meeting=start).order_by("sort_key", "pk"))
+    since.keep(
+        "closed",
         points.filter(
             status=ActionPoint.Status.CLOSED, closed_on__gte=first_day, closed_on__lte=last_day
-        ).order_by("sort_key")[:SINCE_LIMIT]
+        ).order_by("sort_key", "pk"),
     )
-    since.answered = list(
+    since.keep(
+        "answered",
         WrittenQuestion.objects.public()
         .filter(
             meeting__committee=committee,
@@ -419,7 +431,7 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
             responded_on__lte=last_day,
         )
         .select_related("meeting__committee")
-        .order_by("responded_on", "number")[:SINCE_LIMIT]
+        .order_by("responded_on", "meeting__starts_at", "number", "pk"),
     )
     plans = Plan.objects.public().filter(
         Q(organisation_id=committee.partnership_id) | Q(agenda_items__meeting__committee=committee)
@@ -427,16 +439,18 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
     # Subqueries (IN), not joins with DISTINCT: a join through every plan action and section
     # of every plan multiplies the rows before DISTINCT removes them again.
     plan_ids = plans.values("pk")
-    since.updates = list(
+    since.keep(
+        "updates",
         ActionUpdate.objects.public()
         .filter(action__plan__in=plan_ids, reported_on__gte=first_day, reported_on__lte=last_day)
         .select_related("action__plan")
-        .order_by("reported_on", "action__sort_key")[:SINCE_LIMIT]
+        .order_by("reported_on", "action__plan__title", "action__sort_key", "pk"),
     )
     linked_outcomes = Outcome.objects.filter(
         Q(plan_actions__plan__in=plan_ids) | Q(plan_sections__plan__in=plan_ids)
     ).values("pk")
-    since.observations = list(
+    since.keep(
+        "observations",
         Observation.objects.public()
         .filter(
             measure__outcome__in=linked_outcomes,
@@ -444,7 +458,16 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
             period_end__lte=last_day,
         )
         .select_related("measure__outcome__framework", "area")
-        .order_by("period_end", "measure__sort_key")[:SINCE_LIMIT]
+        # Every tie broken: many figures share a period, and a measure's number is only
+        # unique within its outcome.
+        .order_by(
+            "period_end",
+            "measure__outcome__framework__title",
+            "measure__outcome__sort_key",
+            "measure__sort_key",
+            "area__name",
+            "pk",
+        ),
     )
     return since
 

@@ -168,3 +168,45 @@ def test_the_committee_page_finds_the_same_last_and_next_meetings_as_a_search_of
     assert (page.since.start, page.since.end) == expected
     alone = since_last_meeting(committee)
     assert (alone.start, alone.end) == expected
+
+
+def test_a_list_cut_short_says_so_and_a_full_one_does_not(client, setting, monkeypatch):
+    monkeypatch.setattr("meetings.queries.SINCE_LIMIT", 2)
+    committee, last = setting["committee"], setting["last"]
+    for n in range(2):  # with "Raised last time", three points raised at the last meeting
+        ActionPointFactory(committee=committee, meeting=last, reference=f"07/1{n}")
+
+    since = since_last_meeting(committee)
+
+    assert [p.reference for p in since.raised] == ["07/01", "07/10"]
+    assert since.more == {"raised"}
+    html = client.get(committee.get_absolute_url()).content.decode()
+    section = html[html.index("Since the last meeting") : html.index(">Members<")]
+    raised = section[section.index("Action points raised") : section.index("Action points closed")]
+    assert "Only the first 2 are listed." in raised
+    assert section.count("Only the first") == 1
+
+    from django.template.loader import render_to_string
+
+    pdf_html = render_to_string("meetings/pdf/since.html", {"since": since, "meeting": last})
+    assert pdf_html.count("Only the first 2 are listed.") == 1
+
+
+def test_new_figures_are_listed_in_a_settled_order_whatever_the_ties(setting):
+    measure = MeasureFactory(title="Repeat victims")
+    section = SectionFactory(plan=PlanFactory(organisation=setting["committee"].partnership))
+    section.outcomes.add(measure.outcome)
+    from tests.factories import area
+
+    for slug in ("norwich", "breckland", "broadland"):
+        ObservationFactory(
+            measure=measure, area=area(slug), period_start=day(-40), period_end=day(-10), value=1
+        )
+
+    names = [
+        (o.measure.title, o.area.name)
+        for o in since_last_meeting(setting["committee"]).observations
+    ]
+
+    repeat = [area for title, area in names if title == "Repeat victims"]
+    assert repeat == ["Breckland", "Broadland", "Norwich"]
