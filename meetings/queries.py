@@ -433,12 +433,19 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         .select_related("meeting__committee")
         .order_by("responded_on", "meeting__starts_at", "number", "pk"),
     )
-    plans = Plan.objects.public().filter(
-        Q(organisation_id=committee.partnership_id) | Q(agenda_items__meeting__committee=committee)
+    # The partnership's plans and those on the committee's agendas: the agenda items are read
+    # by meeting, so only this committee's are looked at.
+    on_agendas = AgendaItem.objects.filter(meeting__committee=committee, plan__isnull=False).values(
+        "plan_id"
     )
-    # Subqueries (IN), not joins with DISTINCT: a join through every plan action and section
-    # of every plan multiplies the rows before DISTINCT removes them again.
-    plan_ids = plans.values("pk")
+    plans = Plan.objects.public().filter(
+        Q(organisation_id=committee.partnership_id) | Q(pk__in=on_agendas)
+    )
+    # The keys first, as a list: a join through every plan action and section of every plan
+    # multiplies the rows, and as a subquery PostgreSQL planned it again for each use.
+    plan_ids = list(plans.values_list("pk", flat=True))
+    if not plan_ids:
+        return since
     since.keep(
         "updates",
         ActionUpdate.objects.public()

@@ -210,3 +210,30 @@ def test_new_figures_are_listed_in_a_settled_order_whatever_the_ties(setting):
 
     repeat = [area for title, area in names if title == "Repeat victims"]
     assert repeat == ["Breckland", "Broadland", "Norwich"]
+
+
+def test_updates_come_from_the_partnerships_plans_and_those_on_the_committees_agendas(setting):
+    committee = setting["committee"]
+    on_agenda, elsewhere, unlinked = (
+        PlanFactory(title=title) for title in ("On our agenda", "On another agenda", "Unlinked")
+    )
+    AgendaItemFactory(meeting=MeetingFactory(committee=committee, draft=True), plan=on_agenda)
+    AgendaItemFactory(meeting=MeetingFactory(), plan=elsewhere)
+    for plan in (on_agenda, elsewhere, unlinked):
+        action = ActionFactory(section=SectionFactory(plan=plan))
+        ActionUpdateFactory(action=action, reported_on=day(-5), text=f"Update of {plan.title}")
+
+    texts = {update.text for update in since_last_meeting(committee).updates}
+
+    assert texts == {"New update", "Update of On our agenda"}
+
+
+def test_a_committee_with_no_plans_lists_no_updates_or_figures(setting):
+    committee = CommitteeFactory(partnership=OrganisationFactory())
+    MeetingFactory(committee=committee, starts_at=NOW - datetime.timedelta(days=50))
+    ActionUpdateFactory(reported_on=day(-5))
+
+    since = since_last_meeting(committee)
+
+    assert since.start is not None
+    assert (since.updates, since.observations) == ([], [])
