@@ -87,11 +87,15 @@ class CommitteePage:
     upcoming: list = field(default_factory=list)
     past: object = None  # a Page of past meetings
     work_programme: list = field(default_factory=list)
-    open_actions: list = field(default_factory=list)
+    open_actions: list = field(default_factory=list)  # at most OPEN_ACTIONS_SHOWN
+    more_open_actions: bool = False
     since: object = None  # SinceLastMeeting
 
 
 PAST_MEETINGS_PER_PAGE = 50
+# The committee page lists this many open action points; the outstanding page, filtered by
+# the committee, pages through them all.
+OPEN_ACTIONS_SHOWN = 50
 
 
 def committee_page(slug, past_page=None):
@@ -117,6 +121,7 @@ def committee_page(slug, past_page=None):
     now = timezone.now()
     meetings = Meeting.objects.public().filter(committee=committee).select_related("committee")
     upcoming = list(meetings.upcoming(now))
+    open_actions = list(open_action_points(committee)[: OPEN_ACTIONS_SHOWN + 1])
     past = Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page)
     return CommitteePage(
         committee=committee,
@@ -131,7 +136,8 @@ def committee_page(slug, past_page=None):
             .select_related("meeting__committee")
             .order_by("order", "pk")
         ),
-        open_actions=list(open_action_points(committee)),
+        open_actions=open_actions[:OPEN_ACTIONS_SHOWN],
+        more_open_actions=len(open_actions) > OPEN_ACTIONS_SHOWN,
     )
 
 

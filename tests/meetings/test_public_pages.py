@@ -529,3 +529,33 @@ def test_the_last_and_first_possible_dates_are_not_found_not_errors(client):
     committee = CommitteeFactory()
     for date in ("9999-12-31", "0001-01-01"):
         assert client.get(f"/committees/{committee.slug}/{date}/").status_code == 404
+
+
+def test_a_committee_page_lists_its_first_open_action_points_and_links_to_them_all(
+    client, monkeypatch
+):
+    monkeypatch.setattr("meetings.queries.OPEN_ACTIONS_SHOWN", 2)
+    committee = CommitteeFactory()
+    meeting = MeetingFactory(committee=committee, minutes_published=True)
+    for n in range(1, 4):
+        ActionPointFactory(meeting=meeting, reference=f"05/0{n}", description=f"Point {n}")
+
+    full = page(client, committee.get_absolute_url())
+    html = full[full.index(">Open action points<") : full.index(">Forward work programme<")]
+
+    assert "Point 1" in html
+    assert "Point 2" in html
+    assert "Point 3" not in html
+    link = f'/outstanding/?committee={committee.pk}&amp;kind=action_point">See all'
+    assert link in html
+    everything = page(client, f"/outstanding/?committee={committee.pk}&kind=action_point")
+    assert all(f"Point {n}" in everything for n in range(1, 4))
+
+    ActionPointFactory(
+        meeting=meeting, reference="05/04", status="closed", closed_on=datetime.date(2022, 3, 1)
+    )
+    monkeypatch.setattr("meetings.queries.OPEN_ACTIONS_SHOWN", 3)
+    full = page(client, committee.get_absolute_url())
+    html = full[full.index(">Open action points<") : full.index(">Forward work programme<")]
+    assert "Point 3" in html
+    assert "See all the committee's open action points" not in html
