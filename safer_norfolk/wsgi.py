@@ -15,3 +15,8 @@ application = get_wsgi_application()
 # every full collection would otherwise walk all of it again in the middle of a request.
 get_resolver().url_patterns  # noqa: B018 -- read for its side effect: importing the views
 gc.freeze()
+# Collect less often. With the startup objects frozen, the collector counts only a request's
+# own objects as long-lived, so a page that makes a hundred thousand objects set off a full
+# collection of them several times over; measured in-process at county scale, the committee,
+# meeting, plan and outstanding pages cost 8 to 12 % less, for about 3 MB more per process.
+gc.set_threshold(10_000, 10, 10)
