@@ -1,7 +1,5 @@
 """Form widgets, and a choice field and filter they read quickly, for the public filter forms."""
 
-from html import escape
-
 import django_filters
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -9,10 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-
-def _escaped(value):
-    """What format_html puts in place of `value`: escaped, unless already safe HTML."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+from safer_norfolk.text import escaped
 
 
 class GovukSelect(forms.Select):
@@ -38,10 +33,10 @@ class GovukSelect(forms.Select):
                 if selected and not self.allow_multiple_selected:
                     chosen.clear()  # as Django does, only the first option with the value
                 rows.append(
-                    f'<option value="{_escaped(text)}"{" selected" if selected else ""}>'
-                    f"{_escaped(label)}</option>"
+                    f'<option value="{escaped(text)}"{" selected" if selected else ""}>'
+                    f"{escaped(label)}</option>"
                 )
-            # Each value and label went through _escaped, as format_html would put them; one
+            # Each value and label went through escaped(), as format_html would put them; one
             # format_html per option cost more than the rest of a two-thousand-option select.
             return SafeString("".join(rows))
 

@@ -115,3 +115,57 @@ def test_status_badges_are_the_three_badge_filters_side_by_side():
                     assert together == render(separately, action=action)
                     seen.add(together)
     assert len(seen) == 5 * 5 * 4
+
+
+ROW_IN_TEMPLATE = (
+    "{% load text %}"
+    '<tr class="govuk-table__row">\n'
+    '  <th scope="row" class="govuk-table__header"><a class="govuk-link" '
+    'href="{{ action.get_absolute_url }}">{{ action.number }}</a></th>\n'
+    '  <td class="govuk-table__cell">{{ action.title|words:30 }}{% if action.success_measure %}'
+    '<br><span class="govuk-body-s app-meta">Success measure: '
+    "{{ action.success_measure|words:25 }}</span>{% endif %}</td>\n"
+    '  <td class="govuk-table__cell">{{ action|owner_names }}</td>\n'
+    '  <td class="govuk-table__cell">{{ action.due_text|default:"–" }}</td>\n'
+    '  <td class="govuk-table__cell">{{ action|status_badges }}</td>\n'
+    "</tr>"
+)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"title": "Tackle <script>alert('x')</script> & \"harm\"", "number": "1.10 <b>"},
+        {"title": " ".join(f"word{n}" for n in range(45)), "success_measure": "a " * 40},
+        {"success_measure": "", "owner_note": "All NASP partners & OPCCN", "owners": []},
+        {"success_measure": "   ", "owners": [], "owner_note": ""},
+        {"due_text": "", "current_rag": None, "current_distance": None, "is_overdue": True},
+        {"owners": ["Norfolk <Police>", "Breckland & District"], "due_text": "Year 2 <TBC>"},
+        {"url": '/plans/a"b/actions/1.1/?x=<y>&z'},
+    ],
+)
+def test_an_action_row_is_what_the_template_wrote(fields):
+    values = {
+        "number": "3.2",
+        "title": "Deliver training on coercive control to frontline staff.",
+        "success_measure": "Fewer repeat victims",
+        "owners": ["Norfolk Constabulary"],
+        "owner_note": "",
+        "due_text": "March 2025",
+        "current_rag": "amber",
+        "current_distance": "some_way",
+        "is_overdue": False,
+        "is_stale": True,
+        "url": "/plans/safer-norfolk/actions/3.2/",
+    } | fields
+    url = values.pop("url")
+    action = SimpleNamespace(
+        **{key: value for key, value in values.items() if key != "owners"},
+        owner_list=[owner(name) for name in values["owners"]],
+        get_absolute_url=lambda: url,
+    )
+
+    assert render("{{ action|action_row }}", action=action) == render(
+        ROW_IN_TEMPLATE, action=action
+    )
