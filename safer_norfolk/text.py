@@ -27,12 +27,12 @@ _LIST_OR_CONTINUATION = re.compile(r"^(\s+|[-*+] |\d+[.)] )")
 _local = threading.local()
 
 
-
 def escaped(value):
     """What format_html puts in place of `value`: its text escaped, unless it is already safe
     HTML. Without the lazy-text checks Django's escape makes on every call, for markup written
     in Python many times a page (select options, plan table rows)."""
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
 
 def _markdown():
     """A Markdown converter per thread: building one costs more than converting a paragraph."""
