@@ -358,3 +358,18 @@ def test_action_page_queries_do_not_grow_with_history(client):
 
     assert small == large
     assert large <= 15
+
+
+def test_every_actions_table_has_a_caption_for_screen_readers(client, plan):
+    import re
+
+    for url in (plan["plan"].get_absolute_url(), plan["plan"].get_absolute_url() + "distance/"):
+        html = page(client, url)
+        captions = re.findall(r"<caption[^>]*>(.*?)</caption>", html)
+        assert captions, url
+        assert all(caption.strip() for caption in captions), (url, captions)
+    html = page(client, plan["plan"].get_absolute_url())
+    assert (
+        '<caption class="govuk-table__caption govuk-visually-hidden">Actions of the plan</caption>'
+        in html
+    )
