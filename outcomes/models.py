@@ -6,6 +6,7 @@
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -226,10 +227,12 @@ class Measure(models.Model):
     )
     target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
+    # Kept by PostgreSQL from the title, direction note and source (safer_norfolk.search_vectors).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MeasureQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["outcome", "sort_key"]

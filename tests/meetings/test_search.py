@@ -193,6 +193,9 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
         title="Promote centres", success_measure="More reports", method="Leaflets"
     )
     ActionUpdateFactory(action=action, text="Leaflets printed")
+    MeasureFactory(
+        title="Repeat victims", direction="neutral", direction_note="Under-reported", source="NODA"
+    )
     # A later change is reflected too.
     item.description = "Reporting centres in Norwich and King's Lynn"
     item.save()
@@ -211,6 +214,7 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
         "action_points",
         "plan_actions",
         "updates",
+        "measures",
     }
     if connection.vendor != "postgresql":
         for kind in stored_kinds:
