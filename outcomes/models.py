@@ -5,8 +5,8 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
