@@ -193,18 +193,12 @@ def _postgres(kind, terms):
         else kind.fields[min(1, len(kind.fields) - 1)][0]
     )
     if isinstance(vector, F):
-        # The public matches most recently added, at most CANDIDATES of them; the best of
-        # those by rank, on their keys alone; then only those rows read whole. Ranking every
-        # match of a common phrase (35,000 minutes in a county's twenty years) read and
-        # sorted every one of them.
+        # The public matches most recently added, at most CANDIDATES of them, on their keys
+        # alone; then those rows ranked. Ranking every match of a common phrase (35,000
+        # minutes in a county's twenty years) read and sorted every one of them. PostgreSQL
+        # makes the snippets after the sort, for the PER_KIND rows kept.
         candidates = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:CANDIDATES]
-        best = (
-            queryset.model.objects.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-pk")
-            .values("pk")[:PER_KIND]
-        )
-        queryset = queryset.filter(pk__in=best).defer("search_vector")
+        queryset = queryset.filter(pk__in=candidates).defer("search_vector")
     else:
         queryset = queryset.annotate(search=vector).filter(search=query)
     queryset = queryset.annotate(
