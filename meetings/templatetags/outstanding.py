@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from delivery_plans.templatetags.plan_status import distance_badge, rag_badge
 from meetings.outstanding import PLAN_ACTION, QUESTION
+from meetings.templatetags.action_points import OPEN
 from safer_norfolk.templatetags.dates import when
 from safer_norfolk.templatetags.text import words
 from safer_norfolk.text import escaped
@@ -29,7 +30,6 @@ ROW = (
 OVERDUE = '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '
 STALE = '<strong class="govuk-tag govuk-tag--purple">No recent update</strong> '
 AWAITING = '<strong class="govuk-tag govuk-tag--yellow">Awaiting response</strong>'
-OPEN = '<strong class="govuk-tag govuk-tag--yellow">Open</strong>'
 REF_PREFIX = {QUESTION: "Question ", PLAN_ACTION: "Action "}
 
 
