@@ -10,15 +10,20 @@ ever found. It lives in the top layer because it reads every app.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from delivery_plans.models import Action, ActionUpdate
+from delivery_plans.models import ACTION_ROUTE, Action, ActionUpdate
 from meetings.models import (
+    DOCUMENT_ROUTE,
+    MEETING_ROUTE,
     ActionPoint,
     AgendaItem,
     Document,
@@ -27,7 +32,7 @@ from meetings.models import (
     Resolution,
     WrittenQuestion,
 )
-from outcomes.models import Measure
+from outcomes.models import MEASURE_ROUTE, Measure
 from safer_norfolk.query_params import without_nul
 
 PER_KIND = 20
@@ -46,10 +51,37 @@ START, STOP = "\x02", "\x03"
 class Kind:
     key: str
     label: str
-    queryset: object  # a function returning the public queryset, with its joins
+    queryset: object  # a function returning the public queryset
     fields: list  # [(field path, weight A–D)]
-    title: object  # function(obj) -> str
-    url: object  # function(obj) -> str
+    columns: dict  # {name: field path}: what a result's title and address are made from
+    title: object  # function(row) -> str, row being {name: value} of `columns`
+    url: object  # function(row) -> str
+
+
+def _meeting_url(row, anchor=""):
+    """A meeting's address (Meeting.get_absolute_url) from its committee's slug and its start."""
+    date = timezone.localdate(row["starts_at"]).isoformat()
+    return MEETING_ROUTE(slug=row["slug"], date=date) + anchor
+
+
+def _day(moment):
+    """The local day of a moment, as a result's title gives it."""
+    return f"{timezone.localtime(moment):%d %B %Y}"
+
+
+def _committee(row):
+    """The committee's display name (Committee.display_name)."""
+    return row["short_name"] or row["name"]
+
+
+def _at_meeting(meeting):
+    """The columns naming a record's meeting and its committee, `meeting` being the path."""
+    return {
+        "starts_at": f"{meeting}starts_at",
+        "slug": f"{meeting}committee__slug",
+        "name": f"{meeting}committee__name",
+        "short_name": f"{meeting}committee__short_name",
+    }
 
 
 def _kinds():
@@ -60,105 +92,116 @@ def _kinds():
         Kind(
             "meetings",
             "Meetings",
-            lambda: Meeting.objects.public().select_related("committee"),
+            lambda: Meeting.objects.public(),
             [("committee__name", "A"), ("venue", "C"), ("public_notice", "C")],
-            lambda m: f"{m.committee.name}, {m.starts_at:%d %B %Y}",
-            lambda m: m.get_absolute_url(),
+            _at_meeting(""),
+            lambda m: f"{m['name']}, {_day(m['starts_at'])}",
+            _meeting_url,
         ),
         Kind(
             "agenda_items",
             "Agenda items",
-            lambda: AgendaItem.objects.public().select_related("meeting__committee"),
+            lambda: AgendaItem.objects.public(),
             [("title", "A"), ("description", "B"), ("lead_text", "C")],
-            lambda i: (
-                f"{i.number}. {i.title} ({i.meeting.committee.display_name}, {i.meeting.starts_at:%d %B %Y})"
-            ),
-            lambda i: i.get_absolute_url(),
+            {"number": "number", "title": "title", **_at_meeting("meeting__")},
+            lambda i: f"{i['number']}. {i['title']} ({_committee(i)}, {_day(i['starts_at'])})",
+            lambda i: _meeting_url(i, f"#item-{i['number']}"),
         ),
         Kind(
             "minutes",
             "Minutes",
-            lambda: (
-                Minute.objects.filter(public_minutes)
-                .exclude(agenda_item__is_exempt=True)
-                .select_related("meeting__committee")
-            ),
+            lambda: Minute.objects.filter(public_minutes).exclude(agenda_item__is_exempt=True),
             [("heading", "A"), ("body", "B")],
+            {"number": "number", "heading": "heading", **_at_meeting("meeting__")},
             lambda m: (
-                f"Minute {m.number}: {m.heading} ({m.meeting.committee.display_name}, {m.meeting.starts_at:%d %B %Y})"
+                f"Minute {m['number']}: {m['heading']} ({_committee(m)}, {_day(m['starts_at'])})"
             ),
-            lambda m: m.get_absolute_url(),
+            lambda m: _meeting_url(m, f"#minute-{m['number']}"),
         ),
         Kind(
             "decisions",
             "Decisions",
-            lambda: (
-                Resolution.objects.filter(
-                    minute__meeting__agenda_status="published",
-                    minute__meeting__minutes_status__in=["published", "confirmed"],
-                )
-                .exclude(minute__agenda_item__is_exempt=True)
-                .select_related("minute__meeting__committee")
-            ),
+            lambda: Resolution.objects.filter(
+                minute__meeting__agenda_status="published",
+                minute__meeting__minutes_status__in=["published", "confirmed"],
+            ).exclude(minute__agenda_item__is_exempt=True),
             [("text", "A")],
+            {
+                "verb": "verb",
+                "text": "text",
+                "number": "minute__number",
+                **_at_meeting("minute__meeting__"),
+            },
             lambda r: (
-                f"{r.verb.upper()} {r.text[:80]} (minute {r.minute.number}, {r.minute.meeting.starts_at:%d %B %Y})"
+                f"{r['verb'].upper()} {r['text'][:80]} (minute {r['number']}, {_day(r['starts_at'])})"
             ),
-            lambda r: r.minute.get_absolute_url(),
+            lambda r: _meeting_url(r, f"#minute-{r['number']}"),
         ),
         Kind(
             "documents",
             "Papers",
-            lambda: Document.objects.public().select_related("meeting__committee"),
+            lambda: Document.objects.public(),
             [("title", "A"), ("text", "C")],
-            lambda d: (
-                f"{d.title} ({d.meeting.committee.display_name}, {d.meeting.starts_at:%d %B %Y})"
-            ),
-            lambda d: d.get_absolute_url(),
+            {"pk": "pk", "title": "title", **_at_meeting("meeting__")},
+            lambda d: f"{d['title']} ({_committee(d)}, {_day(d['starts_at'])})",
+            lambda d: DOCUMENT_ROUTE(pk=d["pk"]),
         ),
         Kind(
             "questions",
             "Written questions",
-            lambda: WrittenQuestion.objects.public().select_related("meeting__committee"),
+            lambda: WrittenQuestion.objects.public(),
             [("question", "A"), ("answered_response", "B")],
-            lambda q: (
-                f"Question {q.number} ({q.meeting.committee.display_name}, {q.meeting.starts_at:%d %B %Y})"
-            ),
-            lambda q: q.get_absolute_url(),
+            {"number": "number", **_at_meeting("meeting__")},
+            lambda q: f"Question {q['number']} ({_committee(q)}, {_day(q['starts_at'])})",
+            lambda q: _meeting_url(q, f"#question-{q['number']}"),
         ),
         Kind(
             "action_points",
             "Action points",
-            lambda: ActionPoint.objects.public().select_related("meeting__committee"),
+            lambda: ActionPoint.objects.public(),
             [("reference", "A"), ("description", "B"), ("response", "C")],
-            lambda p: f"Action point {p.reference} ({p.meeting.committee.display_name})",
-            lambda p: p.get_absolute_url(),
+            {"reference": "reference", **_at_meeting("meeting__")},
+            lambda p: f"Action point {p['reference']} ({_committee(p)})",
+            lambda p: _meeting_url(p, f"#action-{p['reference']}"),
         ),
         Kind(
             "plan_actions",
             "Delivery-plan actions",
-            lambda: Action.objects.public().select_related("plan"),
+            lambda: Action.objects.public(),
             [("title", "A"), ("success_measure", "B"), ("method", "C"), ("indicators", "C")],
-            lambda a: f"Action {a.number} ({a.plan.title})",
-            lambda a: a.get_absolute_url(),
+            {"number": "number", "plan": "plan__title", "slug": "plan__slug"},
+            lambda a: f"Action {a['number']} ({a['plan']})",
+            lambda a: ACTION_ROUTE(slug=a["slug"], number=a["number"]),
         ),
         Kind(
             "updates",
             "Plan updates",
-            lambda: ActionUpdate.objects.public().select_related("action__plan"),
+            lambda: ActionUpdate.objects.public(),
             [("text", "B")],
-            lambda u: (
-                f"Update on action {u.action.number}, {u.reported_on:%d %B %Y} ({u.action.plan.title})"
-            ),
-            lambda u: u.get_absolute_url(),
+            {
+                "pk": "pk",
+                "reported_on": "reported_on",
+                "number": "action__number",
+                "plan": "action__plan__title",
+                "slug": "action__plan__slug",
+            },
+            lambda u: f"Update on action {u['number']}, {u['reported_on']:%d %B %Y} ({u['plan']})",
+            lambda u: ACTION_ROUTE(slug=u["slug"], number=u["number"]) + f"#update-{u['pk']}",
         ),
         Kind(
             "measures",
             "Outcome measures",
-            lambda: Measure.objects.public().select_related("outcome__framework"),
+            lambda: Measure.objects.public(),
             [("title", "A"), ("direction_note", "C"), ("source", "C")],
-            lambda m: f"{m.title} ({m.outcome.framework.title})",
-            lambda m: m.get_absolute_url(),
+            {
+                "title": "title",
+                "number": "number",
+                "outcome": "outcome__number",
+                "framework": "outcome__framework__title",
+                "slug": "outcome__framework__slug",
+            },
+            lambda m: f"{m['title']} ({m['framework']})",
+            lambda m: MEASURE_ROUTE(slug=m["slug"], number=m["outcome"], measure=m["number"]),
         ),
     ]
 
@@ -177,46 +220,73 @@ def _snippet_html(text):
 
 
 def _postgres(kind, terms):
-    query = SearchQuery(terms, search_type="websearch", config="english")
+    sql, params = _statement(kind.key, CANDIDATES, PER_KIND)
+    params = [terms if param is TERMS else param for param in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = list(kind.columns)
+    results = []
+    for *values, snippet in rows:
+        row = dict(zip(names, values, strict=True))
+        results.append((kind.title(row), kind.url(row), _snippet_html(snippet or "")))
+    return results
+
+
+# Stands for the search terms in a statement built ahead (_statement): only an object
+# compared by identity, never a value anyone could type.
+TERMS = object()
+
+
+@lru_cache(maxsize=64)
+def _statement(key, candidates, per_kind):
+    """The SQL and parameters of one kind's search, TERMS standing for the terms: the
+    statement is the same for every search, so each process builds it once (building and
+    compiling the querysets of the ten kinds took about 18 ms of every search)."""
+    kind = next(kind for kind in _kinds() if kind.key == key)
+    placeholder = "search terms placeholder"
+    query = SearchQuery(placeholder, search_type="websearch", config="english")
     queryset = _public(kind)
     if _has_stored_vector(queryset.model):
         # Kept by PostgreSQL from the same fields and weights (safer_norfolk.search_vectors).
         vector = F("search_vector")
+        # The public matches most recently added, at most `candidates` of them, on their keys
+        # alone; then those rows ranked. Ranking every match of a common phrase (35,000
+        # minutes in a county's twenty years) read and sorted every one of them. PostgreSQL
+        # makes the snippets after the sort, for the rows kept.
+        matches = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:candidates]
+        queryset = queryset.filter(pk__in=matches)
     else:
         vector = None
         for path, weight in kind.fields:
             part = SearchVector(path, weight=weight, config="english")
             vector = part if vector is None else vector + part
+        queryset = queryset.annotate(search=vector).filter(search=query)
     snippet_source = (
         kind.fields[-1][0]
         if kind.key in ("documents",)
         else kind.fields[min(1, len(kind.fields) - 1)][0]
     )
-    if isinstance(vector, F):
-        # The public matches most recently added, at most CANDIDATES of them, on their keys
-        # alone; then those rows ranked. Ranking every match of a common phrase (35,000
-        # minutes in a county's twenty years) read and sorted every one of them. PostgreSQL
-        # makes the snippets after the sort, for the PER_KIND rows kept.
-        candidates = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:CANDIDATES]
-        queryset = queryset.filter(pk__in=candidates).defer("search_vector")
-    else:
-        queryset = queryset.annotate(search=vector).filter(search=query)
-    queryset = queryset.annotate(
-        rank=SearchRank(vector, query),
-        snippet=SearchHeadline(
-            snippet_source,
-            query,
-            config="english",
-            start_sel=START,
-            stop_sel=STOP,
-            max_words=30,
-            min_words=12,
-        ),
-    ).order_by("-rank", "-pk")
-    return [
-        (kind.title(obj), kind.url(obj), _snippet_html(obj.snippet or ""))
-        for obj in queryset[:PER_KIND]
-    ]
+    queryset = (
+        queryset.annotate(
+            rank=SearchRank(vector, query),
+            snippet=SearchHeadline(
+                snippet_source,
+                query,
+                config="english",
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=30,
+                min_words=12,
+            ),
+        )
+        .order_by("-rank", "-pk")
+        .values_list(*kind.columns.values(), "snippet")[:per_kind]
+    )
+    sql, params = queryset.query.sql_with_params()
+    if params.count(placeholder) < 1:
+        raise ImproperlyConfigured(f"Search {key}: the terms are not a parameter of its SQL.")
+    return sql, tuple(TERMS if param == placeholder else param for param in params)
 
 
 def _has_stored_vector(model):
@@ -248,17 +318,14 @@ def _simple(kind, terms):
         for path, _ in kind.fields:
             condition |= Q(**{f"{path}__icontains": word})
         queryset = queryset.filter(condition)
+    names = list(kind.columns)
+    paths = [*kind.columns.values(), *(path for path, _ in kind.fields)]
     results = []
-    for obj in queryset.order_by("-pk")[:PER_KIND]:
-        text = " ".join(str(_value(obj, path) or "") for path, _ in kind.fields)
-        results.append((kind.title(obj), kind.url(obj), _cut(text, words)))
+    for values in queryset.order_by("-pk").values_list(*paths)[:PER_KIND]:
+        row = dict(zip(names, values, strict=False))
+        text = " ".join(str(value or "") for value in values[len(names) :])
+        results.append((kind.title(row), kind.url(row), _cut(text, words)))
     return results
-
-
-def _value(obj, path):
-    for part in path.split("__"):
-        obj = getattr(obj, part, None)
-    return obj
 
 
 def _cut(text, words):

@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from meetings.forms import DocumentForm
 from tests.factories import (
@@ -89,6 +92,72 @@ def test_search_groups_results_by_kind(client):
         "Outcome measures",
     ]:
         assert f'">{label}</h2>' in html or f">{label} (" in html, label
+
+
+def test_every_result_links_to_its_record_and_names_the_local_day(client):
+    """Titles and addresses are made from a few columns of each row, not from its records:
+    each must be what the record itself gives. The meeting starts at half past midnight,
+    London summer time, so its day in UTC is the day before."""
+    meeting = MeetingFactory(
+        minutes_published=True,
+        starts_at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC),
+        venue=f"{SECRET} Hall",
+        committee__short_name="Safety panel",
+    )
+    item = AgendaItemFactory(meeting=meeting, number="4", title=f"{SECRET} report")
+    minute = MinuteFactory(meeting=meeting, agenda_item=item, number="12", heading=f"{SECRET}")
+    resolution = ResolutionFactory(minute=minute, verb="agreed", text=f"to note the {SECRET}")
+    document = upload(meeting, f"Paper about {SECRET}")
+    question = WrittenQuestionFactory(meeting=meeting, question=f"What of {SECRET}?")
+    point = ActionPointFactory(meeting=meeting, description=f"Circulate the {SECRET} note")
+    action = ActionFactory(title=f"Run {SECRET} sessions")
+    update = ActionUpdateFactory(action=action, text=f"{SECRET} sessions began")
+    measure = MeasureFactory(title=f"{SECRET} rate")
+
+    html = search(client, SECRET)
+
+    day = "02 July 2026"
+    committee = meeting.committee
+    expected = [
+        (meeting.get_absolute_url(), f"{committee.name}, {day}"),
+        (item.get_absolute_url(), f"4. {item.title} (Safety panel, {day})"),
+        (minute.get_absolute_url(), f"Minute 12: {minute.heading} (Safety panel, {day})"),
+        (resolution.minute.get_absolute_url(), f"AGREED {resolution.text} (minute 12, {day})"),
+        (document.get_absolute_url(), f"{document.title} (Safety panel, {day})"),
+        (question.get_absolute_url(), f"Question {question.number} (Safety panel, {day})"),
+        (point.get_absolute_url(), f"Action point {point.reference} (Safety panel)"),
+        (action.get_absolute_url(), f"Action {action.number} ({action.plan.title})"),
+        (
+            update.get_absolute_url(),
+            f"Update on action {action.number}, {update.reported_on:%d %B %Y} "
+            f"({action.plan.title})",
+        ),
+        (measure.get_absolute_url(), f"{measure.title} ({measure.outcome.framework.title})"),
+    ]
+    for url, title in expected:
+        assert f'<a class="govuk-link" href="{escape(url)}">{escape(title)}</a>' in html, title
+    assert "01 July 2026" not in html
+
+
+def test_search_terms_are_parameters_whatever_they_hold(client):
+    """Each kind's statement is built once and the terms passed to it as a parameter:
+    quotes, percent signs and backslashes are searched for, not run."""
+    MinuteFactory(
+        meeting=MeetingFactory(minutes_published=True),
+        heading="Refuge",
+        body=f"The {SECRET} refuge opened.",
+    )
+
+    for terms in [
+        f"{SECRET} %s refuge",
+        f"{SECRET}% refuge",
+        f"'{SECRET}'; refuge --",
+        f'"{SECRET} refuge"',
+        f"{SECRET} \\ refuge",
+    ]:
+        html = search(client, terms)
+        assert f"<mark>{SECRET}</mark> <mark>refuge</mark> opened" in html, terms
+        assert f"“{escape(terms)}”" in html, terms
 
 
 def test_search_never_finds_unpublished_material(client):
