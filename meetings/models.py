@@ -735,6 +735,14 @@ class WrittenQuestion(Versioned):
                 name="written_question_answered_has_response",
             ),
         ]
+        indexes = [
+            # Serves the outstanding page's questions awaiting a response (its rows and its
+            # counts): a few thousand among a county's thirty thousand questions, which were
+            # read in full to find them.
+            models.Index(
+                fields=["meeting"], condition=Q(status="awaiting"), name="question_awaiting_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"Question {self.number}"

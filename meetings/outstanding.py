@@ -44,13 +44,15 @@ STATUSES = [
     ("green", "RAG green"),
     ("not_assessed", "Not assessed"),
 ]
+# Each ends with the key: references repeat across committees, and rows alike in every other
+# column would come in whatever order PostgreSQL read them, differing from page to page.
 SORTS = {
-    "due": ["due_on", "kind", "ref"],
-    "-due": ["-due_on", "kind", "ref"],
-    "raised": ["raised_on", "kind", "ref"],
-    "-raised": ["-raised_on", "kind", "ref"],
-    "kind": ["kind", "ref"],
-    "owner": ["owner_name", "kind", "ref"],
+    "due": ["due_on", "kind", "ref", "pk"],
+    "-due": ["-due_on", "kind", "ref", "pk"],
+    "raised": ["raised_on", "kind", "ref", "pk"],
+    "-raised": ["-raised_on", "kind", "ref", "pk"],
+    "kind": ["kind", "ref", "pk"],
+    "owner": ["owner_name", "kind", "ref", "pk"],
 }
 COLUMNS = [
     "kind", "pk", "ref", "title", "committee_id", "committee_name", "committee_slug", "meeting_day",
@@ -90,7 +92,7 @@ def action_points(filters, today):
     )
     queryset = _dates(queryset, f)
     return _row_values(
-        queryset.distinct(),
+        _once(queryset, f),
         _text(ACTION_POINT),
         F("pk"),
         F("reference"),
@@ -134,7 +136,7 @@ def questions(filters, today):
     )
     queryset = _dates(queryset, f, due="response_due")
     return _row_values(
-        queryset.distinct(),
+        _once(queryset, f),
         _text(QUESTION),
         F("pk"),
         Cast("number", CharField()),
@@ -210,6 +212,14 @@ def plan_actions(filters, today):
         F("is_stale"),
         Coalesce("current_distance", _text("not_assessed")),
     )
+
+
+def _once(queryset, f):
+    """The rows of an action point or question part made distinct, where a filter joins its
+    plan actions (a record linked to three actions of the plan would be listed three times).
+    Otherwise each row is already one record, and DISTINCT only made PostgreSQL hash or sort
+    every row by all its columns: a quarter of the unfiltered page's SQL."""
+    return queryset.distinct() if f.get("plan") or f.get("section") else queryset
 
 
 def _row_values(queryset, *expressions):
@@ -327,6 +337,12 @@ def facet_counts(rows):
             counts["owner"][owner] += 1
         counts["status"][status] += 1
     return counts
+
+
+def by_count(counter):
+    """[(name, count)], most first and alike counts by name: Counter.most_common leaves ties
+    in the order the rows came."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
 def to_rows(values):

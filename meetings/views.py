@@ -183,8 +183,8 @@ def outstanding_list(request):
             "page": page,
             "rows": outstanding.to_rows(page.object_list),
             # Counters look up template attributes as keys: hand the template plain lists.
-            "committee_counts": counts["committee"].most_common(),
-            "owner_counts": counts["owner"].most_common(),
+            "committee_counts": outstanding.by_count(counts["committee"]),
+            "owner_counts": outstanding.by_count(counts["owner"]),
             "kinds": [(value, label, counts["kind"][value]) for value, label in outstanding.KINDS],
             "statuses": [
                 (value, label, counts["status"][value]) for value, label in outstanding.STATUSES

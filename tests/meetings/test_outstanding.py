@@ -155,6 +155,54 @@ def test_filters_by_committee_owner_person_and_plan(client, data):
     ]
 
 
+def test_a_record_citing_several_actions_of_a_plan_is_listed_and_counted_once(client, data):
+    actions = list(data["plan"].actions.filter(number__in=["1.14", "1.15", "1.16"]))
+    data["question"].plan_actions.add(*actions)
+    data["late_point"].plan_actions.add(*actions)
+
+    for query in (f"?plan={data['plan'].pk}", f"?section={data['fraud'].pk}"):
+        rows = shown(client, query)
+        assert rows.count(("Written question", "1")) == 1, query
+        assert rows.count(("Action point", "07/01")) == 1, query
+        html = page(client, query)
+        assert "Action point (1)" in html, query
+        assert "Written question (1)" in html, query
+    # Without those filters no relation is joined: every record once, as before.
+    assert shown(client).count(("Action point", "07/01")) == 1
+    assert shown(client).count(("Written question", "1")) == 1
+
+
+def test_rows_and_counts_alike_in_everything_shown_keep_one_order(client, data):
+    """References repeat across committees: rows equal in every sorted column come in key
+    order, and committees or owners with equal counts in name order, on every request."""
+    later = [
+        ActionPointFactory(
+            committee=committee,
+            meeting=MeetingFactory(
+                committee=committee,
+                minutes_published=True,
+                starts_at=data["point"].meeting.starts_at,
+            ),
+            reference="01/01",
+            description=f"Same reference {n}",
+            owner_organisation=data["council"],
+            due_date=days(40),
+        )
+        for n, committee in enumerate(
+            [CommitteeFactory(name="Zeal panel"), CommitteeFactory(name="Able panel")]
+        )
+    ]
+
+    for sort in ("due", "-due", "kind", "owner", "raised", "-raised"):
+        references = [
+            row["Item"] for row in csv_rows(client, f"?sort={sort}") if row["Reference"] == "01/01"
+        ]
+        assert references == [point.description for point in later], sort
+    html = page(client)
+    assert html.index("Able panel: 1") < html.index("Cambridge CSP Board: 1")
+    assert html.index("Cambridge CSP Board: 1") < html.index("Zeal panel: 1")
+
+
 def test_counts_per_filter_value(client, data):
     html = page(client)
 
