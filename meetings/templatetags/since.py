@@ -25,24 +25,26 @@ def _lines(lines):
     return SafeString("<br>".join(lines))
 
 
-@register.filter
-def raised_lines(action_points):
-    """Each point raised: its reference, linking to it, and its description shortened."""
+def _point_lines(action_points, text, count):
+    """Each point: its reference, linking to it, and `text` (a field) shortened to `count`
+    words."""
     return _lines(
         f"{LINK.format(escaped(point.get_absolute_url()), escaped(point.reference))} "
-        f"{escaped(words(point.description, 15))}"
+        f"{escaped(words(getattr(point, text), count))}"
         for point in action_points
     )
+
+
+@register.filter
+def raised_lines(action_points):
+    """Each point raised, with its description."""
+    return _point_lines(action_points, "description", 15)
 
 
 @register.filter
 def closed_lines(action_points):
-    """Each point closed: its reference, linking to it, and its response shortened."""
-    return _lines(
-        f"{LINK.format(escaped(point.get_absolute_url()), escaped(point.reference))} "
-        f"{escaped(words(point.response, 12))}"
-        for point in action_points
-    )
+    """Each point closed, with its response."""
+    return _point_lines(action_points, "response", 12)
 
 
 @register.filter
