@@ -346,3 +346,72 @@ def test_csv_neutralises_spreadsheet_formulas(client, data):
 
     item = next(row for row in rows if row["Reference"] == "07/09")
     assert item["Item"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_one_statement_serves_every_value_of_the_same_filters(data):
+    # The statements are built for which filters are chosen; the chosen values are their
+    # parameters. Each organisation, committee and day here gets its own rows from one build.
+    from meetings import outstanding
+
+    outstanding._statements.cache_clear()
+
+    def refs(**filters):
+        return sorted((row["row_kind"], row["row_ref"]) for row in outstanding.outstanding(filters))
+
+    assert refs(owner_organisation=data["police"]) == [
+        ("action_point", "07/01"),
+        ("plan_action", "1.14"),
+    ]
+    assert refs(owner_organisation=data["council"]) == [
+        ("action_point", "10/01"),
+        ("plan_action", "1.16"),
+        ("question", "1"),
+    ]
+    assert refs(committee=data["board"]) == [("action_point", "10/01")]
+    assert refs(committee=data["panel"]) == [("action_point", "07/01"), ("question", "1")]
+    assert refs(due_before=days(-5)) == [("action_point", "07/01")]
+    assert refs(due_before=days(30)) == [("action_point", "07/01"), ("action_point", "10/01"), ("question", "1")]  # fmt: skip
+    assert outstanding._statements.cache_info().misses == 3
+
+
+def test_rows_are_read_a_slice_at_a_time_and_counted(data):
+    from meetings import outstanding
+
+    rows = outstanding.outstanding({}, sort="kind")
+    every = list(rows)
+
+    assert [row["row_ref"] for row in every] == ["07/01", "10/01", "1.14", "1.16", "1"]
+    assert rows[1:3] == every[1:3]
+    assert rows[4:50] == every[4:]
+    assert rows[9:12] == []
+    assert rows.count() == 5
+    assert every[0]["row_due_on"] == days(-10)
+    assert every[0]["row_is_overdue"] is True
+    assert every[1]["row_is_overdue"] is False
+    with pytest.raises(TypeError):
+        rows[0]
+    nothing = outstanding.outstanding({"committee": data["board"], "kind": ["plan_action"]})
+    assert list(nothing) == []
+    assert nothing[0:50] == []
+    assert nothing.count() == 0
+
+
+def test_a_chosen_value_left_out_of_the_sql_is_an_error_not_every_row(data, monkeypatch):
+    # Were a part to drop a filter, its stand-in would be missing from the parameters: that
+    # part would list every row whatever was chosen. Building the statement refuses instead.
+    from django.core.exceptions import ImproperlyConfigured
+
+    from meetings import outstanding
+
+    real = outstanding.action_points
+    monkeypatch.setattr(
+        outstanding,
+        "action_points",
+        lambda filters, *rest: real({**filters, "committee": None}, *rest),
+    )
+    outstanding._statements.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="committee"):
+            outstanding.outstanding({"committee": data["board"], "kind": ["action_point"]})
+    finally:
+        outstanding._statements.cache_clear()
