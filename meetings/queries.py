@@ -119,7 +119,9 @@ def committee_page(slug, past_page=None):
         if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
     ]
     now = timezone.now()
-    meetings = Meeting.objects.public().filter(committee=committee).select_related("committee")
+    # Through the committee's own manager, each meeting's `committee` is the committee already
+    # read: no join, and no copy of it made for each of the meetings listed.
+    meetings = committee.meetings.public()
     upcoming = list(meetings.upcoming(now))
     open_actions = list(open_action_points(committee)[: OPEN_ACTIONS_SHOWN + 1])
     past = Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page)
