@@ -369,7 +369,9 @@ class Chosen:
     name: str
 
 
-@lru_cache(maxsize=256)
+# A few dozen combinations are in use on a day; each entry holds two statements, about 12 kB
+# of SQL at county scale.
+@lru_cache(maxsize=64)
 def _statements(kinds, statuses, overdue_only, chosen, sort, today, intervals, zone):
     """The SQL and parameters of the sorted rows and of the facets for one combination of
     filters, Chosen standing for each chosen value; None for a combination that can match
