@@ -311,15 +311,19 @@ def facets(filters, today=None):
     """Counts per kind, committee, owner and status of the filtered rows (one query); the
     kind counts add up to the number of rows."""
     (_, counted), values = _prepared(filters, "due", today)
-    return facet_counts((kind, *rest) for kind, _, *rest in _run(counted, values))
+    return _counts(counted, values)
 
 
 def outstanding_and_facets(filters, *, sort="due", today=None):
     """(outstanding(…), facets(…)) for the same filters, the plans' intervals read once: the
     page shows both."""
     (rows, counted), values = _prepared(filters, sort, today)
-    counts = facet_counts((kind, *rest) for kind, _, *rest in _run(counted, values))
-    return Rows(rows, values), counts
+    return Rows(rows, values), _counts(counted, values)
+
+
+def _counts(counted, values):
+    # Each row read is (kind, key, committee, owner, status); the key only keeps rows apart.
+    return facet_counts((kind, *rest) for kind, _, *rest in _run(counted, values))
 
 
 def _prepared(filters, sort, today):
