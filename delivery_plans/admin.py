@@ -20,7 +20,7 @@ from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_impor
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(VersionedAdminMixin, admin.TabularInline):
     model = Section
     fk_name = "plan"
     extra = 0

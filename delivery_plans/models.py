@@ -26,7 +26,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(status=Plan.Status.PUBLISHED)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -86,7 +86,9 @@ class SectionQuerySet(models.QuerySet):
         return self.filter(plan__status=Plan.Status.PUBLISHED)
 
 
-class Section(models.Model):
+class Section(Versioned):
+    correction_shown_on_parent = True
+
     """A theme (no parent) or a priority within a theme."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")

@@ -66,7 +66,7 @@ class MeetingChildInline:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(VersionedAdminMixin, admin.TabularInline):
     model = Membership
     fk_name = "committee"
     extra = 0
@@ -74,7 +74,7 @@ class MembershipInline(admin.TabularInline):
     fields = ["order", "person", "role", "representing", "substitute_for", "start_date", "end_date"]
 
 
-class WorkProgrammeInline(admin.TabularInline):
+class WorkProgrammeInline(VersionedAdminMixin, admin.TabularInline):
     model = WorkProgrammeItem
     fk_name = "committee"
     extra = 0
@@ -129,7 +129,7 @@ class AgendaItemInline(VersionedAdminMixin, admin.TabularInline):
     ordering = ["sort_key"]
 
 
-class DocumentInline(MeetingChildInline, admin.TabularInline):
+class DocumentInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
     model = Document
     form = DocumentForm
     extra = 0
@@ -137,7 +137,7 @@ class DocumentInline(MeetingChildInline, admin.TabularInline):
     readonly_fields = ["page_count"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(VersionedAdminMixin, admin.TabularInline):
     model = Attendance
     fk_name = "meeting"
     extra = 0
@@ -145,7 +145,7 @@ class AttendanceInline(admin.TabularInline):
     fields = ["order", "person", "capacity", "status", "substitute_for", "in_chair", "note"]
 
 
-class DeclarationInline(MeetingChildInline, admin.TabularInline):
+class DeclarationInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
     model = Declaration
     extra = 0
     autocomplete_fields = ["person"]
@@ -402,7 +402,7 @@ class MeetingAdmin(AuditedAdmin):
         run_service_on_each(self, request, queryset, services.cancel_meeting, "Meetings cancelled")
 
 
-class ResolutionInline(admin.TabularInline):
+class ResolutionInline(VersionedAdminMixin, admin.TabularInline):
     model = Resolution
     extra = 0
     fields = ["order", "verb", "text"]

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from delivery_plans.models import Action
 from meetings import services
 from meetings.models import (
-    MINUTES_PUBLIC,
     ActionPoint,
     AgendaItem,
     Committee,
@@ -277,12 +276,8 @@ class MinuteViewSet(PublicReadViewSet):
     ordering = ["meeting", "sort_key"]
 
     def public_queryset(self):
-        return (
-            Minute.objects.filter(
-                meeting__agenda_status="published", meeting__minutes_status__in=MINUTES_PUBLIC
-            )
-            .exclude(agenda_item__is_exempt=True)
-            .prefetch_related("resolutions")
+        return Minute.objects.public().prefetch_related(
+            Prefetch("resolutions", queryset=Resolution.objects.public())
         )
 
 
@@ -293,10 +288,7 @@ class ResolutionViewSet(PublicReadViewSet):
     ordering = ["minute", "order"]
 
     def public_queryset(self):
-        return Resolution.objects.filter(
-            minute__meeting__agenda_status="published",
-            minute__meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(minute__agenda_item__is_exempt=True)
+        return Resolution.objects.public()
 
 
 class ActionPointViewSet(WithETag, PublicReadViewSet):

@@ -116,9 +116,10 @@ def latest_entries(committee=None, limit=50):
                 description=f"The agenda for the meeting on {timezone.localtime(meeting.starts_at):%A %d %B %Y} is published.",
             )
         )
-    for meeting in meetings.filter(minutes_status__in=["published", "confirmed"]).order_by(
-        "-minutes_published_at"
-    )[:limit]:
+    with_minutes = Meeting.objects.with_public_minutes().select_related("committee")
+    if committee is not None:
+        with_minutes = with_minutes.filter(committee=committee)
+    for meeting in with_minutes.order_by("-minutes_published_at")[:limit]:
         entries.append(
             Entry(
                 key=f"minutes-{meeting.pk}",

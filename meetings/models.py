@@ -24,7 +24,7 @@ DOCUMENT_ROUTE = Route("meetings:document", pk="int")
 MINUTES_PUBLIC = ("published", "confirmed")
 
 
-class Committee(models.Model):
+class Committee(Versioned):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(
         max_length=60, blank=True, help_text="e.g. “NCCSP Scrutiny Sub Panel”."
@@ -76,7 +76,9 @@ class Committee(models.Model):
         return self.short_name or self.name
 
 
-class Membership(models.Model):
+class Membership(Versioned):
+    correction_shown_on_parent = True
+
     class Role(models.TextChoices):
         CHAIR = "chair", "Chair"
         VICE_CHAIR = "vice_chair", "Vice-Chair"
@@ -365,7 +367,9 @@ def document_upload_to(document, filename):
     return f"meetings/{document.meeting_id}/{filename}"
 
 
-class Document(models.Model):
+class Document(Versioned):
+    correction_shown_on_parent = True
+
     class Kind(models.TextChoices):
         REPORT = "report", "Report"
         APPENDIX = "appendix", "Appendix"
@@ -407,7 +411,18 @@ class Document(models.Model):
         return DOCUMENT_ROUTE(pk=self.pk)
 
 
-class Attendance(models.Model):
+class AttendanceQuerySet(models.QuerySet):
+    def public(self):
+        """Attendance is part of the minutes: public once they are."""
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            meeting__minutes_status__in=MINUTES_PUBLIC,
+        )
+
+
+class Attendance(Versioned):
+    correction_shown_on_parent = True
+
     class Capacity(models.TextChoices):
         MEMBER = "member", "Member"
         SUBSTITUTE = "substitute", "Substitute member"
@@ -433,6 +448,8 @@ class Attendance(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = AttendanceQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -452,7 +469,18 @@ class Attendance(models.Model):
         return self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE)
 
 
-class Declaration(models.Model):
+class DeclarationQuerySet(models.QuerySet):
+    def public(self):
+        """Declared at a meeting whose minutes are published, unless on an exempt item."""
+        return self.filter(
+            meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            meeting__minutes_status__in=MINUTES_PUBLIC,
+        ).exclude(agenda_item__is_exempt=True)
+
+
+class Declaration(Versioned):
+    correction_shown_on_parent = True
+
     class Kind(models.TextChoices):
         DISCLOSABLE_PECUNIARY = "disclosable_pecuniary", "Disclosable pecuniary interest"
         OTHER = "other", "Other interest"
@@ -465,6 +493,8 @@ class Declaration(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     text = models.TextField()
 
+    objects = DeclarationQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -476,10 +506,11 @@ class Declaration(models.Model):
 
 class MinuteQuerySet(models.QuerySet):
     def public(self):
+        """Published minutes, less those of exempt (Part 2) items."""
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        )
+        ).exclude(agenda_item__is_exempt=True)
 
 
 class Minute(Versioned):
@@ -518,13 +549,16 @@ class Minute(Versioned):
 
 class ResolutionQuerySet(models.QuerySet):
     def public(self):
+        """The resolutions of public minutes (Minute.public)."""
         return self.filter(
             minute__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             minute__meeting__minutes_status__in=MINUTES_PUBLIC,
-        )
+        ).exclude(minute__agenda_item__is_exempt=True)
 
 
-class Resolution(models.Model):
+class Resolution(Versioned):
+    correction_shown_on_parent = True
+
     class Verb(models.TextChoices):
         NOTED = "noted", "Noted"
         AGREED = "agreed", "Agreed"
@@ -558,10 +592,12 @@ class Resolution(models.Model):
 
 class ActionPointQuerySet(models.QuerySet):
     def public(self):
+        """Raised at a meeting whose minutes are published, unless raised on the minute of an
+        exempt (Part 2) item."""
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        )
+        ).exclude(minute__agenda_item__is_exempt=True)
 
     def open(self):
         return self.filter(status=ActionPoint.Status.OPEN)
@@ -657,10 +693,11 @@ class ActionPoint(Versioned):
 
 class WrittenQuestionQuerySet(models.QuerySet):
     def public(self):
+        """Asked at a meeting whose minutes are published, unless asked on an exempt item."""
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        )
+        ).exclude(agenda_item__is_exempt=True)
 
     def awaiting(self):
         return self.filter(status=WrittenQuestion.Status.AWAITING)
@@ -774,7 +811,9 @@ class WorkProgrammeItemQuerySet(models.QuerySet):
         )
 
 
-class WorkProgrammeItem(models.Model):
+class WorkProgrammeItem(Versioned):
+    correction_shown_on_parent = True
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         SCHEDULED = "scheduled", "Scheduled"

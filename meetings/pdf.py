@@ -53,9 +53,9 @@ def front_sheet_members(meeting):
 
 def agenda_items(meeting, *, restricted=False):
     documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
-    items = AgendaItem.objects.filter(meeting=meeting)
-    if not restricted:
-        items = items.filter(is_exempt=False)
+    items = (AgendaItem.objects.all() if restricted else AgendaItem.objects.public()).filter(
+        meeting=meeting
+    )
     return list(
         items.order_by("sort_key").prefetch_related(
             Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")

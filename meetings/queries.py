@@ -8,14 +8,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from delivery_plans.models import Action, ActionUpdate, Plan
 from delivery_plans.queries import with_current_status
 from meetings.models import (
-    MINUTES_PUBLIC,
     ActionPoint,
     AgendaItem,
     AgendaPack,
@@ -37,27 +37,24 @@ def committees():
     now = timezone.now()
     public_meetings = Meeting.objects.public().filter(committee=OuterRef("pk"))
     return Committee.objects.select_related("parent").annotate(
-        meeting_count=Count(
-            "meetings",
-            filter=Q(meetings__agenda_status=Meeting.AgendaStatus.PUBLISHED),
-            distinct=True,
-        ),
+        meeting_count=count_of(public_meetings),
         next_meeting_at=Subquery(
             public_meetings.filter(starts_at__gte=now)
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("starts_at")
             .values("starts_at")[:1]
         ),
-        open_action_count=Count(
-            "action_points",
-            filter=Q(
-                action_points__status=ActionPoint.Status.OPEN,
-                action_points__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
-                action_points__meeting__minutes_status__in=MINUTES_PUBLIC,
-            ),
-            distinct=True,
+        open_action_count=count_of(
+            ActionPoint.objects.public().open().filter(committee=OuterRef("pk"))
         ),
     )
+
+
+def count_of(rows):
+    """The number of `rows`, a queryset filtered on an OuterRef, as an annotation: counts of
+    public records start from the model's public() like every other public query."""
+    # COUNT as a plain function: an aggregate would make Django group the subquery by pk.
+    return Coalesce(Subquery(rows.order_by().values(n=Func("pk", function="COUNT"))), 0)
 
 
 def current_memberships(committee, on=None):
@@ -235,8 +232,14 @@ def meeting_page_for(meeting, *, preview=False):
     if not minutes_visible:
         return page
 
+    def visible(model):
+        """The meeting's records of `model`: all of them for an officer's preview, otherwise
+        those its public() rule lets out (never those of an exempt item)."""
+        rows = model.objects.all() if preview else model.objects.public()
+        return rows.filter(meeting=meeting)
+
     attendances = (
-        Attendance.objects.filter(meeting=meeting)
+        visible(Attendance)
         .select_related("person__organisation", "substitute_for")
         .order_by("order", "pk")
     )
@@ -249,15 +252,12 @@ def meeting_page_for(meeting, *, preview=False):
         elif attendance.status == Attendance.Status.PRESENT:
             (page.present if attendance.is_member else page.also_present).append(attendance)
     page.declarations = list(
-        Declaration.objects.filter(meeting=meeting)
-        .select_related("person", "agenda_item")
-        .order_by("pk")
+        visible(Declaration).select_related("person", "agenda_item").order_by("pk")
     )
-    visible_minutes = Minute.objects.filter(meeting=meeting)
-    if not preview:
-        visible_minutes = visible_minutes.exclude(agenda_item__is_exempt=True)
     page.minutes = list(
-        visible_minutes.order_by("sort_key").prefetch_related(
+        visible(Minute)
+        .order_by("sort_key")
+        .prefetch_related(
             # A list, not a queryset Django would make for each minute.
             Prefetch(
                 "resolutions",
@@ -267,14 +267,14 @@ def meeting_page_for(meeting, *, preview=False):
         )
     )
     page.action_points = list(
-        ActionPoint.objects.filter(meeting=meeting)
+        visible(ActionPoint)
         .select_related(
             "owner_person", "owner_organisation", "minute", "closed_at_meeting__committee"
         )
         .order_by("sort_key")
     )
     page.questions = list(
-        WrittenQuestion.objects.filter(meeting=meeting)
+        visible(WrittenQuestion)
         .select_related("agenda_item", "asked_by", "addressed_to", "responded_by")
         .prefetch_related(cited_actions())
         .order_by("number")
@@ -336,7 +336,9 @@ def home_meetings(limit=5):
     return {
         "upcoming": list(public.upcoming(now)[:limit]),
         "recent_minutes": list(
-            public.filter(minutes_status__in=MINUTES_PUBLIC).order_by("-starts_at")[:limit]
+            Meeting.objects.with_public_minutes()
+            .select_related("committee")
+            .order_by("-starts_at")[:limit]
         ),
     }
 

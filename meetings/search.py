@@ -85,9 +85,6 @@ def _at_meeting(meeting):
 
 
 def _kinds():
-    public_minutes = Q(
-        meeting__agenda_status="published", meeting__minutes_status__in=["published", "confirmed"]
-    )
     return [
         Kind(
             "meetings",
@@ -110,7 +107,7 @@ def _kinds():
         Kind(
             "minutes",
             "Minutes",
-            lambda: Minute.objects.filter(public_minutes).exclude(agenda_item__is_exempt=True),
+            lambda: Minute.objects.public(),
             [("heading", "A"), ("body", "B")],
             {"number": "number", "heading": "heading", **_at_meeting("meeting__")},
             lambda m: (
@@ -121,10 +118,7 @@ def _kinds():
         Kind(
             "decisions",
             "Decisions",
-            lambda: Resolution.objects.filter(
-                minute__meeting__agenda_status="published",
-                minute__meeting__minutes_status__in=["published", "confirmed"],
-            ).exclude(minute__agenda_item__is_exempt=True),
+            lambda: Resolution.objects.public(),
             [("text", "A")],
             {
                 "verb": "verb",

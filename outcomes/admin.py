@@ -7,7 +7,7 @@ from django.urls import path, reverse
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import import_observations
-from safer_norfolk.admin_audit import AuditedAdmin
+from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
 from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
 
 # A spreadsheet of observations larger than this is better run with the command.
@@ -23,7 +23,7 @@ class AreaAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(VersionedAdminMixin, admin.TabularInline):
     model = Outcome
     extra = 0
     fields = ["number", "title", "level"]
@@ -42,7 +42,7 @@ class OutcomeFrameworkAdmin(AuditedAdmin):
     inlines = [OutcomeInline]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(VersionedAdminMixin, admin.TabularInline):
     model = Measure
     extra = 0
     fields = ["number", "title", "unit", "direction", "frequency"]

@@ -33,7 +33,7 @@ class AreaManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Area(models.Model):
+class Area(Versioned):
     class Kind(models.TextChoices):
         COUNTY = "county", "County"
         DISTRICT = "district", "District"
@@ -78,7 +78,7 @@ class OutcomeFrameworkQuerySet(models.QuerySet):
         return self.filter(status=OutcomeFramework.Status.PUBLISHED)
 
 
-class OutcomeFramework(models.Model):
+class OutcomeFramework(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -131,7 +131,9 @@ class OutcomeQuerySet(models.QuerySet):
         return self.filter(framework__status=OutcomeFramework.Status.PUBLISHED)
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
+    correction_shown_on_parent = True
+
     class Level(models.TextChoices):
         LONG_TERM = "long_term", "Long-term outcome"
         INTERMEDIATE = "intermediate", "Intermediate outcome"
@@ -182,7 +184,9 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(outcome__framework__status=OutcomeFramework.Status.PUBLISHED)
 
 
-class Measure(models.Model):
+class Measure(Versioned):
+    correction_shown_on_parent = True
+
     class Unit(models.TextChoices):
         COUNT = "count", "Count"
         PERCENT = "percent", "Per cent"

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from safer_norfolk.audit import StaleEdit, Versioned, describe_newer_change
@@ -51,26 +53,91 @@ def _normalise_text_fields(model_admin):
 class VersionCheckMixin:
     """A model form for a Versioned model: it carries (hidden) the version it was opened at,
     refuses to save over a newer one, and stamps a change to a published record as a
-    correction."""
+    correction.
+
+    A form opened before someone else's save is *stale*. What its officer changed is judged
+    against the record as they were shown it (the audit history's copy at the opened
+    version), not as it is now: a stale form left untouched changes nothing and is not saved,
+    so it cannot write the old values back; a stale form with a change is refused, naming
+    who changed the record, when and what."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial[VERSION_FIELD] = self.instance.version
 
+    def opened_version(self):
+        """The version the form was opened at, as submitted (None if not bound or missing)."""
+        if not self.is_bound or VERSION_FIELD not in self.fields:
+            return None
+        try:
+            return int(self[VERSION_FIELD].data)
+        except (TypeError, ValueError):
+            return None
+
+    def is_stale(self):
+        """Whether someone else changed this form's fields since it was opened (a later save
+        that left them as they were, such as a save of the page for another row, is not)."""
+        opened = self.opened_version()
+        if self.instance.pk is None or opened is None or opened == self.version_now:
+            return False
+        return self.as_opened is None or self.as_opened != self._as_of(self.version_now)
+
+    @cached_property
+    def version_now(self):
+        # Read before the form's values are put on the instance or it is saved.
+        return self.instance.version
+
+    def _as_of(self, version):
+        """The form's fields as they stood at `version`, from the audit history (or None)."""
+        record = (
+            self.instance.history.filter(version=version)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if record is None:
+            return None
+        fields = [name for name in self.fields if name != VERSION_FIELD]
+        return model_to_dict(record.instance, fields=fields)
+
+    @cached_property
+    def as_opened(self):
+        """The form's values as its officer was shown them."""
+        return self._as_of(self.opened_version())
+
+    def changed_since_opened(self):
+        """Whether the officer changed anything on a stale form (True when unknown)."""
+        opened = self.as_opened
+        if opened is None:
+            return True
+        for name, field in self.fields.items():
+            if name == VERSION_FIELD or name not in opened:
+                continue
+            if field.has_changed(opened[name], self[name].data):
+                return True
+        return False
+
+    def untouched_but_stale(self):
+        return self.is_stale() and not self.changed_since_opened()
+
     def has_changed(self):
+        if self.untouched_but_stale():
+            return False  # what the officer left alone stays as the other officer saved it
         # The version alone is not a change: an untouched inline row is not saved.
         return any(name != VERSION_FIELD for name in self.changed_data)
 
     def clean(self):
         cleaned = super().clean()
-        opened_at = cleaned.get(VERSION_FIELD)
         if self.instance.pk is not None and self.has_changed():
-            if opened_at is not None and opened_at != self.instance.version:
+            if self.is_stale():
                 raise ValidationError(describe_newer_change(self.instance) + STALE_ADVICE)
             if is_public(self.instance):
                 self.instance.stamp_correction()
         return cleaned
+
+
+def _untouched_but_stale(form):
+    return isinstance(form, VersionCheckMixin) and form.untouched_but_stale()
 
 
 def with_version_check(form_class):
@@ -111,14 +178,30 @@ class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
                 )
         return inlines
 
+    def save_model(self, request, obj, form, change):
+        if change and _untouched_but_stale(form):
+            return  # the other officer's newer save stands
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
-        """A change to an unversioned part of a published record (a resolution of published
-        minutes, a published paper) is stamped on the record it belongs to."""
+        """Rows left untouched on a page opened before someone else's save keep that save,
+        and the officer is told; a change to a part of a published record (a resolution of
+        published minutes, a published paper) is stamped on the record it belongs to."""
+        opened = [form, *(row for formset in formsets for row in formset.initial_forms)]
+        for stale in filter(_untouched_but_stale, opened):
+            messages.info(
+                request,
+                describe_newer_change(stale.instance)
+                + " You left it as it was, so it keeps their changes.",
+            )
+        if _untouched_but_stale(form):
+            # The form's own many-to-many values are as the officer opened them: not saved.
+            form.save_m2m = lambda: None
         parent = form.instance
         if not (change and isinstance(parent, Versioned)):
             super().save_related(request, form, formsets, change)
             return
-        parts = [formset for formset in formsets if not issubclass(formset.model, Versioned)]
+        parts = [formset for formset in formsets if formset.model.correction_shown_on_parent]
         # Rows changed or deleted count if they were public before the save ...
         corrects_parent = any(
             any_public(

@@ -74,6 +74,10 @@ class Versioned(models.Model):
         help_text="When an officer last changed it after it was published.",
     )
 
+    # A part edited on its parent's page whose public page marks the parent, not the part,
+    # as corrected (a paper, a resolution, a line of attendance).
+    correction_shown_on_parent = False
+
     class Meta:
         abstract = True
 

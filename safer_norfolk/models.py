@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import WebAddressField
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     class Kind(models.TextChoices):
         COUNCIL = "council", "Council"
         POLICE = "police", "Police"
@@ -45,7 +46,7 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
 
-class Person(models.Model):
+class Person(Versioned):
     honorific = models.CharField(
         max_length=40,
         blank=True,

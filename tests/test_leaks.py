@@ -165,6 +165,47 @@ def meeting_business(meeting, *, agenda, minutes, what, org, plan_actions=()):
     return item
 
 
+def exempt_business(meeting, item, minute, m, *, org, plan_action):
+    """What hangs off an exempt (Part 2) item of published minutes: an action point raised on
+    its minute, written questions on the item (answered and awaiting, citing a published plan
+    action) and a declaration on it. None of it may reach the public; the published twins are
+    made by meeting_business on the meeting's open item."""
+    today = timezone.localdate()
+    person = PersonFactory(organisation=org)
+    point = ActionPointFactory(
+        meeting=meeting,
+        committee=meeting.committee,
+        minute=minute,
+        reference=m.leak("ExemptRef"),
+        description=m.hidden("ExemptActionPoint"),
+        response=m.hidden("ExemptActionPointResponse"),
+        owner_organisation=org,
+        due_date=today - datetime.timedelta(days=3),
+    )
+    answered = WrittenQuestionFactory(
+        meeting=meeting,
+        agenda_item=item,
+        question=m.hidden("ExemptQuestion"),
+        status="answered",
+        response=m.hidden("ExemptQuestionResponse"),
+        responded_on=today - datetime.timedelta(days=2),
+        responded_by=org,
+        addressed_to=org,
+    )
+    awaiting = WrittenQuestionFactory(
+        meeting=meeting,
+        agenda_item=item,
+        question=m.hidden("ExemptAwaitingQuestion"),
+        addressed_to=org,
+        response_due=today - datetime.timedelta(days=1),
+    )
+    for linked in (point, answered, awaiting):
+        linked.plan_actions.add(plan_action)
+    DeclarationFactory(
+        meeting=meeting, person=person, agenda_item=item, text=m.hidden("ExemptDeclaration")
+    )
+
+
 def build_site():
     """Published material beside an unpublished twin for every way DESIGN §5 and the
     models' public() rules make something unpublished. Returns the Markers."""
@@ -329,6 +370,7 @@ def build_site():
         body=m.hidden("ExemptMinuteBody"),
     )
     ResolutionFactory(minute=exempt_minute, text=m.hidden("ExemptResolution"))
+    exempt_business(published, exempt, exempt_minute, m, org=police, plan_action=action)
     for status in ("awaiting", "withdrawn"):
         WrittenQuestionFactory(
             meeting=published,
