@@ -53,7 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens, stored only as digests (REST_KNOX below).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -156,19 +157,29 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safer_norfolk.passwords.UsernameInPasswordValidator"},
+    {"NAME": "safer_norfolk.passwords.PredictablePasswordValidator"},
+    # Cancels API tokens: Django calls it on every set_password() save, not on a rehash at sign-in.
+    {"NAME": "safer_norfolk.passwords.ApiTokensEndWithPassword"},
 ]
 LOGIN_URL = "admin:login"
 
-# Officer accounts (docs/security.md). django-axes counts failed sign-ins per username and
-# address: after 5 within 15 minutes that pair is refused until 15 minutes have passed.
+# Officer accounts (docs/security.md). django-axes counts failed sign-ins, a wrong two-factor
+# code as much as a wrong password, per username and address: after 5 within 15 minutes that
+# pair is refused until 15 minutes have passed. After 20 from one address, whatever usernames
+# were tried, the address is refused the same way (safer_norfolk.accounts.SignInThrottle).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "safer_norfolk.accounts.SignInThrottle"
 AXES_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The attempts table keeps what a failed sign-in posted: never the password, nor the code.
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
 AXES_LOCKOUT_TEMPLATE = "safer_norfolk/locked_out.html"
 # Behind a load balancer or proxy, the number of them that append to X-Forwarded-For: the
 # address counted for throttling and written to the log is the one they received from.
@@ -342,9 +353,13 @@ REST_FRAMEWORK = {
     # Officers' own systems use a token; a signed-in browser uses its session, with CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
 }
+# API tokens are issued in the admin and shown once; the database keeps only a SHA-512 digest
+# and the first characters, to find it by. A token lasts until it is deleted, its officer's
+# password changes or the expiry the administrator gave it.
+REST_KNOX = {"TOKEN_TTL": None}
 
 LOGGING = {
     "version": 1,

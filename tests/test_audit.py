@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from delivery_plans.models import Action
@@ -313,7 +313,8 @@ def token_client():
     user = UserFactory()
     user.groups.add(Group.objects.get(name=COMMITTEE_OFFICER))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

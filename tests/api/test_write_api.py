@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from delivery_plans.models import ActionUpdate
@@ -32,7 +32,8 @@ def client_for(group=None, organisation=None):
     if organisation:
         PersonFactory(user=user, organisation=organisation)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
