@@ -45,7 +45,7 @@ def hash_plain_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safer_norfolk", "0003_content_generation"),
+        ("safer_norfolk", "0004_edit_versions"),
         ("knox", "0009_extend_authtoken_field"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
