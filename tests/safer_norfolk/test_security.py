@@ -476,7 +476,7 @@ def test_tokens_issued_before_hashing_keep_working_and_the_readable_table_is_dro
         )
     old_type = ContentType.objects.create(app_label="authtoken", model="token")
     Permission.objects.create(content_type=old_type, codename="add_token", name="Can add token")
-    migration = importlib.import_module("safer_norfolk.migrations.0004_hashed_api_tokens")
+    migration = importlib.import_module("safer_norfolk.migrations.0005_hashed_api_tokens")
 
     migration.hash_plain_tokens(apps, connection.schema_editor())
 
