@@ -7,12 +7,22 @@ from delivery_plans import services
 from delivery_plans.filters import ActionFilter
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_status
-from safer_norfolk.api import PublicReadViewSet, model_permission, service_errors
+from outcomes.models import Outcome, OutcomeFramework
+from safer_norfolk.api import (
+    KeysField,
+    PublicKeyField,
+    PublicReadViewSet,
+    model_permission,
+    public_key,
+    public_keys,
+    service_errors,
+)
 from safer_norfolk.query_params import record_id
 
 
 class PlanSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    framework = PublicKeyField(source="public_framework")
 
     class Meta:
         model = Plan
@@ -23,6 +33,8 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class SectionSerializer(serializers.ModelSerializer):
+    outcomes = KeysField(source="outcome_list")
+
     class Meta:
         model = Section
         fields = ["id", "plan", "parent", "number", "title", "outcomes", "order"]
@@ -37,6 +49,8 @@ class ActionSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     is_stale = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
+    outcomes = KeysField(source="outcome_list")
+    related_actions = KeysField(source="related_action_list")
 
     class Meta:
         model = Action
@@ -64,7 +78,9 @@ class PlanViewSet(PublicReadViewSet):
     ordering = ["title"]
 
     def public_queryset(self):
-        return Plan.objects.public()
+        return Plan.objects.public().annotate(
+            public_framework=public_key(OutcomeFramework, "framework")
+        )
 
 
 class SectionViewSet(PublicReadViewSet):
@@ -74,7 +90,9 @@ class SectionViewSet(PublicReadViewSet):
     ordering = ["plan", "order", "sort_key"]
 
     def public_queryset(self):
-        return Section.objects.public().prefetch_related("outcomes")
+        return Section.objects.public().prefetch_related(
+            public_keys("outcomes", Outcome, "outcome_list")
+        )
 
 
 class ActionViewSet(PublicReadViewSet):
@@ -97,7 +115,11 @@ class ActionViewSet(PublicReadViewSet):
         return (
             with_status(actions)
             .select_related("plan")
-            .prefetch_related("owners", "outcomes", "related_actions")
+            .prefetch_related(
+                "owners",
+                public_keys("outcomes", Outcome, "outcome_list"),
+                public_keys("related_actions", Action, "related_action_list"),
+            )
         )
 
 

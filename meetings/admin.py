@@ -624,8 +624,9 @@ class WrittenQuestionAdmin(AuditedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm("meetings.add_writtenquestion"):
             return self.readonly_fields
-        # Partnership officers write the response; the question itself is the committee's.
-        return [*self.fieldsets[0][1]["fields"], *self.readonly_fields]
+        # Partnership officers write the response, as their own organisation; the question
+        # itself is the committee's.
+        return [*self.fieldsets[0][1]["fields"], "responded_by", *self.readonly_fields]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

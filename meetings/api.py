@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from delivery_plans.models import Action
+from delivery_plans.models import Action, Plan
 from meetings import services
 from meetings.models import (
     ActionPoint,
@@ -23,9 +23,12 @@ from outcomes.models import Outcome
 from safer_norfolk.api import (
     KeysField,
     NestedListPagination,
+    PublicKeyField,
     PublicReadViewSet,
     WithETag,
     model_permission,
+    public_key,
+    public_keys,
     service_errors,
 )
 from safer_norfolk.models import Organisation, Person
@@ -67,6 +70,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     documents = DocumentSerializer(source="papers", many=True, read_only=True)
+    plan = PublicKeyField(source="public_plan")
     plan_actions = KeysField(source="plan_action_list")
     outcomes = KeysField(source="outcome_list")
 
@@ -80,6 +84,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     agenda_items = AgendaItemSerializer(source="public_items", many=True, read_only=True)
+    minutes_confirmed_at_meeting = PublicKeyField(source="public_confirming_meeting")
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -106,6 +111,10 @@ class MinuteSerializer(serializers.ModelSerializer):
 
 
 class ActionPointSerializer(serializers.ModelSerializer):
+    due_meeting = PublicKeyField(source="public_due_meeting")
+    closed_at_meeting = PublicKeyField(source="public_closing_meeting")
+    plan_actions = KeysField(source="plan_action_list")
+
     class Meta:
         model = ActionPoint
         fields = [
@@ -117,6 +126,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
 
 class WrittenQuestionSerializer(serializers.ModelSerializer):
     response = serializers.SerializerMethodField()
+    plan_actions = KeysField(source="plan_action_list")
 
     class Meta:
         model = WrittenQuestion
@@ -131,6 +141,8 @@ class WrittenQuestionSerializer(serializers.ModelSerializer):
 
 
 class WorkProgrammeItemSerializer(serializers.ModelSerializer):
+    meeting = PublicKeyField(source="public_meeting")
+
     class Meta:
         model = WorkProgrammeItem
         fields = [
@@ -145,6 +157,18 @@ class WorkProgrammeItemSerializer(serializers.ModelSerializer):
         ]
 
 
+def with_public_links(queryset):
+    """Action points or written questions with the keys of the public records they link to:
+    what their serializers read, for lists and for the answer to a write alike."""
+    queryset = queryset.prefetch_related(public_keys("plan_actions", Action, "plan_action_list"))
+    if queryset.model is ActionPoint:
+        queryset = queryset.annotate(
+            public_due_meeting=public_key(Meeting, "due_meeting"),
+            public_closing_meeting=public_key(Meeting, "closed_at_meeting"),
+        )
+    return queryset
+
+
 def item_relations(prefix=""):
     """What an agenda item's serializer reads besides its own row: the keys of the plan
     actions and outcomes it links, and its published papers, each read ahead into a list.
@@ -154,16 +178,8 @@ def item_relations(prefix=""):
     quarter of the meetings list's time. Keys come in key order: the models' own orderings
     join every plan action to its plan to sort a handful of keys."""
     return [
-        Prefetch(
-            f"{prefix}plan_actions",
-            queryset=Action.objects.only("pk").order_by("pk"),
-            to_attr="plan_action_list",
-        ),
-        Prefetch(
-            f"{prefix}outcomes",
-            queryset=Outcome.objects.only("pk").order_by("pk"),
-            to_attr="outcome_list",
-        ),
+        public_keys(f"{prefix}plan_actions", Action, "plan_action_list"),
+        public_keys(f"{prefix}outcomes", Outcome, "outcome_list"),
         Prefetch(
             f"{prefix}documents",
             queryset=Document.objects.public().listed().order_by("order", "pk"),
@@ -177,7 +193,9 @@ def public_items():
     return [
         Prefetch(
             "agenda_items",
-            queryset=AgendaItem.objects.public().order_by("sort_key"),
+            queryset=AgendaItem.objects.public()
+            .annotate(public_plan=public_key(Plan, "plan"))
+            .order_by("sort_key"),
             to_attr="public_items",
         ),
         *item_relations("public_items__"),
@@ -216,7 +234,10 @@ class MeetingViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return (
-            Meeting.objects.public().select_related("committee").prefetch_related(*public_items())
+            Meeting.objects.public()
+            .annotate(public_confirming_meeting=public_key(Meeting, "minutes_confirmed_at_meeting"))
+            .select_related("committee")
+            .prefetch_related(*public_items())
         )
 
     def get_permissions(self):
@@ -250,6 +271,7 @@ class AgendaItemViewSet(PublicReadViewSet):
     def public_queryset(self):
         return (
             AgendaItem.objects.public()
+            .annotate(public_plan=public_key(Plan, "plan"))
             .select_related("meeting__committee")
             .prefetch_related(*item_relations())
         )
@@ -308,7 +330,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
     ordering = ["committee", "sort_key"]
 
     def public_queryset(self):
-        return ActionPoint.objects.public().prefetch_related("plan_actions")
+        return with_public_links(ActionPoint.objects.public())
 
     def get_permissions(self):
         if self.action == "create":
@@ -326,11 +348,12 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
         incoming = RaiseActionPointSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         point = _run(services.raise_action_point, by=request.user, **incoming.validated_data)
+        point = with_public_links(ActionPoint.objects.all()).get(pk=point.pk)
         return Response(ActionPointSerializer(point).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        point = get_object_or_404(ActionPoint.objects.all(), pk=pk)
+        point = get_object_or_404(with_public_links(ActionPoint.objects.all()), pk=pk)
         self.check_if_match(request, point)
         incoming = CloseActionPointSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -340,6 +363,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
             by=request.user,
             **incoming.validated_data,
         )
+        point = with_public_links(ActionPoint.objects.all()).get(pk=point.pk)
         return Response(ActionPointSerializer(point).data)
 
 
@@ -358,7 +382,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
     ordering = ["meeting", "number"]
 
     def public_queryset(self):
-        return WrittenQuestion.objects.public().prefetch_related("plan_actions")
+        return with_public_links(WrittenQuestion.objects.public())
 
     def get_permissions(self):
         if self.action == "respond":
@@ -370,7 +394,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
 
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        question = get_object_or_404(WrittenQuestion.objects.all(), pk=pk)
+        question = get_object_or_404(with_public_links(WrittenQuestion.objects.all()), pk=pk)
         self.check_if_match(request, question)
         incoming = WrittenResponseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -381,6 +405,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
         question = _run(
             services.record_written_response, question=question, by=request.user, **data
         )
+        question = with_public_links(WrittenQuestion.objects.all()).get(pk=question.pk)
         return Response(WrittenQuestionSerializer(question).data)
 
 
@@ -391,7 +416,9 @@ class WorkProgrammeItemViewSet(PublicReadViewSet):
     ordering = ["committee", "order"]
 
     def public_queryset(self):
-        return WorkProgrammeItem.objects.public()
+        return WorkProgrammeItem.objects.public().annotate(
+            public_meeting=public_key(Meeting, "meeting")
+        )
 
 
 # --- writes (officers) --------------------------------------------------------------------

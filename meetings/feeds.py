@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from meetings.models import Committee, Document, Meeting
 
@@ -110,7 +111,7 @@ def latest_entries(committee=None, limit=50):
         entries.append(
             Entry(
                 key=f"agenda-{meeting.pk}",
-                title=f"Agenda published: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+                title=f"Agenda published: {meeting.committee.name}, {meeting.local_date:%d %B %Y}",
                 link=meeting.get_absolute_url(),
                 published=meeting.agenda_published_at,
                 description=f"The agenda for the meeting on {timezone.localtime(meeting.starts_at):%A %d %B %Y} is published.",
@@ -123,7 +124,7 @@ def latest_entries(committee=None, limit=50):
         entries.append(
             Entry(
                 key=f"minutes-{meeting.pk}",
-                title=f"Minutes published: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+                title=f"Minutes published: {meeting.committee.name}, {meeting.local_date:%d %B %Y}",
                 link=f"{meeting.get_absolute_url()}#minutes",
                 published=meeting.minutes_published_at or meeting.starts_at,
                 description="The minutes of the meeting are published.",
@@ -139,7 +140,7 @@ def latest_entries(committee=None, limit=50):
                     document.uploaded_at,
                     document.meeting.agenda_published_at or document.uploaded_at,
                 ),
-                description=f"{document.meeting.committee.name}, meeting on {document.meeting.starts_at:%d %B %Y}.",
+                description=f"{document.meeting.committee.name}, meeting on {document.meeting.local_date:%d %B %Y}.",
             )
         )
     entries = [entry for entry in entries if entry.published]
@@ -174,7 +175,8 @@ class LatestFeed(Feed):
         return entry.title
 
     def item_description(self, entry):
-        return entry.description
+        # Atom carries the summary as HTML: a committee's or paper's name is text in it.
+        return escape(xml_text(entry.description))
 
     def item_link(self, entry):
         return entry.link

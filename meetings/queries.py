@@ -132,7 +132,10 @@ def committee_page(slug, past_page=None):
             WorkProgrammeItem.objects.public()
             .filter(committee=committee)
             .exclude(status=WorkProgrammeItem.Status.CONSIDERED)
-            .select_related("meeting__committee")
+            # A target meeting whose agenda is not yet published is neither linked nor dated.
+            .prefetch_related(
+                Prefetch("meeting", queryset=Meeting.objects.public().select_related("committee"))
+            )
             .order_by("order", "pk")
         ),
         open_actions=open_actions[:OPEN_ACTIONS_SHOWN],

@@ -272,9 +272,14 @@ def close_action_point(*, action_point, response, by, closed_on=None, closed_at_
     return action_point
 
 
+def answers_for_any_organisation(user):
+    """Committee officers record a response as whichever organisation gave it."""
+    return user.is_superuser or user.has_perm("meetings.add_writtenquestion")
+
+
 def can_respond(user, question):
     """Committee officers answer any question; partnership officers those addressed to their organisation."""
-    if user.is_superuser or user.has_perm("meetings.add_writtenquestion"):
+    if answers_for_any_organisation(user):
         return True
     if not user.has_perm("meetings.change_writtenquestion"):
         return False
@@ -297,6 +302,13 @@ def record_written_response(*, question, response, responded_by, by, responded_o
         )
     if not (response or "").strip():
         raise ValidationError({"response": "Write the response before recording it."})
+    if not answers_for_any_organisation(by):
+        # A partnership officer answers for their own organisation, to which it is addressed.
+        if responded_by is not None and responded_by.pk != question.addressed_to_id:
+            raise ValidationError(
+                {"responded_by": "You may record a response only as your own organisation."}
+            )
+        responded_by = question.addressed_to
     question.response = response.strip()
     question.responded_by = responded_by
     question.responded_on = responded_on or timezone.localdate()

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import ImportReport, save_observations
-from safer_norfolk.api import PublicReadViewSet, model_permission
+from safer_norfolk.api import KeysField, PublicReadViewSet, model_permission, public_keys
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -34,6 +34,8 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
+    contributes_to = KeysField(source="contribution_list")
+
     class Meta:
         model = Outcome
         fields = ["id", "framework", "number", "title", "level", "contributes_to", "description"]
@@ -95,7 +97,9 @@ class OutcomeViewSet(PublicReadViewSet):
     ordering = ["framework", "sort_key"]
 
     def public_queryset(self):
-        return Outcome.objects.public().prefetch_related("contributes_to")
+        return Outcome.objects.public().prefetch_related(
+            public_keys("contributes_to", Outcome, "contribution_list")
+        )
 
 
 class MeasureViewSet(PublicReadViewSet):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
@@ -46,6 +47,38 @@ class Organisation(Versioned):
         return self.short_name or self.name
 
 
+# The relations through which a person appears in published material, and so may be listed
+# publicly (DESIGN §5): each related model's own public() decides which of its rows count. The
+# models are reached through the relations they declare, so this layer imports none of them.
+PUBLIC_ROLES = (
+    "memberships",
+    "committees_contact_for",
+    "attendances",
+    "substituted_by",
+    "declarations",
+    "agenda_items_led",
+    "action_points",
+    "written_questions_asked",
+    "minutes_signed",
+    "plan_actions_led",
+    "action_updates",
+)
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People who appear in published material in a public role: a committee member or
+        contact, or named in a published agenda, minutes or plan. An officer's account alone
+        never lists them, and contact details are never part of what is published."""
+        appears = Q(pk__in=[])
+        for name in PUBLIC_ROLES:
+            relation = self.model._meta.get_field(name)
+            rows = relation.related_model._default_manager
+            rows = rows.public() if hasattr(rows, "public") else rows.all()
+            appears |= Exists(rows.filter(**{relation.field.name: OuterRef("pk")}))
+        return self.filter(appears)
+
+
 class Person(Versioned):
     honorific = models.CharField(
         max_length=40,
@@ -73,6 +106,8 @@ class Person(Versioned):
         related_name="person",
         help_text="The officer's login, for people who work in the back office.",
     )
+
+    objects = PersonQuerySet.as_manager()
 
     history = HistoricalRecords()
 

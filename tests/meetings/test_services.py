@@ -362,6 +362,50 @@ def test_partnership_officer_answers_only_questions_addressed_to_their_organisat
     assert WrittenQuestion.objects.get(pk=to_council.pk).status == "awaiting"
 
 
+def test_partnership_officer_cannot_record_a_response_as_another_organisation(client):
+    police = OrganisationFactory(name="Norfolk Constabulary")
+    council = OrganisationFactory(name="Norfolk County Council")
+    question = WrittenQuestionFactory(addressed_to=police)
+    police_officer = partnership_officer(police)
+
+    with pytest.raises(ValidationError, match="only as your own organisation"):
+        services.record_written_response(
+            question=question,
+            response="Signed as the council.",
+            responded_by=council,
+            by=police_officer,
+        )
+    question.refresh_from_db()
+    assert (question.status, question.responded_by) == ("awaiting", None)
+    client.force_login(police_officer)
+    refused = client.post(
+        f"/api/v1/written-questions/{question.pk}/respond/",
+        {"response": "Signed as the council.", "responded_by": council.pk},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "responded_by" in refused.json()
+    answered = services.record_written_response(
+        question=question,
+        response="Answered by the police.",
+        responded_by=None,
+        by=police_officer,
+    )
+    assert answered.responded_by == police
+
+
+def test_partnership_officer_sees_responded_by_as_fixed_in_the_admin(client):
+    police = OrganisationFactory(name="Norfolk Constabulary")
+    question = WrittenQuestionFactory(addressed_to=police)
+    client.force_login(partnership_officer(police))
+
+    page = client.get(f"/admin/meetings/writtenquestion/{question.pk}/change/")
+
+    assert page.status_code == 200
+    assert "responded_by" in page.context["adminform"].readonly_fields
+    assert 'name="responded_by"' not in page.content.decode()
+
+
 def test_number_ordering_is_natural_everywhere():
     meeting = MeetingFactory()
     for number in ["10", "6.1", "9", "6", "1", "6.10", "6.2"]:
