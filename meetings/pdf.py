@@ -18,13 +18,13 @@ from django.db.models import Prefetch
 from meetings import queries
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Membership
 from safer_norfolk.pdf import page_count, render_html, render_pdf
+from safer_norfolk.pdf_safety import without_active_content
 from safer_norfolk.text import paragraphs, render_markdown
-from safer_norfolk.validators import has_active_content
 
 logger = logging.getLogger(__name__)
 
-# Bump when the layout changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "8"
+# Bump when the layout or what papers keep changes, so every cached pack is rebuilt.
+PACK_LAYOUT_VERSION = "9"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
@@ -244,8 +244,9 @@ def plan_pack(meeting, *, restricted=False):
 
 
 def _read_upload(document):
-    """An uploaded paper's bytes, checked again: a file that became unreadable, or that holds
-    scripts, is replaced by a page saying so, so it can never break (or arm) a pack."""
+    """An uploaded paper's bytes, checked again: a file that became unreadable is replaced by a
+    page saying so, so it can never break a pack, and one holding scripts, attachments or unsafe
+    links (uploaded before such papers were refused) goes in without them."""
     from pypdf import PdfReader
 
     try:
@@ -254,9 +255,7 @@ def _read_upload(document):
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted or len(reader.pages) == 0:
             raise ValueError("encrypted or empty")
-        if has_active_content(reader):  # uploaded before such papers were refused
-            raise ValueError("holds scripts or actions")
-        return data
+        return without_active_content(data)
     except Exception:  # any damage at all: the pack goes on without it
         logger.exception("Paper %s could not be included in a pack", document.pk)
         return render_pdf(

@@ -2,22 +2,18 @@
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_text_list
+
+from safer_norfolk.pdf_safety import Active, active_content, shown_address
 
 PDF_SIGNATURE = b"%PDF-"
 # Text kept per document for search; reports beyond this are still published whole.
 MAX_EXTRACTED_TEXT = 200_000
-# PDF actions that run code, start programs, send data away or play embedded media. A paper
-# holding one is refused: it is published as it is, and merged into agenda packs.
-ACTIVE_ACTIONS = {
-    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition", "/RichMediaExecute",
-}  # fmt: skip
-UNSAFE_LINK_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
 def part_of_address(value):
@@ -38,8 +34,9 @@ class PdfFacts:
 
 
 def inspect_pdf(uploaded):
-    """Check that an upload is a readable, unencrypted PDF within the size limit and return
-    its page count, size and text. Raises ValidationError with a message for the form."""
+    """Check that an upload is a readable, unencrypted PDF within the size limit, holding no
+    active content (`safer_norfolk.pdf_safety`), and return its page count, size and text.
+    Raises ValidationError with a message for the form."""
     from pypdf import PdfReader  # imported here: only uploads need it
 
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
@@ -73,13 +70,10 @@ def inspect_pdf(uploaded):
         page_count = len(reader.pages)
         if page_count == 0:
             raise ValidationError("The PDF has no pages.", code="no_pages")
-        if has_active_content(reader):
-            raise ValidationError(
-                "The PDF contains scripts or actions that run programs or open unsafe links "
-                "(JavaScript, launch actions, javascript: links). Save it again with “Print to "
-                "PDF” or “Save as PDF” and upload the new copy.",
-                code="active_content",
-            )
+        # A paper is published as it is and merged into packs, so it must not be active.
+        found = active_content(reader)
+        if found:
+            raise ValidationError(active_content_message(found), code="active_content")
         chunks, length = [], 0
         for page in reader.pages:
             if length >= MAX_EXTRACTED_TEXT:
@@ -105,60 +99,16 @@ def inspect_pdf(uploaded):
     return PdfFacts(page_count=page_count, size_bytes=size, text=text, sha256=digest.hexdigest())
 
 
-def _resolved(value):
-    return value.get_object() if value is not None else None
-
-
-def has_active_content(reader):
-    """Whether the PDF would run script or start anything when opened or clicked: document,
-    page and form-field actions, named scripts and links."""
-    root = _resolved(reader.trailer["/Root"])
-    names = _resolved(root.get("/Names"))
-    if names is not None and "/JavaScript" in names:
-        return True
-    actions = [root.get("/OpenAction")]
-    triggers = [root.get("/AA")]
-    form = _resolved(root.get("/AcroForm"))
-    fields = list(_resolved(form.get("/Fields")) or []) if form is not None else []
-    seen = set()
-    while fields:
-        field = _resolved(fields.pop())
-        if id(field) in seen:  # a damaged form may list a field among its own kids
-            continue
-        seen.add(id(field))
-        actions.append(field.get("/A"))
-        triggers.append(field.get("/AA"))
-        fields += list(_resolved(field.get("/Kids")) or [])
-    for page in reader.pages:
-        triggers.append(page.get("/AA"))
-        for annotation in _resolved(page.get("/Annots")) or []:
-            annotation = _resolved(annotation)
-            actions.append(annotation.get("/A"))
-            triggers.append(annotation.get("/AA"))
-    for trigger in map(_resolved, triggers):
-        if hasattr(trigger, "values"):  # an additional-actions dictionary: event -> action
-            actions += list(trigger.values())
-    return any(_is_active(action) for action in actions)
-
-
-def _is_active(action, depth=0):
-    """Whether an action (with any it chains through /Next) runs script, starts a program,
-    sends data away or opens a script or local-file link."""
-    from pypdf.generic import ArrayObject, DictionaryObject
-
-    if action is None:
-        return False
-    if depth > 20:
-        return True  # no paper chains actions this deep
-    action = _resolved(action)
-    if not isinstance(action, DictionaryObject):
-        return False  # e.g. an /OpenAction that is a destination: [page /Fit]
-    if action.get("/S") in ACTIVE_ACTIONS or "/JS" in action:
-        return True
-    if action.get("/S") == "/URI":
-        address = re.sub(r"[\t\n\r]", "", str(action.get("/URI", ""))).strip().lower()
-        if address.startswith(UNSAFE_LINK_SCHEMES):
-            return True
-    following = _resolved(action.get("/Next"))
-    chained = following if isinstance(following, ArrayObject) else [following]
-    return any(_is_active(item, depth + 1) for item in chained)
+def active_content_message(found):
+    """What the officer is told about the active content found in a PDF, and what to do."""
+    parts = [
+        f"{kind.value} (“{shown_address(found[kind])}”)" if found[kind] else kind.value
+        for kind in Active
+        if kind in found
+    ]
+    return (
+        f"The PDF contains {get_text_list(parts, 'and')}. Papers are published exactly as "
+        "they are uploaded, so a PDF holding scripts, attached files, forms that run programs "
+        "or links to files and programs cannot be accepted. Save it again with “Print to PDF” "
+        "or “Save as PDF”, which leaves these out, and upload the new copy."
+    )

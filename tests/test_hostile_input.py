@@ -70,7 +70,14 @@ from tests.factories import (
     area,
 )
 from tests.http import read_body
-from tests.pdfs import make_encrypted_pdf, make_pdf
+from tests.pdfs import (
+    ACTIVE_KINDS,
+    WEB_LINK,
+    make_active_pdf,
+    make_encrypted_pdf,
+    make_linked_pdf,
+    make_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -1027,12 +1034,17 @@ def hostile_pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 PDF_NAMES = ["minutes", "report", "front_sheet", "pack"]
-PDF_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition", "/GoToR"}
+PDF_ACTIONS = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/Rendition", "/RichMediaExecute",
+    "/GoToR", "/GoToE",
+}  # fmt: skip
+# Entries that carry script, attached files or a program of their own.
+PDF_ACTIVE_ENTRIES = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA"}
 
 
 def pdf_scripts_and_links(data):
-    """(scripts, URIs): every JavaScript or other active action anywhere in the PDF's object
-    graph, and every URI a link opens."""
+    """(scripts, URIs): every JavaScript or other active action, attached file or XFA form
+    anywhere in the PDF's object graph, and every URI a link opens."""
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -1046,7 +1058,11 @@ def pdf_scripts_and_links(data):
             seen.add((obj.idnum, obj.generation))
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            if obj.get("/S") in PDF_ACTIONS or "/JS" in obj or "/JavaScript" in obj or "/AA" in obj:
+            if (
+                obj.get("/S") in PDF_ACTIONS
+                or PDF_ACTIVE_ENTRIES.intersection(obj)
+                or obj.get("/Subtype") == "/FileAttachment"
+            ):
                 scripts.append({key: str(value)[:80] for key, value in obj.items()})
             if "/URI" in obj:
                 uris.append(str(obj["/URI"]))
@@ -1291,20 +1307,28 @@ UPLOADS = {
     "empty-file": ("report.pdf", lambda: b"", "The submitted file is empty."),
     "oversized-pdf": ("big.pdf", lambda: paper(pages=5), "documents may be at most 1.0\xa0KB"),
     **{
-        f"pdf-with-{label}": (
-            "report.pdf",
-            lambda kind=kind: scripted_pdf(kind),
-            "The PDF contains scripts or actions",
-        )
-        for label, kind in {
-            "javascript-on-opening": "open-action",
-            "named-javascript": "named-script",
-            "javascript-on-page-open": "page-open",
-            "launch-action-link": "launch-link",
-            "javascript-chained-after-a-link": "chained-script",
-            "javascript-link": "javascript:app.alert(1)",
-            "mixed-case-javascript-link": " JavaScript:app.alert(1)",
-            "local-file-link": "file:///C:/Windows/System32/calc.exe",
+        f"pdf-with-{label}": ("report.pdf", lambda kind=kind: scripted_pdf(kind), message)
+        for label, (kind, message) in {
+            "javascript-on-opening": ("open-action", "The PDF contains JavaScript."),
+            "named-javascript": ("named-script", "The PDF contains JavaScript."),
+            "javascript-on-page-open": ("page-open", "The PDF contains JavaScript."),
+            "launch-action-link": (
+                "launch-link",
+                "The PDF contains an action that starts a program.",
+            ),
+            "javascript-chained-after-a-link": ("chained-script", "The PDF contains JavaScript."),
+            "javascript-link": (
+                "javascript:app.alert(1)",
+                "The PDF contains a link that runs a script (“javascript:app.alert(1)”).",
+            ),
+            "mixed-case-javascript-link": (
+                " JavaScript:app.alert(1)",
+                "The PDF contains a link that runs a script (“ JavaScript:app.alert(1)”).",
+            ),
+            "local-file-link": (
+                "file:///C:/Windows/System32/calc.exe",
+                "The PDF contains a link to a file on a computer or network drive",
+            ),
         }.items()
     },
     "file-name-too-long": (
@@ -1376,6 +1400,11 @@ def test_the_pdf_check_finds_scripts_and_script_links():
     for kind in ["open-action", "named-script", "page-open", "launch-link", "chained-script"]:
         scripts, _ = pdf_scripts_and_links(scripted_pdf(kind))
         assert scripts, kind
+    for kind in ACTIVE_KINDS:
+        scripts, _ = pdf_scripts_and_links(make_active_pdf(kind))
+        assert scripts, kind
+    scripts, uris = pdf_scripts_and_links(make_linked_pdf())
+    assert (scripts, sorted(uris)) == ([], sorted([WEB_LINK, "mailto:panel@example.org"]))
     _, uris = pdf_scripts_and_links(scripted_pdf("javascript:app.alert(1)"))
     assert uris == ["javascript:app.alert(1)"]
 
