@@ -14,8 +14,14 @@ from django.urls import path, reverse
 from delivery_plans import services
 from delivery_plans.dates import UNKNOWN, parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from delivery_plans.tasks import import_actions_file
 from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
-from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
+from safer_norfolk.admin_imports import (
+    SpreadsheetUploadForm,
+    import_status_view,
+    spreadsheet_import_view,
+)
+from safer_norfolk.models import ImportJob
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -52,19 +58,33 @@ class PlanAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.import_actions_view),
                 name="delivery_plans_plan_import_actions",
             ),
+            path(
+                "<int:plan_id>/import-actions/<int:job_id>/",
+                self.admin_site.admin_view(self.import_actions_status),
+                name="delivery_plans_plan_import_actions_status",
+            ),
             *super().get_urls(),
         ]
 
-    def import_actions_view(self, request, plan_id):
+    def _plan_to_import_into(self, request, plan_id):
         plan = get_object_or_404(Plan, pk=plan_id)
         if not (
             self.has_change_permission(request, plan) and services.can_manage_plans(request.user)
         ):
             raise PermissionDenied
+        return plan
+
+    def import_actions_view(self, request, plan_id):
+        plan = self._plan_to_import_into(request, plan_id)
         return spreadsheet_import_view(
             self,
             request,
-            run=lambda **upload: services.import_actions(plan=plan, **upload, by=request.user),
+            kind=ImportJob.Kind.PLAN_ACTIONS,
+            task=import_actions_file,
+            target_id=plan.pk,
+            status_url=lambda job: reverse(
+                "admin:delivery_plans_plan_import_actions_status", args=[plan.pk, job.pk]
+            ),
             template="admin/delivery_plans/plan/import_actions.html",
             context={
                 "title": f"Import actions into {plan}",
@@ -72,6 +92,28 @@ class PlanAdmin(AuditedAdmin):
                 "plan_url": reverse("admin:delivery_plans_plan_change", args=[plan.pk]),
             },
             form_class=ImportActionsForm,
+        )
+
+    def import_actions_status(self, request, plan_id, job_id):
+        plan = self._plan_to_import_into(request, plan_id)
+        plan_url = reverse("admin:delivery_plans_plan_change", args=[plan.pk])
+        return import_status_view(
+            self,
+            request,
+            job_id=job_id,
+            task=import_actions_file,
+            kind=ImportJob.Kind.PLAN_ACTIONS,
+            target_id=plan.pk,
+            context={
+                "title": f"Import of actions into {plan}",
+                "breadcrumbs": [
+                    (reverse("admin:delivery_plans_plan_changelist"), "Plans"),
+                    (plan_url, str(plan)),
+                ],
+                "upload_url": reverse("admin:delivery_plans_plan_import_actions", args=[plan.pk]),
+                "done_url": plan_url,
+                "done_label": "Back to the plan",
+            },
         )
 
 

@@ -184,7 +184,9 @@ def _single_amount(text):
     return amount * 1000 if match.group(2) else amount
 
 
-def validate_actions(plan, header, rows):
+def validate_actions(plan, header, rows, *, progress=None):
+    """Check every row; returns (clean rows, problems). `progress`, if given, is called as
+    progress("checking", rows checked, rows) as it goes."""
     problems = []
     columns = {}
     for index, name in enumerate(header):
@@ -215,6 +217,8 @@ def validate_actions(plan, header, rows):
             organisations.setdefault(short_name, pk)
     clean, seen = [], {}
     for offset, row in enumerate(rows):
+        if progress is not None:
+            progress("checking", offset, len(rows))
         number_in_file = offset + 2
         row_problems = []
         section_text = cell(row, "section")
@@ -297,16 +301,24 @@ def validate_actions(plan, header, rows):
     return clean, problems
 
 
-def import_actions(*, plan, name, content, by, dry_run=False):
+def import_actions(*, plan, name, content, by, dry_run=False, progress=None):
     """Create or update a plan's actions from a CSV or XLSX file keyed by action number.
-    Nothing is written if any row is wrong."""
+    Nothing is written if any row is wrong.
+
+    `progress`, if given, is told how far the import has got: progress(stage, done, total)
+    with stage "checking" (rows checked of the file's rows) and then, for a file with no
+    problem, "saving"."""
     if not can_manage_plans(by):
         raise PermissionDenied("Only plan managers may import actions.")
     header, rows = read_rows(name, content)
-    clean, problems = validate_actions(plan, header, rows)
+    clean, problems = validate_actions(plan, header, rows, progress=progress)
     report = ActionImportReport(rows=len(rows), problems=problems, dry_run=dry_run)
+    if progress is not None:
+        progress("checking", len(rows), len(rows))
     if problems:
         return report
+    if progress is not None:
+        progress("saving", len(rows), len(rows))
     existing = {action.number: action for action in Action.objects.filter(plan=plan)}
     report.created = sum(1 for row in clean if row["number"] not in existing)
     report.updated = len(clean) - report.created

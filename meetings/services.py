@@ -324,18 +324,36 @@ def record_written_response(*, question, response, responded_by, by, responded_o
 def request_pack(*, meeting, restricted=False):
     """The pack for the meeting as it stands now: the stored one if nothing in it has
     changed, otherwise a new one queued for building (with the immediate task backend it is
-    built before this returns). Returns the AgendaPack row."""
+    built before this returns). Returns the AgendaPack row.
+
+    A pack whose build failed, or that is still not built PACK_BUILD_TIMEOUT_MINUTES after it
+    was asked for (its task lost, or stuck), is queued again, at most once per timeout. Its
+    `error` stays set until a build succeeds, so its address offers the papers one by one
+    meanwhile instead of "being prepared" for ever."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
     from meetings import pdf, tasks
 
     content_hash = pdf.plan_pack(meeting, restricted=restricted).content_hash()
+    now = timezone.now()
+    timeout = timedelta(minutes=settings.PACK_BUILD_TIMEOUT_MINUTES)
     with transaction.atomic():
-        pack, created = AgendaPack.objects.get_or_create(
+        # Locked, so that of two requests for a stale pack only one queues it again.
+        pack, created = AgendaPack.objects.select_for_update().get_or_create(
             meeting=meeting, restricted=restricted, content_hash=content_hash
         )
-        retry = not created and pack.status == AgendaPack.Status.FAILED
+        stale = pack.status == AgendaPack.Status.BUILDING and pack.requested_at < now - timeout
+        if stale:
+            pack.error = (
+                f"Not built within {settings.PACK_BUILD_TIMEOUT_MINUTES} minute(s) of being "
+                "asked for."
+            )
+        retry = not created and (stale or pack.status == AgendaPack.Status.FAILED)
         if retry:
-            pack.status, pack.error = AgendaPack.Status.BUILDING, ""
-            pack.save(update_fields=["status", "error"])
+            pack.status, pack.requested_at = AgendaPack.Status.BUILDING, now
+            pack.save(update_fields=["status", "error", "requested_at"])
     if created or retry:
         tasks.build_agenda_pack.enqueue(pack.pk)
         pack.refresh_from_db()

@@ -39,7 +39,7 @@ def build_agenda_pack(pack_id):
     pack.page_count = built.page_count
     pack.front_sheet_pages = built.front_sheet_pages
     pack.item_pages = {str(item): page for item, page in built.item_pages.items()}
-    pack.status = AgendaPack.Status.READY
+    pack.status, pack.error = AgendaPack.Status.READY, ""
     pack.built_at = timezone.now()
     pack.save()
     return pack.pk

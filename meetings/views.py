@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from meetings import feeds, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
-from meetings.models import ActionPoint, AgendaPack, Committee
+from meetings.models import ActionPoint, AgendaItem, AgendaPack, Committee
 from safer_norfolk.exports import safe_row
 
 
@@ -113,13 +113,31 @@ def _meeting_for_pdf(request, slug, date):
 
 
 def _ready_pack(request, meeting, restricted):
+    """(the built pack, None), or (None, the page to answer with instead): "being prepared"
+    (202) while a first build is under way; once a build has failed, or has taken longer than
+    PACK_BUILD_TIMEOUT_MINUTES, a page saying so with the meeting's public papers one by one
+    (503, since the pack itself is not available: no cache keeps the page as the pack, and a
+    client that asks again later may find the pack built)."""
     pack = services.request_pack(meeting=meeting, restricted=restricted)
     if pack.status == AgendaPack.Status.READY:
         return pack, None
-    status = 202 if pack.status == AgendaPack.Status.BUILDING else 503
-    page = render(
-        request, "meetings/pack_preparing.html", {"meeting": meeting, "pack": pack}, status=status
-    )
+    if pack.status == AgendaPack.Status.BUILDING and not pack.error:
+        page = render(
+            request, "meetings/pack_preparing.html", {"meeting": meeting, "pack": pack}, status=202
+        )
+    else:
+        items = pdf.agenda_items(meeting)
+        previous = (
+            pdf.previous_meeting_with_minutes(meeting)
+            if any(item.kind == AgendaItem.Kind.MINUTES for item in items)
+            else None
+        )
+        page = render(
+            request,
+            "meetings/pack_unavailable.html",
+            {"meeting": meeting, "items": items, "previous": previous},
+            status=503,
+        )
     page["Retry-After"] = "30"
     return None, page
 

@@ -6,9 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
-from outcomes.services import import_observations
+from outcomes.tasks import import_observations_file
 from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
-from safer_norfolk.admin_imports import SpreadsheetUploadForm, spreadsheet_import_view
+from safer_norfolk.admin_imports import (
+    SpreadsheetUploadForm,
+    import_status_view,
+    spreadsheet_import_view,
+)
+from safer_norfolk.models import ImportJob
 
 # A spreadsheet of observations larger than this is better run with the command.
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -97,6 +102,11 @@ class ObservationAdmin(AuditedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="outcomes_observation_import",
             ),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_status),
+                name="outcomes_observation_import_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -106,11 +116,34 @@ class ObservationAdmin(AuditedAdmin):
         return spreadsheet_import_view(
             self,
             request,
-            run=lambda **upload: import_observations(**upload, by=request.user),
+            kind=ImportJob.Kind.OBSERVATIONS,
+            task=import_observations_file,
+            status_url=lambda job: reverse(
+                "admin:outcomes_observation_import_status", args=[job.pk]
+            ),
             template="admin/outcomes/observation/import.html",
             context={
                 "title": "Import observations",
                 "changelist_url": reverse("admin:outcomes_observation_changelist"),
             },
             form_class=ImportForm,
+        )
+
+    def import_status(self, request, job_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        changelist_url = reverse("admin:outcomes_observation_changelist")
+        return import_status_view(
+            self,
+            request,
+            job_id=job_id,
+            task=import_observations_file,
+            kind=ImportJob.Kind.OBSERVATIONS,
+            context={
+                "title": "Import of observations",
+                "breadcrumbs": [(changelist_url, "Observations")],
+                "upload_url": reverse("admin:outcomes_observation_import"),
+                "done_url": changelist_url,
+                "done_label": "See the observations",
+            },
         )

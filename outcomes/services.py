@@ -123,8 +123,9 @@ class _Lookups:
                     self.areas[key.lower()] = pk
 
 
-def validate(header, rows):
-    """Check every row; returns (clean rows, problems). Clean rows are dicts ready to write."""
+def validate(header, rows, *, progress=None):
+    """Check every row; returns (clean rows, problems). Clean rows are dicts ready to write.
+    `progress`, if given, is called as progress("checking", rows checked, rows) as it goes."""
     problems = []
     columns = {}
     for index, name in enumerate(header):
@@ -151,6 +152,8 @@ def validate(header, rows):
     }
     clean, seen = [], {}
     for offset, row in enumerate(rows):
+        if progress is not None:
+            progress("checking", offset, len(rows))
         number = offset + 2  # the header is row 1
         row_problems = []
         framework = _text(cell(row, "framework")).lower()
@@ -230,16 +233,24 @@ def validate(header, rows):
     return clean, problems
 
 
-def import_observations(*, name, content, dry_run=False, by=None):
+def import_observations(*, name, content, dry_run=False, by=None, progress=None):
     """Import a CSV or XLSX file of observations. Raises ImportFileError when the file cannot
     be read at all; otherwise returns an ImportReport (with problems, and nothing written,
-    when any row is wrong)."""
+    when any row is wrong).
+
+    `progress`, if given, is told how far the import has got: progress(stage, done, total)
+    with stage "checking" (rows checked of the file's rows) and then, for a file with no
+    problem, "saving" (the rows being compared with the figures held and written)."""
     header, rows = read_rows(name, content)
-    clean, problems = validate(header, rows)
+    clean, problems = validate(header, rows, progress=progress)
     report = ImportReport(rows=len(rows), problems=problems, dry_run=dry_run)
+    if progress is not None:
+        progress("checking", len(rows), len(rows))
     if problems:
         return report
 
+    if progress is not None:
+        progress("saving", len(rows), len(rows))
     save_observations(clean, report, by=by)
     return report
 

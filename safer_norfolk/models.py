@@ -141,3 +141,78 @@ class ContentGeneration(models.Model):
 
     def __str__(self):
         return f"Content generation {self.number}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet an officer uploaded, imported by a background task (so no web request
+    waits for it), with how far the import has got and, once done, its result. The file is
+    held here until the import finishes, then dropped."""
+
+    class Kind(models.TextChoices):
+        OBSERVATIONS = "observations", "Outcome figures"
+        PLAN_ACTIONS = "plan_actions", "Plan actions"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        READING = "reading", "Reading the file"
+        CHECKING = "checking", "Checking the rows"
+        SAVING = "saving", "Saving"
+        DONE = "done", "Done"
+        REJECTED = "rejected", "Not imported"
+        FAILED = "failed", "Stopped by a fault"
+
+    FINISHED = (Status.DONE, Status.REJECTED, Status.FAILED)
+    # The most problems kept for the status page: enough to show what is wrong with a file.
+    MAX_PROBLEMS = 1000
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The plan the actions are imported into."
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(editable=False, help_text="The file, until it is imported.")
+    dry_run = models.BooleanField(default=False, help_text="Check the file only, writing nothing.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="import_jobs",
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The background task importing the file."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_checked = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+    problems = models.JSONField(
+        default=list, blank=True, help_text="[row, column, message] for each problem found."
+    )
+    problem_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the file as a whole was not imported.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The upload page lists the officer's latest imports of its kind.
+            models.Index(
+                fields=["requested_by", "kind", "-created_at"], name="import_job_recent_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="plan_actions") | models.Q(target_id__isnull=False),
+                name="import_job_actions_have_a_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED

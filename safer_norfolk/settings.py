@@ -303,8 +303,9 @@ CONTENT_SECURITY_POLICY = {
 # Documents: the longest a single PDF may take to render before it is abandoned.
 PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120, minimum=1)
 
-# Background work (agenda packs). "immediate" runs a task at once, in the request: right for
-# development and tests. Production uses "database": `manage.py db_worker` runs the queue.
+# Background work (agenda packs, spreadsheet imports). "immediate" runs a task at once, in the
+# request: right for development and tests. Production uses "database": `manage.py
+# task_worker` runs the queue (docs/deployment.md).
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "immediate", ("immediate", "database"))
 TASKS = {
     "default": {
@@ -315,6 +316,14 @@ TASKS = {
         )
     }
 }
+# A task still running this long after it started is taken to have lost its worker (killed,
+# out of memory) and is queued again; longer than any task should take, or one still running
+# would be run twice. Given up after this many attempts.
+TASK_RECLAIM_AFTER_SECONDS = env_int("TASK_RECLAIM_AFTER_SECONDS", 15 * 60, minimum=1)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
+# A pack still being built this long after it was asked for is treated as failed: its address
+# offers the meeting's papers one by one, and the next request queues it again.
+PACK_BUILD_TIMEOUT_MINUTES = env_int("PACK_BUILD_TIMEOUT_MINUTES", 10, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safer Norfolk API",

@@ -16,9 +16,13 @@ With --keep, the server's files live in DIR and stay there for the next run (a b
 dataset is built once and reused); the database is created only if it is not there yet.
 A missing server is then always a failure, since a benchmark without its database measures
 nothing.
+
+The command can stop and start the server again (tests of the task worker riding out a
+database restart): `RunningServer.from_environment()` gives it the means.
 """
 
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -54,6 +58,48 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class RunningServer:
+    """The server `main` started, as seen from inside the command it runs.
+
+    server = RunningServer.from_environment()  # None when not run by this script
+    server.stop()
+    server.start()  # same port, same options, same data
+    """
+
+    VARIABLE = "POSTGRES_SERVER_CONTROL"
+
+    def __init__(self, *, pg_ctl, data, log, options, run_as):
+        self.pg_ctl, self.data, self.log = pg_ctl, data, log
+        self.options, self.run_as = options, run_as
+
+    @classmethod
+    def from_environment(cls):
+        described = os.environ.get(cls.VARIABLE)
+        return cls(**json.loads(described)) if described else None
+
+    def describe(self):
+        return json.dumps(vars(self))
+
+    def start(self):
+        command = [*self.run_as, self.pg_ctl, "-D", self.data, "-l", self.log]
+        subprocess.run(
+            [*command, "-o", self.options, "-w", "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop(self, *, check=True):
+        subprocess.run(
+            [*self.run_as, self.pg_ctl, "-D", self.data, "-m", "fast", "-w", "stop"],
+            check=check,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def is_running(self):
+        status = [*self.run_as, self.pg_ctl, "-D", self.data, "status"]
+        return subprocess.run(status, check=False, stdout=subprocess.DEVNULL).returncode == 0
 
 
 def main(command, keep=None):
@@ -108,6 +154,9 @@ def main(command, keep=None):
             *(BENCHMARK_SETTINGS if keep is not None else []),
         ]
     )
+    server = RunningServer(
+        pg_ctl=pg_ctl, data=str(data), log=str(log), options=server_options, run_as=run_as
+    )
     started = False
     try:
         if not initialised:
@@ -126,11 +175,7 @@ def main(command, keep=None):
                 "--no-sync",
             ]
             subprocess.run(initdb_command, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(
-            [*run_as, pg_ctl, "-D", str(data), "-l", str(log), "-o", server_options, "-w", "start"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        server.start()
         started = True
         # An empty database for commands run outside the test runner (migrate, benchmarks);
         # the test runner makes its own test_ copy.
@@ -148,7 +193,11 @@ def main(command, keep=None):
                 ],
                 check=True,
             )
-        env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/safer_norfolk")
+        env = dict(
+            os.environ,
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/safer_norfolk",
+            **{RunningServer.VARIABLE: server.describe()},
+        )
         print(f"PostgreSQL running on 127.0.0.1:{port}; running: {' '.join(command)}", flush=True)
         return subprocess.run(command, env=env, check=False).returncode
     except subprocess.CalledProcessError as error:
@@ -157,12 +206,10 @@ def main(command, keep=None):
             print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
         return 1
     finally:
-        if started:
-            subprocess.run(
-                [*run_as, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"],
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
+        # A command that stopped the server and failed to start it again has left nothing
+        # to stop.
+        if started and server.is_running():
+            server.stop(check=False)
         if keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -1639,7 +1639,7 @@ def admin_import(browser, kind, targets, name, content):
         if kind == "observations"
         else reverse("admin:delivery_plans_plan_import_actions", args=[targets["plan"].pk])
     )
-    response = browser.post(url, {"file": SimpleUploadedFile(name, content)})
+    response = browser.post(url, {"file": SimpleUploadedFile(name, content)}, follow=True)
     assert response.status_code == 200, f"The {kind} import page answered {response.status_code}"
     return PageAudit(response.content.decode()).text
 

@@ -142,7 +142,7 @@ def test_admin_import_page(admin_client, plan):
     url = reverse("admin:delivery_plans_plan_import_actions", args=[plan.pk])
 
     bad = admin_client.post(
-        url, {"file": SimpleUploadedFile("p.csv", csv_bytes("9,1.1,One,,,TBC,"))}
+        url, {"file": SimpleUploadedFile("p.csv", csv_bytes("9,1.1,One,,,TBC,"))}, follow=True
     )
     assert "the plan has no section “9”" in bad.content.decode()
     assert not Action.objects.exists()

@@ -275,7 +275,7 @@ def test_admin_import_checks_then_imports(admin_client, measures):
     content = csv_bytes("safer-norfolk-plan,9,10,Norfolk,2021/22,5,,")
 
     checked = admin_client.post(
-        url, {"file": SimpleUploadedFile("f.csv", content), "dry_run": "on"}
+        url, {"file": SimpleUploadedFile("f.csv", content), "dry_run": "on"}, follow=True
     )
     assert "Would import 1 row(s)" in checked.content.decode()
     assert not Observation.objects.exists()
@@ -288,7 +288,9 @@ def test_admin_import_shows_every_problem(admin_client, measures):
     content = csv_bytes("safer-norfolk-plan,9,10,Atlantis,2021/22,five,,")
 
     page = admin_client.post(
-        reverse("admin:outcomes_observation_import"), {"file": SimpleUploadedFile("f.csv", content)}
+        reverse("admin:outcomes_observation_import"),
+        {"file": SimpleUploadedFile("f.csv", content)},
+        follow=True,
     )
 
     html = page.content.decode()
