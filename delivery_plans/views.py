@@ -5,7 +5,9 @@ from django.shortcuts import render
 
 from delivery_plans import pdf, queries
 from delivery_plans.filters import ActionFilter
+from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
+from safer_norfolk.models import RenderedDocument
 
 
 def plan_list(request):
@@ -57,11 +59,14 @@ def action_detail(request, slug, number):
 
 
 def plan_report_pdf(request, slug):
+    """Made once per content version and day, and kept (safer_norfolk.page_cache)."""
     plan = queries.plan_for(slug)
-    filename, data = pdf.render_plan_report(plan)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return page_cache.document_response(
+        request,
+        kind=RenderedDocument.Kind.PLAN_REPORT,
+        key=plan.pk,
+        render=lambda: pdf.render_plan_report(plan),
+    )
 
 
 def plan_actions_csv(request, slug):

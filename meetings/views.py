@@ -17,7 +17,9 @@ from meetings import feeds, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
 from meetings.models import ActionPoint, AgendaItem, AgendaPack, Committee
+from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
+from safer_norfolk.models import RenderedDocument
 
 
 def can_preview(user):
@@ -98,12 +100,6 @@ def written_question_list(request):
 # --- documents ----------------------------------------------------------------------------
 
 
-def _pdf_response(data, filename):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def _meeting_for_pdf(request, slug, date):
     """The public meeting, or for an officer asking for the full pack, any meeting."""
     restricted = request.GET.get("restricted") == "1"
@@ -143,17 +139,33 @@ def _ready_pack(request, meeting, restricted):
 
 
 def agenda_pdf(request, slug, date):
-    """The agenda front sheet, built with the pack so its page references match it."""
+    """The agenda front sheet, built with the pack so its page references match it. The
+    public one is kept per content version, so a request need not check the pack again."""
     meeting, restricted = _meeting_for_pdf(request, slug, date)
-    pack, waiting = _ready_pack(request, meeting, restricted)
+    if restricted:
+        pack, waiting = _ready_pack(request, meeting, restricted)
+        if waiting:
+            return waiting
+        return FileResponse(
+            pack.front_sheet.open("rb"),
+            content_type="application/pdf",
+            filename=f"agenda-{pdf.slug_for(meeting)}-full.pdf",
+        )
+    return page_cache.document_response(
+        request,
+        kind=RenderedDocument.Kind.AGENDA,
+        key=meeting.pk,
+        render=lambda: _public_front_sheet(request, meeting),
+    )
+
+
+def _public_front_sheet(request, meeting):
+    """(filename, bytes) of the public pack's front sheet, or the "being prepared" page."""
+    pack, waiting = _ready_pack(request, meeting, False)
     if waiting:
         return waiting
-    suffix = "-full" if restricted else ""
-    return FileResponse(
-        pack.front_sheet.open("rb"),
-        content_type="application/pdf",
-        filename=f"agenda-{pdf.slug_for(meeting)}{suffix}.pdf",
-    )
+    with pack.front_sheet.open("rb") as front_sheet:
+        return f"agenda-{pdf.slug_for(meeting)}.pdf", front_sheet.read()
 
 
 def pack_pdf(request, slug, date):
@@ -170,11 +182,16 @@ def pack_pdf(request, slug, date):
 
 
 def minutes_pdf(request, slug, date):
+    """Made once per content version and kept (safer_norfolk.page_cache)."""
     meeting = queries.meeting_for(slug, date)
     if not meeting.minutes_are_public:
         raise Http404("The minutes of this meeting have not been published.")
-    filename, data = pdf.render_minutes(meeting)
-    return _pdf_response(data, filename)
+    return page_cache.document_response(
+        request,
+        kind=RenderedDocument.Kind.MINUTES,
+        key=meeting.pk,
+        render=lambda: pdf.render_minutes(meeting),
+    )
 
 
 # --- the councillors' outstanding page ------------------------------------------------------

@@ -52,9 +52,11 @@ class RefuseNulInPathMiddleware:
 class PublicPageCacheMiddleware:
     """Serves anonymous visitors a copy of a public page made since the content last changed,
     and keeps new copies (safer_norfolk.page_cache), compressed once for browsers that accept
-    gzip. A hit costs one query, for the content generation; ConditionalGetMiddleware,
-    outside this one, turns a hit into 304 Not Modified when the visitor already has the
-    page."""
+    gzip. An anonymous request keeps only the query parameters its page reads, so any other
+    parameter is served the same copy. A hit costs one query, for the content generation,
+    which a miss hands on to the view (stored documents are filed under it too);
+    ConditionalGetMiddleware, outside this one, turns a hit into 304 Not Modified when the
+    visitor already has the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,7 +64,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not page_cache.is_cacheable_request(request):
             return self.get_response(request)
-        key = page_cache.key_for(request, page_cache.current_generation())
+        page_cache.keep_parameters_read(request)
+        request.content_generation = page_cache.current_generation()
+        key = page_cache.key_for(request, request.content_generation)
         gzip = page_cache.accepts_gzip(request)
         cached = page_cache.fetch(key, gzip=gzip)
         if cached is not None:

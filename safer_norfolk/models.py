@@ -216,3 +216,37 @@ class ImportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in self.FINISHED
+
+
+class RenderedDocument(models.Model):
+    """A generated PDF kept in the media storage for one content version (the content
+    generation and the day): every visitor is served the stored file until the content
+    changes or the day ends, then the next request makes and keeps a new one and older
+    versions are deleted (safer_norfolk.page_cache). Derived from audited records, so it
+    has no history of its own and does not count as a change to the content."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda front sheet"
+        MINUTES = "minutes", "Minutes"
+        PLAN_REPORT = "plan_report", "Plan report"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_key = models.CharField(max_length=64, help_text="The key of the meeting or plan.")
+    # The content version: the content generation it was made under, and the day.
+    generation = models.BigIntegerField()
+    day = models.DateField()
+    file = models.FileField(upload_to="rendered/")
+    filename = models.CharField(max_length=200, help_text="The name it is downloaded under.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One file per version; its index serves the lookup of a stored document.
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "generation", "day"],
+                name="rendered_document_unique_per_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_key} ({self.generation}, {self.day})"

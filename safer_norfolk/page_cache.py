@@ -1,4 +1,6 @@
-"""A cache of public pages that can never serve a page older than the content it shows.
+"""A cache of public pages that can never serve a page older than the content it shows,
+the documents made from that content, and a limit on how many documents one visitor can have
+made.
 
 Every save, delete or link change of a model of the site's apps adds one to a counter kept in
 the database (ContentGeneration), inside the transaction that makes the change; bulk writes
@@ -15,27 +17,70 @@ shared through the database, so any number of processes stay consistent.
 
 A copy is compressed once, when it is stored, and browsers that accept gzip (all of them) get
 the compressed body; the uncompressed one stays for clients that do not.
+
+Query parameters. A copy is filed under the path and the query parameters its page reads,
+nothing else: `?x=<anything>` on a page that reads no `x` is the same page, served from the
+same copy. Each page's parameters are declared once: settings.PAGE_CACHE_QUERY_PARAMETERS
+lists them by URL name (a FilterSet's dotted path stands for all its filters), and a REST
+framework view's come from the view itself (its filter set, ordering and paging, and
+`format`); a page listed nowhere reads none and is filed under its path alone. Before an
+anonymous request reaches its view, every other parameter is taken out of it (`request.GET`
+and the query string alike, the ones kept in name order), so an unread parameter cannot
+change the page either, even when a page writes its own address into its links, and the
+copy served for `?b=2&a=1&x=3` is exactly the page made for `?a=1&b=2`. Signed-in officers'
+requests are left as they came.
+
+Documents. A PDF made from the content (minutes, a plan report, the public agenda front
+sheet) is kept in the media storage with a RenderedDocument row naming its content version:
+the counter's value the request read, and the day (a plan report prints the date and what is
+overdue). Any request, in any process, finds the file of the current version and is served
+it; a version is never served once the counter has moved on or the day has ended. Storing a
+new version deletes, with their files, that document's older versions and any document made
+on an earlier day (a few at a time), so files of documents nobody asks for again go too.
+
+Render limit. An anonymous visitor whose request would make a document (none is stored for
+the current version) may have RENDER_LIMIT made per RENDER_LIMIT_SECONDS from one address
+(safer_norfolk.accounts.client_address); past that they are answered 429 with Retry-After
+until the window ends. Copies and stored documents are served whatever the count, and
+signed-in officers are never limited. The counts are kept in the "pages" cache of each
+process, beside the copies.
 """
 
 import hashlib
+import logging
+import math
 import re
+import time
+from functools import cache
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import F
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.module_loading import import_string
 from django.utils.text import compress_string
+
+logger = logging.getLogger(__name__)
 
 # Pages this short are sent as they are: compressing them saves next to nothing.
 MIN_COMPRESS_BYTES = 200
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PROJECT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 CACHE_ALIAS = "pages"
+# Stored documents of older versions deleted each time a new one is stored: more than are
+# stored, so they never pile up, yet few enough that no request waits long for the storage.
+STALE_DOCUMENTS_PER_STORE = 20
 
 
 def current_generation():
@@ -63,12 +108,15 @@ def content_changed(**_signal_arguments):
 
 def watched_models():
     """Every model of the site's apps whose rows can appear on a public page: all of them,
-    but for the counter itself and the audit history's own tables."""
-    from safer_norfolk.models import ContentGeneration
+    but for the counter itself, the stored documents made from the content (storing one
+    changes nothing a page shows) and the audit history's own tables."""
+    from safer_norfolk.models import ContentGeneration, RenderedDocument
 
     for app_label in PROJECT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is ContentGeneration or model.__name__.startswith("Historical"):
+            if model in (ContentGeneration, RenderedDocument) or model.__name__.startswith(
+                "Historical"
+            ):
                 continue
             yield model
 
@@ -109,9 +157,91 @@ def is_cacheable_response(response):
     return len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
 
 
+# --- query parameters ---------------------------------------------------------------------
+
+
+def keep_parameters_read(request):
+    """Take out of `request` every query parameter its page does not read, and put the rest
+    in name order (each name's values in the order they came)."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    names = parameters_read_at(request.path_info)
+    kept = urlencode(
+        [(name, value) for name in sorted(names) for value in request.GET.getlist(name)]
+    )
+    request.META["QUERY_STRING"] = kept
+    request.GET = QueryDict(kept, encoding=request.encoding)
+
+
+def parameters_read_at(path):
+    """The query parameters the page at `path` reads (none for an address that is no page)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        if not settings.APPEND_SLASH or path.endswith("/"):
+            return frozenset()
+        # CommonMiddleware sends the visitor to the address with a slash, query and all.
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            return frozenset()
+    return parameters_of(match.view_name, match.func)
+
+
+@cache
+def parameters_of(view_name, view):
+    """The query parameters of the view `view` named `view_name`: those listed for it in
+    settings.PAGE_CACHE_QUERY_PARAMETERS, and those a REST framework view reads itself."""
+    names = set()
+    for entry in settings.PAGE_CACHE_QUERY_PARAMETERS.get(view_name, ()):
+        names.update(import_string(entry).base_filters if "." in entry else [entry])
+    view_class = getattr(view, "cls", None)
+    if view_class is not None:
+        names.update(_api_parameters(view_class, getattr(view, "actions", None) or {}))
+    return frozenset(names)
+
+
+def _api_parameters(view_class, actions):
+    """`format` (the renderer's choice); for a list, also its filter set's filters, the
+    ordering and search parameters of its other filter backends, and its paginator's."""
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework.settings import api_settings
+    from rest_framework.views import APIView
+
+    if not issubclass(view_class, APIView):
+        return set()
+    names = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+    if "list" not in actions.values():
+        return names
+    # A list view as the schema generator makes one: no request, and no table read.
+    view = view_class(
+        action="list", request=None, format_kwarg=None, args=(), kwargs={}, swagger_fake_view=True
+    )
+    for backend_class in view.filter_backends:
+        backend = backend_class()
+        if isinstance(backend, DjangoFilterBackend):
+            filterset = backend.get_filterset_class(view, view.get_queryset())
+            names.update(filterset.base_filters if filterset is not None else ())
+        else:
+            names.update(part["name"] for part in backend.get_schema_operation_parameters(view))
+    if view.paginator is not None:
+        names.update(part["name"] for part in view.paginator.get_schema_operation_parameters(view))
+    return names
+
+
+@receiver(setting_changed)
+def _forget_parameters(*, setting, **kwargs):
+    if setting in ("PAGE_CACHE_QUERY_PARAMETERS", "ROOT_URLCONF", "REST_FRAMEWORK"):
+        parameters_of.cache_clear()
+
+
+# --- copies of pages ------------------------------------------------------------------------
+
+
 def key_for(request, generation):
-    """The cache key: the generation, the full path with its query, and the Accept header
-    (the API answers JSON or HTML by it)."""
+    """The cache key: the generation, the path with the query parameters its page reads
+    (`keep_parameters_read` has taken out the rest), and the Accept header (the API answers
+    JSON or HTML by it)."""
     accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
     raw = f"{generation}\n{request.get_full_path()}\n{accept}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -168,4 +298,146 @@ def _response(status, headers, content, compressed, csp, gzip=False):
             response["ETag"] = "W/" + etag
         response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(body))
+    return response
+
+
+# --- stored documents -----------------------------------------------------------------------
+
+
+def content_version(request):
+    """(generation, day) of the content `request` is answered from: the counter the page
+    cache read for it (or reads now), and today. The counter is read before anything the
+    document shows, so a file is never stored under a version newer than its content."""
+    generation = getattr(request, "content_generation", None)
+    if generation is None:
+        generation = current_generation()
+    return generation, timezone.localdate()
+
+
+def document_response(request, *, kind, key, render):
+    """The PDF `kind` (a RenderedDocument.Kind) of the object `key`: the stored file of the
+    current content version if there is one; otherwise the one `render()` makes now, stored
+    for every later request. Anonymous visitors are limited in how many they can have made
+    (`render_limit_wait`). `render()` returns (filename, bytes), or a response to send
+    instead when there is nothing to make yet (an agenda whose pack is being built)."""
+    from safer_norfolk.models import RenderedDocument
+
+    generation, day = content_version(request)
+    stored = RenderedDocument.objects.filter(
+        kind=kind, object_key=str(key), generation=generation, day=day
+    ).first()
+    if stored is not None:
+        data = _read(stored)
+        if data is not None:
+            return _pdf_response(data, stored.filename)
+        stored.delete()
+    wait = render_limit_wait(request)
+    if wait:
+        return too_many_requests(wait)
+    rendered = render()
+    if isinstance(rendered, HttpResponseBase):
+        return rendered
+    filename, data = rendered
+    _store(
+        RenderedDocument(
+            kind=kind, object_key=str(key), generation=generation, day=day, filename=filename
+        ),
+        data,
+    )
+    return _pdf_response(data, filename)
+
+
+def _pdf_response(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _read(document):
+    try:
+        with document.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        logger.warning("Stored document %s has lost its file: it is made again", document.pk)
+        return None
+
+
+def _store(document, data):
+    """Keep `document`'s file and row, then delete a few stale ones' rows and files."""
+    from safer_norfolk.models import RenderedDocument
+
+    name = f"{document.kind}-{document.object_key}-{document.generation}-{document.day}.pdf"
+    document.file.save(name, ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # Another request stored the same version meanwhile: theirs is kept.
+        document.file.delete(save=False)
+        return
+    # This document's older versions, and anything made before today (no version of an
+    # earlier day is ever served again), whatever object it was made for.
+    stale = list(
+        RenderedDocument.objects.filter(
+            Q(
+                kind=document.kind,
+                object_key=document.object_key,
+                generation__lt=document.generation,
+            )
+            | Q(day__lt=document.day)
+        ).order_by("created_at")[:STALE_DOCUMENTS_PER_STORE]
+    )
+    if stale:
+        RenderedDocument.objects.filter(pk__in=[old.pk for old in stale]).delete()
+        names = [old.file.name for old in stale]
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the stored document file %s", name, exc_info=True)
+
+
+# --- the render limit -----------------------------------------------------------------------
+
+
+def render_limit_wait(request):
+    """None when `request` may have a document made now; otherwise the seconds until it may.
+    Each address may have RENDER_LIMIT made in each window of RENDER_LIMIT_SECONDS (0 turns
+    the limit off); signed-in officers are never limited."""
+    from safer_norfolk.accounts import client_address
+
+    user = getattr(request, "user", None)
+    limit, window = settings.RENDER_LIMIT, settings.RENDER_LIMIT_SECONDS
+    if limit <= 0 or (user is not None and user.is_authenticated):
+        return None
+    now = time.time()
+    slot = int(now // window)
+    # Hashed: an address from a proxy's header is not trusted to make a valid cache key.
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    key = f"render-limit:{address}:{slot}"
+    counts = caches[CACHE_ALIAS]
+    if counts.add(key, 1, window):
+        return None
+    try:
+        count = counts.incr(key)
+    except ValueError:  # the window's count expired between the two calls
+        counts.set(key, 1, window)
+        return None
+    if count <= limit:
+        return None
+    return max(1, math.ceil((slot + 1) * window - now))
+
+
+def too_many_requests(wait):
+    response = HttpResponse(
+        "Too many documents have been asked for from your address. "
+        f"Please try again in {wait} seconds.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
     return response

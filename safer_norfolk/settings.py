@@ -103,6 +103,35 @@ ROOT_URLCONF = "safer_norfolk.urls"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1024 * 1024, minimum=0)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/health/", "/static/")
+# The query parameters each public page reads, by URL name; a dotted path names a FilterSet,
+# each of whose filters reads the parameter of its own name. The REST API's views declare
+# their own (filters, ordering, paging, format). An anonymous visitor's request keeps only
+# these, so no other parameter changes a page or files another copy of it; a page not
+# named here reads none. A parameter only officers use (a meeting's ?preview=1) is left out.
+PAGE_CACHE_QUERY_PARAMETERS = {
+    "meetings:committee": ["page"],
+    "meetings:questions": ["status", "page"],
+    "meetings:outstanding": ["meetings.filters.OutstandingFilter", "page"],
+    "meetings:outstanding_csv": ["meetings.filters.OutstandingFilter"],
+    "meetings:search": ["q"],
+    "meetings:committee_action_points_csv": ["status"],
+    # Anyone but an officer asking for the restricted pack is told they may not (403).
+    "meetings:agenda_pdf": ["restricted"],
+    "meetings:pack_pdf": ["restricted"],
+    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter"],
+    "delivery_plans:actions_csv": ["delivery_plans.filters.ActionFilter"],
+    "outcomes:observations_csv": ["measure", "area"],
+    # The API's plan actions are narrowed to one plan (a record of another is not found).
+    "plan-actions-list": ["plan"],
+    "plan-actions-detail": ["plan"],
+    "schema": ["lang", "version"],
+    "api-docs": ["lang", "version"],
+}
+# Generated PDFs are stored per content version (safer_norfolk.page_cache); an anonymous
+# visitor's address may have this many made per window of seconds (answered 429 past it);
+# 0 turns the limit off. Counted per web process.
+RENDER_LIMIT = env_int("RENDER_LIMIT", 10, minimum=0)
+RENDER_LIMIT_SECONDS = env_int("RENDER_LIMIT_SECONDS", 60, minimum=1)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {

@@ -23,7 +23,7 @@ from meetings.models import (
 from outcomes.models import Observation
 from outcomes.services import ImportReport, save_observations
 from safer_norfolk.audit import StaleEdit, Versioned
-from safer_norfolk.models import ContentGeneration, ImportJob
+from safer_norfolk.models import ContentGeneration, ImportJob, RenderedDocument
 from safer_norfolk.roles import COMMITTEE_OFFICER
 from tests.admin_forms import change_form_data
 from tests.factories import (
@@ -40,10 +40,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CONTENT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
-# Derived, not content: a built pack is rebuilt from the audited records it contains, the
-# content generation only counts changes to the rest, and an import job is the bookkeeping of
-# an upload (the records the import writes are audited).
-NOT_CONTENT = {AgendaPack, ContentGeneration, ImportJob}
+# Derived, not content: a built pack or a stored document is made again from the audited
+# records it contains, the content generation only counts changes to the rest, and an import
+# job is the bookkeeping of an upload (the records the import writes are audited).
+NOT_CONTENT = {AgendaPack, ContentGeneration, ImportJob, RenderedDocument}
 
 
 def committee_officer(username="committee-officer", first_name=""):

@@ -306,6 +306,7 @@ def test_every_content_model_counts_its_changes():
 
     assert {"Meeting", "AgendaItem", "Document", "Action", "Observation", "Plan"} <= names
     assert "ContentGeneration" not in names
+    assert "RenderedDocument" not in names  # storing a document changes no page
     assert not any(name.startswith("Historical") for name in names)
     # Areas are used by the figures test above.
     assert area("norfolk").slug == "norfolk"
