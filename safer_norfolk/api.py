@@ -7,7 +7,11 @@ composition root (safer_norfolk/urls.py) registers them on one router under /api
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
@@ -110,13 +114,8 @@ class PersonViewSet(PublicReadViewSet):
 
 def etag_for(data):
     """A strong validator of a record's published representation."""
-    return (
-        '"'
-        + hashlib.sha256(
-            json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
-        ).hexdigest()[:32]
-        + '"'
-    )
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode())
+    return quote_etag(digest.hexdigest()[:32])
 
 
 class WithETag:
@@ -129,14 +128,20 @@ class WithETag:
         return response
 
     def check_if_match(self, request, instance):
-        expected = request.headers.get("If-Match")
-        if not expected or expected.strip() == "*":
+        header = request.headers.get("If-Match")
+        if not header:
+            return
+        expected = parse_etags(header)
+        if expected == ["*"]:
             return
         # The read representation, as retrieve() tagged it (not the write action's serializer).
         current = etag_for(
             self.serializer_class(instance, context=self.get_serializer_context()).data
         )
-        if expected.strip() != current:
+        # RFC 9110 compares strongly here, but a proxy compressing the response weakens the
+        # tag on its way to the client; the tag hashes the record's data, so weak or strong
+        # it names the same version.
+        if current not in (tag.removeprefix("W/") for tag in expected):
             raise PreconditionFailed()
 
 
@@ -156,9 +161,12 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(error, context):
     """DRF's handler, and a save that lost a race with another (StaleEdit) as 409 Conflict:
-    nothing was written."""
+    nothing was written; a body over Django's size limit as 400 in JSON, like other bad bodies."""
     if isinstance(error, StaleEdit):
         error = Conflict(str(error))
+    elif isinstance(error, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        error = exceptions.ParseError(f"The body is larger than {limit}.")
     return drf_exception_handler(error, context)
 
 
