@@ -20,12 +20,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from safer_norfolk.audit import StaleEdit
+from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person
 
 
 class PublicFilterBackend(DjangoFilterBackend):
     """Filtering by the documented parameters; the browsable API shows no filter form, since
     its choice lists would name every related record, published or not."""
+
+    filterset_base = PlausibleDatesFilterSet
 
     def to_html(self, request, queryset, view):
         return ""

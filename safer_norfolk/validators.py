@@ -162,3 +162,17 @@ def _is_active(action, depth=0):
     following = _resolved(action.get("/Next"))
     chained = following if isinstance(following, ArrayObject) else [following]
     return any(_is_active(item, depth + 1) for item in chained)
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def plausible_date(value):
+    """A date, or a date and time, that a meeting, deadline or reporting period could fall
+    on. Year 1 or 9999 is a slip of the keyboard or a probe; it would be published as typed,
+    and date arithmetic on it (a deadline a week later, a time zone) overflows."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Enter a date between 1 January {EARLIEST_YEAR} and 31 December {LATEST_YEAR}.",
+            code="implausible_date",
+        )
