@@ -141,9 +141,9 @@ class WithETag:
         current = etag_for(
             self.serializer_class(instance, context=self.get_serializer_context()).data
         )
-        # RFC 9110 compares strongly here, but a proxy compressing the response weakens the
-        # tag on its way to the client; the tag hashes the record's data, so weak or strong
-        # it names the same version.
+        # RFC 9110 compares strongly here, but compressing the response (the page cache's
+        # gzip copy, or a proxy) weakens the tag on its way to the client; the tag hashes the
+        # record's data, so weak or strong it names the same version.
         if current not in (tag.removeprefix("W/") for tag in expected):
             raise PreconditionFailed()
 
