@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from delivery_plans.models import Action, ActionUpdate, Section
 from safer_norfolk.models import Organisation
+from safer_norfolk.validators import plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
@@ -48,13 +49,22 @@ class ActionFilter(django_filters.FilterSet):
         empty_value=None, widget=GovukSelect(),
     )  # fmt: skip
     due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label="Due on or after"
+        field_name="due_date",
+        lookup_expr="gte",
+        label="Due on or after",
+        validators=[plausible_date],
     )
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label="Due on or before"
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due on or before",
+        validators=[plausible_date],
     )
     updated_since = django_filters.DateFilter(
-        field_name="last_update_on", lookup_expr="gte", label="Updated since"
+        field_name="last_update_on",
+        lookup_expr="gte",
+        label="Updated since",
+        validators=[plausible_date],
     )
 
     class Meta:

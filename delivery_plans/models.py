@@ -15,6 +15,7 @@ from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.routes import Route
+from safer_norfolk.validators import plausible_date
 
 # A plan page lists its actions by the hundred (safer_norfolk.routes).
 PLAN_ROUTE = Route("delivery_plans:plan", slug="slug")
@@ -48,8 +49,10 @@ class Plan(Versioned):
         related_name="plans",
         help_text="The outcome framework the plan serves.",
     )
-    period_start = models.DateField(help_text="Anchors “Year 1”, “Year 2” … in action dates.")
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(
+        validators=[plausible_date], help_text="Anchors “Year 1”, “Year 2” … in action dates."
+    )
+    period_end = models.DateField(null=True, blank=True, validators=[plausible_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True, help_text="Markdown.")
     version_label = models.CharField(max_length=100, blank=True, help_text="e.g. “Year 2 refresh”.")
@@ -159,7 +162,10 @@ class Action(Versioned):
         max_length=120, blank=True, help_text="As written: “TBC”, “Ongoing”, “Year 2”."
     )
     due_date = models.DateField(
-        null=True, blank=True, help_text="The last day of the period due_text names, read from it."
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="The last day of the period due_text names, read from it.",
     )
     due_precision = models.CharField(
         max_length=10, choices=Precision.choices, default=Precision.TBC
@@ -234,7 +240,7 @@ class ActionUpdate(Versioned):
         PUBLISHED = "published", "Published"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    reported_on = models.DateField()
+    reported_on = models.DateField(validators=[plausible_date])
     period_label = models.CharField(
         max_length=60, blank=True, help_text="“Update Year 2”, “Q3 2022/23”."
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
+from safer_norfolk.storage import UploadNotStored
 
 
 def report_errors(request, error, subject):
@@ -335,6 +337,25 @@ class MeetingAdmin(AuditedAdmin):
         )
         obj.pk = created.pk
         obj._state.adding = False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except UploadNotStored as error:
+            # The page's transaction was rolled back and the papers' files removed.
+            messages.error(request, f"{error} Nothing on this page was saved.")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            super().save_related(request, form, formsets, change)
+        except Exception:
+            # The rows are rolled back with the page; the files stored for them are not.
+            for formset in formsets:
+                if formset.model is Document:
+                    for document_form in formset.forms:
+                        document_form.discard_upload()
+            raise
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ActionPoint:

@@ -8,6 +8,7 @@ from delivery_plans.models import Plan, Section
 from meetings.models import ActionPoint, Committee
 from meetings.outstanding import KINDS, STATUSES
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.validators import plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
 SELECT = GovukSelect()
@@ -67,10 +68,18 @@ class OutstandingFilter(django_filters.FilterSet):
         method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
         label_fields=["number", "title"], option_label=lambda number, title: f"{number} {title}".strip(),
     )  # fmt: skip
-    raised_after = django_filters.DateFilter(method="keep", label="Raised on or after")
-    raised_before = django_filters.DateFilter(method="keep", label="Raised on or before")
-    due_after = django_filters.DateFilter(method="keep", label="Due on or after")
-    due_before = django_filters.DateFilter(method="keep", label="Due on or before")
+    raised_after = django_filters.DateFilter(
+        method="keep", label="Raised on or after", validators=[plausible_date]
+    )
+    raised_before = django_filters.DateFilter(
+        method="keep", label="Raised on or before", validators=[plausible_date]
+    )
+    due_after = django_filters.DateFilter(
+        method="keep", label="Due on or after", validators=[plausible_date]
+    )
+    due_before = django_filters.DateFilter(
+        method="keep", label="Due on or before", validators=[plausible_date]
+    )
     overdue_only = django_filters.BooleanFilter(
         method="keep", widget=forms.CheckboxInput, label="Overdue only"
     )

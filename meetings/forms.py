@@ -1,6 +1,7 @@
 from django import forms
 
 from meetings.models import Document
+from safer_norfolk.storage import discard, store_upload
 from safer_norfolk.validators import inspect_pdf
 
 
@@ -33,4 +34,14 @@ class DocumentForm(forms.ModelForm):
             self.instance.page_count = facts.page_count
             self.instance.size_bytes = facts.size_bytes
             self.instance.text = facts.text
+            # Stored before the row, so that a disk too full to take the file leaves neither
+            # the row nor part of the file (UploadNotStored says so).
+            self.stored_upload = store_upload(self.instance.file, self.cleaned_data["file"])
         return super().save(commit=commit)
+
+    def discard_upload(self):
+        """Remove the file this form stored, when the save it was part of is undone."""
+        stored = getattr(self, "stored_upload", None)
+        if stored:
+            discard(self.instance.file.storage, stored)
+            self.stored_upload = None

@@ -16,6 +16,7 @@ from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.routes import Route
+from safer_norfolk.validators import plausible_date
 
 # Pages list meetings and papers by the hundred (safer_norfolk.routes).
 COMMITTEE_ROUTE = Route("meetings:committee", slug="slug")
@@ -99,8 +100,8 @@ class Membership(Versioned):
         related_name="substitutes",
         help_text="For a substitute: the main member they stand in for.",
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[plausible_date])
+    end_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position in the membership table."
     )
@@ -168,13 +169,17 @@ class Meeting(Versioned):
         CONFIRMED = "confirmed", "Confirmed"
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="When the meeting finished.")
+    starts_at = models.DateTimeField(validators=[plausible_date])
+    ends_at = models.DateTimeField(
+        null=True, blank=True, validators=[plausible_date], help_text="When the meeting finished."
+    )
     venue = models.CharField(max_length=300, blank=True)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
     livestream_url = WebAddressField(blank=True)
     public_notice = models.TextField(blank=True, help_text="Advice to the public (Markdown).")
-    public_questions_deadline = models.DateTimeField(null=True, blank=True)
+    public_questions_deadline = models.DateTimeField(
+        null=True, blank=True, validators=[plausible_date]
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     agenda_status = models.CharField(
         max_length=20, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT
@@ -629,13 +634,13 @@ class ActionPoint(Versioned):
     owner_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="action_points"
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     due_meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_points_due"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(blank=True, help_text="e.g. “Closed: Agenda Item 10”.")
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=[plausible_date])
     closed_at_meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,
@@ -745,8 +750,8 @@ class WrittenQuestion(Versioned):
         blank=True,
         related_name="written_responses",
     )
-    response_due = models.DateField(null=True, blank=True)
-    responded_on = models.DateField(null=True, blank=True)
+    response_due = models.DateField(null=True, blank=True, validators=[plausible_date])
+    responded_on = models.DateField(null=True, blank=True, validators=[plausible_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
     plan_actions = models.ManyToManyField(
         Action,

@@ -1,5 +1,6 @@
 import csv
 import json
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from meetings.models import ActionPoint, AgendaItem, AgendaPack, Committee
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
 from safer_norfolk.models import RenderedDocument
+
+logger = logging.getLogger(__name__)
 
 
 def can_preview(user):
@@ -70,10 +73,16 @@ def json_ld(data):
 
 def document_download(request, pk):
     document = queries.public_document(pk)
+    try:
+        opened = document.file.open("rb")
+    except FileNotFoundError:
+        # A published paper whose file has gone from storage: the visitor is told whom to ask,
+        # and the log says which file to restore.
+        logger.error("Paper %s is published but its file %s is missing", pk, document.file.name)
+        context = {"paper": document, "committee": document.meeting.committee}
+        return render(request, "404.html", context, status=404)
     return FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        filename=document.file.name.rsplit("/", 1)[-1],
+        opened, content_type="application/pdf", filename=document.file.name.rsplit("/", 1)[-1]
     )
 
 

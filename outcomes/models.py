@@ -16,7 +16,7 @@ from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation
 from safer_norfolk.routes import Route
-from safer_norfolk.validators import part_of_address
+from safer_norfolk.validators import part_of_address, plausible_date
 
 # Pages list measures and outcomes by the dozen (safer_norfolk.routes).
 FRAMEWORK_ROUTE = Route("outcomes:framework", slug="slug")
@@ -100,8 +100,8 @@ class OutcomeFramework(Versioned):
         help_text="The area the framework covers; its figures are the headline on summary pages.",
     )
     summary = models.TextField(blank=True, help_text="Markdown.")
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True, validators=[plausible_date])
+    period_end = models.DateField(null=True, blank=True, validators=[plausible_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     objects = OutcomeFrameworkQuerySet.as_manager()
@@ -230,7 +230,7 @@ class Measure(Versioned):
         f"worsening. Blank means {DEFAULT_MIN_CHANGE_PERCENT}%.",
     )
     target_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     # Kept by PostgreSQL from the title, direction note and source (safer_norfolk.search_vectors).
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -276,8 +276,8 @@ class ObservationQuerySet(models.QuerySet):
 class Observation(Versioned):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="observations")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[plausible_date])
+    period_end = models.DateField(validators=[plausible_date])
     value = models.DecimalField(max_digits=14, decimal_places=3)
     is_provisional = models.BooleanField(default=False)
     note = models.CharField(max_length=500, blank=True)

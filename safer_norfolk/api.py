@@ -7,8 +7,12 @@ composition root (safer_norfolk/urls.py) registers them on one router under /api
 import hashlib
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
@@ -17,12 +21,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from safer_norfolk.audit import StaleEdit
+from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person
 
 
 class PublicFilterBackend(DjangoFilterBackend):
     """Filtering by the documented parameters; the browsable API shows no filter form, since
     its choice lists would name every related record, published or not."""
+
+    filterset_base = PlausibleDatesFilterSet
 
     def to_html(self, request, queryset, view):
         return ""
@@ -132,13 +139,8 @@ class PersonViewSet(PublicReadViewSet):
 
 def etag_for(data):
     """A strong validator of a record's published representation."""
-    return (
-        '"'
-        + hashlib.sha256(
-            json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
-        ).hexdigest()[:32]
-        + '"'
-    )
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode())
+    return quote_etag(digest.hexdigest()[:32])
 
 
 class WithETag:
@@ -151,14 +153,20 @@ class WithETag:
         return response
 
     def check_if_match(self, request, instance):
-        expected = request.headers.get("If-Match")
-        if not expected or expected.strip() == "*":
+        header = request.headers.get("If-Match")
+        if not header:
+            return
+        expected = parse_etags(header)
+        if expected == ["*"]:
             return
         # The read representation, as retrieve() tagged it (not the write action's serializer).
         current = etag_for(
             self.serializer_class(instance, context=self.get_serializer_context()).data
         )
-        if expected.strip() != current:
+        # RFC 9110 compares strongly here, but compressing the response (the page cache's
+        # gzip copy, or a proxy) weakens the tag on its way to the client; the tag hashes the
+        # record's data, so weak or strong it names the same version.
+        if current not in (tag.removeprefix("W/") for tag in expected):
             raise PreconditionFailed()
 
 
@@ -178,9 +186,12 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(error, context):
     """DRF's handler, and a save that lost a race with another (StaleEdit) as 409 Conflict:
-    nothing was written."""
+    nothing was written; a body over Django's size limit as 400 in JSON, like other bad bodies."""
     if isinstance(error, StaleEdit):
         error = Conflict(str(error))
+    elif isinstance(error, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        error = exceptions.ParseError(f"The body is larger than {limit}.")
     return drf_exception_handler(error, context)
 
 

@@ -385,6 +385,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON nested deeper than any request needs is refused with 400 before it exhausts the stack.
+    "DEFAULT_PARSER_CLASSES": [
+        "safer_norfolk.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # A save that lost a race with another officer's answers 409 Conflict.
     "EXCEPTION_HANDLER": "safer_norfolk.api.exception_handler",

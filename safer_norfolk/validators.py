@@ -112,3 +112,17 @@ def active_content_message(found):
         "or links to files and programs cannot be accepted. Save it again with “Print to PDF” "
         "or “Save as PDF”, which leaves these out, and upload the new copy."
     )
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def plausible_date(value):
+    """A date, or a date and time, that a meeting, deadline or reporting period could fall
+    on. Year 1 or 9999 is a slip of the keyboard or a probe; it would be published as typed,
+    and date arithmetic on it (a deadline a week later, a time zone) overflows."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Enter a date between 1 January {EARLIEST_YEAR} and 31 December {LATEST_YEAR}.",
+            code="implausible_date",
+        )
