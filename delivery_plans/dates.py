@@ -11,7 +11,10 @@ import calendar
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
+
 from outcomes.periods import MONTHS
+from safer_norfolk.validators import plausible_date
 
 DAY, MONTH, QUARTER, YEAR = "day", "month", "quarter", "year"
 ONGOING, TBC, UNKNOWN = "ongoing", "tbc", "unknown"
@@ -66,9 +69,14 @@ def parse_due_text(text, plan_start=None):
     """(last day of the period, precision) for a due date as written; (None, "tbc"),
     (None, "ongoing") or (None, "unknown") when there is no date to hold it to."""
     try:
-        return _parse_due_text(text, plan_start)
+        due, precision = _parse_due_text(text, plan_start)
     except (ValueError, OverflowError):  # "December 0000", "9999/00": no such date
         return None, UNKNOWN
+    try:
+        plausible_date(due)
+    except ValidationError:  # "31/12/0001": a slip of the keyboard, not a plan's date
+        return None, UNKNOWN
+    return due, precision
 
 
 def _parse_due_text(text, plan_start):

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from outcomes.models import Area, Measure, Observation
 from outcomes.periods import PeriodError, parse_period
 from safer_norfolk.audit import upsert_with_history
 from safer_norfolk.spreadsheets import Problem, read_rows
+from safer_norfolk.validators import plausible_date
 
 COLUMNS = {
     "framework": "framework",
@@ -75,10 +77,16 @@ def _text(value):
 
 def _date(value):
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
+        value = value.date()
+    date = value if isinstance(value, datetime.date) else _parse_date(_text(value))
+    try:
+        plausible_date(date)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from error
+    return date
+
+
+def _parse_date(text):
     try:
         return datetime.date.fromisoformat(text)  # the common case, far faster than strptime
     except ValueError:

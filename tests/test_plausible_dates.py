@@ -74,7 +74,15 @@ def test_a_date_within_the_range_is_accepted(value):
 
 
 # Written by the system, never typed: when a pack was built, when the content last changed.
-SYSTEM_DATES = {"meetings.AgendaPack.built_at", "safer_norfolk.ContentGeneration.changed_at"}
+SYSTEM_DATES = {
+    "meetings.AgendaPack.built_at",
+    "safer_norfolk.ContentGeneration.changed_at",
+    # An import's progress, and the version a stored PDF was made for.
+    "safer_norfolk.ImportJob.started_at",
+    "safer_norfolk.ImportJob.progressed_at",
+    "safer_norfolk.ImportJob.finished_at",
+    "safer_norfolk.RenderedDocument.day",
+}
 
 
 def test_every_date_an_officer_enters_is_checked():
@@ -277,3 +285,35 @@ def test_every_api_date_filter_answers_400_for_an_implausible_date(year):
             failures.append(f"{path}?{name}={value}: {response.status_code}")
 
     assert failures == []
+
+
+# --- dates written as text: plan due dates and spreadsheet imports ------------------------
+
+
+def test_a_plan_due_date_written_in_year_one_is_not_taken_as_a_date():
+    from delivery_plans.dates import parse_due_text
+
+    assert parse_due_text("31/12/0001") == (None, "unknown")
+    assert parse_due_text("31 December 9999") == (None, "unknown")
+    assert parse_due_text("31/12/2023") == (datetime.date(2023, 12, 31), "day")
+
+
+def test_a_figures_import_refuses_a_period_in_year_one_naming_the_row():
+    from outcomes.models import Observation
+    from outcomes.services import import_observations
+    from tests.factories import OutcomeFactory
+
+    framework = OutcomeFrameworkFactory(slug="safer-norfolk-plan")
+    MeasureFactory(outcome=OutcomeFactory(framework=framework, number="9"), number="7")
+
+    content = (
+        b"framework,outcome,measure,area,period_start,period_end,value\n"
+        b"safer-norfolk-plan,9,7,Norfolk,2021-04-01,2022-03-31,10\n"
+        b"safer-norfolk-plan,9,7,Norfolk,0001-01-01,0001-12-31,11\n"
+    )
+
+    report = import_observations(name="figures.csv", content=content)
+
+    assert not report.ok
+    assert any(problem.row == 3 and MESSAGE in problem.message for problem in report.problems)
+    assert not Observation.objects.exists()  # the whole file or nothing

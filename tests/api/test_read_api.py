@@ -63,7 +63,7 @@ def world(tag=""):
     ActionPointFactory(meeting=unpublished, committee=unpublished.committee, description=SECRET)
     WrittenQuestionFactory(meeting=unpublished, question=SECRET)
     WrittenQuestionFactory(
-        meeting=meeting, number=99, question="Awaiting", response=f"{SECRET} draft answer"
+        meeting=meeting, number=9999, question="Awaiting", response=f"{SECRET} draft answer"
     )
     WorkProgrammeItemFactory(committee=meeting.committee, title=SECRET, status="dropped")
     draft_plan = PlanFactory(status="draft", title=SECRET, summary=SECRET)
