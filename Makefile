@@ -17,7 +17,10 @@ run: install assets
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install assets lint check-deploy test-sqlite test-postgres
+# The SQLite and PostgreSQL runs are independent: they run side by side, each one's output
+# printed whole when it ends.
+test: install assets lint check-deploy
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 install: $(INSTALLED)
 
@@ -47,9 +50,10 @@ check-deploy: install
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# The browser tests (Chromium against a live server) run once, on PostgreSQL below.
+# The browser tests (Chromium against a live server) and the tests of PostgreSQL itself
+# (restarting it under a worker) run once, on PostgreSQL below.
 test-sqlite: install assets
-	$(BIN)/pytest -m "not contract and not browser"
+	$(BIN)/pytest -m "not contract and not browser and not postgres"
 
 # On PostgreSQL the whole suite runs, browser tests included, then the API contract test
 # (schemathesis against a live server) in a run of its own.
