@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 
 from meetings import queries
 from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Membership
@@ -24,7 +25,7 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout or what papers keep changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "9"
+PACK_LAYOUT_VERSION = "10"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
@@ -107,13 +108,82 @@ def minutes_html(meeting, *, numbering="document"):
 
 
 def open_action_points_before(meeting):
-    return list(
+    """The committee's action points that were open when `meeting` began, as they stood then.
+
+    Where a point's history reaches back to the meeting (a record made at or before it
+    started), that record says whether it was open and what it said. Otherwise it is worked
+    out from the point as it is now: open, or closed on or after the meeting's date, or closed
+    at this meeting or a later one, counts as open then. A point closed later therefore stays
+    in the log of every earlier meeting, and a pack already built never changes for it."""
+    points = list(
         ActionPoint.objects.public()
-        .open()
         .filter(committee=meeting.committee, meeting__starts_at__lt=meeting.starts_at)
         .select_related("meeting", "owner_person", "owner_organisation", "due_meeting")
-        .order_by("sort_key")
+        .order_by("sort_key", "pk")
     )
+    if not points:
+        return []
+    then = _history_as_of(points, meeting.starts_at)
+    day = meeting.local_date
+    open_then = []
+    for point in points:
+        record = then.get(point.pk)
+        if record is not None:
+            if record.status != ActionPoint.Status.OPEN:
+                continue
+            point.reference, point.description = record.reference, record.description
+            point.due_date = record.due_date
+            point.owner_person_id = record.owner_person_id
+            point.owner_organisation_id = record.owner_organisation_id
+            point.due_meeting_id = record.due_meeting_id
+        elif point.status != ActionPoint.Status.OPEN and not _still_open_on(point, meeting, day):
+            continue
+        open_then.append(point)
+    _resolve_owners(open_then)
+    return open_then
+
+
+def _still_open_on(point, meeting, day):
+    """Whether a point closed now was still open when `meeting` began, judged by its dates."""
+    if point.closed_on is None or point.closed_on >= day:
+        return True
+    closed_at = point.closed_at_meeting
+    return closed_at is not None and closed_at.starts_at >= meeting.starts_at
+
+
+def _history_as_of(points, moment):
+    """Point id -> its last history record made at or before `moment` (one query)."""
+    history = ActionPoint.history.model.objects.filter(
+        id__in=[point.pk for point in points], history_date__lte=moment
+    ).order_by("id", "-history_date", "-history_id")
+    latest = {}
+    for record in history:
+        latest.setdefault(record.id, record)
+    return latest
+
+
+def _resolve_owners(points):
+    """Owners and due meetings of points whose recorded ones differ from today's (setting a
+    different id drops the one read with the point): one query for each kind that differs,
+    none when nothing does."""
+    from safer_norfolk.models import Organisation, Person
+
+    for name, model in [
+        ("owner_person", Person),
+        ("owner_organisation", Organisation),
+        ("due_meeting", Meeting),
+    ]:
+        field = ActionPoint._meta.get_field(name)
+        missing = [
+            point
+            for point in points
+            if getattr(point, field.attname) is not None and not field.is_cached(point)
+        ]
+        if not missing:
+            continue
+        found = model.objects.in_bulk({getattr(point, field.attname) for point in missing})
+        for point in missing:
+            field.set_cached_value(point, found.get(getattr(point, field.attname)))
 
 
 def action_log_html(meeting, *, numbering="pack"):
@@ -130,26 +200,59 @@ def action_log_html(meeting, *, numbering="pack"):
 
 
 def since_html(meeting, *, numbering="pack"):
+    """What changed since the last meeting, up to the day before `meeting`: what is dated on
+    its day or later (a point closed at the meeting itself) is not yet known to its pack."""
+    since = queries.since_last_meeting(meeting.committee, before=meeting)
+    day = meeting.local_date
+    since.closed = [point for point in since.closed if point.closed_on < day]
+    since.answered = [question for question in since.answered if question.responded_on < day]
     return render_html(
         "meetings/pdf/since.html",
         {
             "title": f"Since the last meeting: {meeting.committee.name}",
             "meeting": meeting,
-            "since": queries.since_last_meeting(meeting.committee, before=meeting),
+            "since": since,
             "numbering": numbering,
         },
     )
 
 
-def previous_meeting_with_minutes(meeting):
+def minutes_meeting_for(meeting, *, restricted=False):
+    """The meeting whose minutes `meeting`'s "minutes" item names: the one whose minutes it
+    confirmed, otherwise the committee's meeting just before it that was not cancelled or
+    postponed. None when there is none (the committee's first meeting here)."""
+    meetings = (Meeting.objects.all() if restricted else Meeting.objects.public()).select_related(
+        "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
+    )
+    earlier = meetings.filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
+    confirmed = earlier.filter(minutes_confirmed_at_meeting=meeting).order_by("-starts_at").first()
+    if confirmed is not None:
+        return confirmed
     return (
-        Meeting.objects.with_public_minutes()
-        .filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
-        .select_related(
-            "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
-        )
+        earlier.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
         .order_by("-starts_at")
         .first()
+    )
+
+
+def previous_meeting_with_minutes(meeting):
+    """The meeting the "minutes" item names, when its minutes are public; otherwise None
+    (never another meeting's minutes in its place)."""
+    named = minutes_meeting_for(meeting)
+    return named if named is not None and named.minutes_are_public else None
+
+
+def minutes_not_held_html(meeting, named, *, numbering="none"):
+    """A page in place of minutes that are not held: those of `named`, or (None) those of a
+    meeting before the committee's first one here."""
+    return render_html(
+        "meetings/pdf/minutes_not_held.html",
+        {
+            "title": "Minutes not held",
+            "meeting": meeting,
+            "named": named,
+            "numbering": numbering,
+        },
     )
 
 
@@ -198,24 +301,22 @@ class PackPlan:
 
 
 def plan_pack(meeting, *, restricted=False):
-    """What the pack will hold, without rendering anything (cheap: used for the cache key)."""
+    """What the pack will hold, without rendering anything (cheap: used for the cache key).
+
+    The "minutes" item brings the minutes of the meeting it names (`minutes_meeting_for`),
+    or a page saying they are not held here: never another meeting's. Minutes uploaded as a
+    paper of kind "minutes" on that item are the ones the officer chose to circulate (a
+    signed copy, or minutes kept outside this site), so they take the generated minutes'
+    place rather than appearing twice."""
     meeting = Meeting.objects.select_related("committee__partnership", "committee__contact").get(
         pk=meeting.pk
     )
     items = agenda_items(meeting, restricted=restricted)
     plan = PackPlan(meeting=meeting, items=items, restricted=restricted)
-    previous = None
     for item in items:
-        if item.kind == AgendaItem.Kind.MINUTES:
-            previous = previous or previous_meeting_with_minutes(meeting)
-            if previous is not None:
-                plan.parts.append(
-                    PackPart(
-                        title=f"Minutes of the meeting on {previous.starts_at:%d %B %Y}",
-                        item=item,
-                        html=minutes_html(previous, numbering="none"),
-                    )
-                )
+        uploaded_minutes = any(paper.kind == Document.Kind.MINUTES for paper in item.papers)
+        if item.kind == AgendaItem.Kind.MINUTES and not uploaded_minutes:
+            plan.parts.append(_minutes_part(meeting, item, restricted=restricted))
         elif item.kind == AgendaItem.Kind.ACTION_REVIEW:
             plan.parts.append(
                 PackPart(
@@ -241,6 +342,25 @@ def plan_pack(meeting, *, restricted=False):
                 )
             )
     return plan
+
+
+def _minutes_part(meeting, item, *, restricted):
+    named = minutes_meeting_for(meeting, restricted=restricted)
+    if named is not None and named.minutes_are_public:
+        return PackPart(
+            title=f"Minutes of the meeting on {date_format(named.local_date, 'j F Y')}",
+            item=item,
+            html=minutes_html(named, numbering="none"),
+        )
+    return PackPart(
+        title=(
+            f"Minutes of the meeting on {date_format(named.local_date, 'j F Y')}: not held here"
+            if named is not None
+            else "Minutes of the previous meeting: not held here"
+        ),
+        item=item,
+        html=minutes_not_held_html(meeting, named),
+    )
 
 
 def _read_upload(document):
@@ -309,13 +429,21 @@ def build_pack(plan):
 
     _stamp_pages(writer, first=front_pages, restricted=plan.restricted)
 
+    # An item with papers is marked where they start; one without, at its row of the front
+    # sheet's agenda (WeasyPrint names each row's place in the front sheet).
+    rows = _front_sheet_rows(front)
     item_marks = {}
     writer.add_outline_item(title="Agenda", page_number=0)
     for item in plan.items:
-        target = item_pages.get(item.pk, 1) - 1
-        item_marks[item.pk] = writer.add_outline_item(
-            title=f"{item.number}. {item.title}", page_number=target
-        )
+        title = f"{item.number}. {item.title}"
+        if item.pk in item_pages:
+            mark = writer.add_outline_item(title=title, page_number=item_pages[item.pk] - 1)
+        elif item.pk in rows:
+            page_index, fit = rows[item.pk]
+            mark = writer.add_outline_item(title=title, page_number=page_index, fit=fit)
+        else:
+            mark = writer.add_outline_item(title=title, page_number=0)
+        item_marks[item.pk] = mark
     for part, position in zip(plan.parts, positions, strict=True):
         writer.add_outline_item(
             title=part.title, page_number=position, parent=item_marks[part.item.pk]
@@ -334,6 +462,28 @@ def build_pack(plan):
         item_pages=item_pages,
         front_sheet_pages=front_pages,
     )
+
+
+def _front_sheet_rows(front):
+    """Agenda item pk -> (page index, fit) of its row in the front sheet."""
+    from pypdf import PdfReader
+    from pypdf.generic import Fit
+
+    reader = PdfReader(io.BytesIO(front))
+    rows = {}
+    for name, destination in reader.named_destinations.items():
+        if not str(name).startswith("agenda-item-"):
+            continue
+        try:
+            pk = int(str(name).removeprefix("agenda-item-"))
+        except ValueError:
+            continue
+        top = destination.top
+        rows[pk] = (
+            reader.get_destination_page_number(destination),
+            Fit.xyz(left=destination.left, top=None if top is None else float(top) + 12),
+        )
+    return rows
 
 
 def _name(value):

@@ -187,11 +187,36 @@ class MeetingPage:
     questions: list = field(default_factory=list)
     confirms: list = field(default_factory=list)
     pack: object = None  # the latest public AgendaPack request, ready or not
-    ready_pack: object = None
+    ready_pack: object = None  # the pack built for the content as it is now
+    references: str = ""  # whose page numbers the agenda shows: "pack", "published" or none
 
 
 def meeting_page(slug, date, *, preview=False):
     return meeting_page_for(meeting_for(slug, date, preview=preview), preview=preview)
+
+
+def with_pack_references(page):
+    """The page's pack and each agenda item's page number (`pack_page_number`). One source
+    of page numbers: those of the pack built for the content as it is now, or, until there
+    is one, those printed in the pack published at the time (`pack_page`, taken from imported
+    papers), which the page labels as such (`references`)."""
+    from meetings import services
+
+    packs = list(
+        AgendaPack.objects.filter(meeting=page.meeting, restricted=False).order_by("-requested_at")[
+            :5
+        ]
+    )
+    page.pack = packs[0] if packs else None
+    page.ready_pack = services.current_pack(page.meeting, packs=packs)
+    for item in page.agenda:
+        item.pack_page_number = (
+            page.ready_pack.item_pages.get(str(item.pk)) if page.ready_pack else None
+        )
+    if page.ready_pack:
+        page.references = "pack"
+    elif any(item.pack_page for item in page.agenda):
+        page.references = "published"
 
 
 def meeting_page_for(meeting, *, preview=False):
@@ -209,24 +234,12 @@ def meeting_page_for(meeting, *, preview=False):
             Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
         )
     )
-    packs = list(
-        AgendaPack.objects.filter(meeting=meeting, restricted=False).order_by("-requested_at")[:5]
-    )
-    ready_pack = next((pack for pack in packs if pack.status == AgendaPack.Status.READY), None)
-    if ready_pack:
-        for item in agenda:
-            item.pack_page_number = ready_pack.item_pages.get(str(item.pk)) or item.pack_page
-    else:
-        for item in agenda:
-            item.pack_page_number = item.pack_page
     minutes_visible = meeting.minutes_are_public or (preview and meeting.minutes.exists())
     page = MeetingPage(
         meeting=meeting,
         preview=preview,
         agenda=agenda,
         minutes_visible=minutes_visible,
-        pack=packs[0] if packs else None,
-        ready_pack=ready_pack,
     )
     confirmed_here = Meeting.objects.all() if preview else Meeting.objects.public()
     page.confirms = list(

@@ -53,6 +53,7 @@ def meeting_detail(request, slug, date):
             raise
         # An officer following "View on site" from the admin sees the unpublished meeting as a preview.
         page = queries.meeting_page(slug, date, preview=True)
+    queries.with_pack_references(page)
     event = queries.schema_org_event(
         page.meeting, request.build_absolute_uri(page.meeting.get_absolute_url())
     )
