@@ -75,7 +75,7 @@ def test_meeting_page_shows_agenda_with_leads_time_pages_and_documents(client):
     assert "Meeting on Thursday 16 September 2021" in html
     assert "10.00 a.m." in html or "10.00 am" in html or "10.00 a" in html
     assert "Safer Norfolk Plan" in html
-    assert "(Page 24)" in html
+    assert "(Page 24 of the published pack)" in html
     assert "Lead: Gavin Thompson, OPCCN. 30 minutes allowed" in html
     assert "Plan report" in html
     assert "2.4\xa0MB" in html
