@@ -2,10 +2,13 @@
 open action log (DESIGN §8). Each exporter is fed by `meetings.queries`.
 
 The pack is the front sheet, then each item's papers in order: uploaded PDFs merged as they
-are (pypdf), the previous meeting's minutes for the "minutes" item and the open action log
-for the "action review" item (generated). Every page carries its pack page number, and the
-front sheet's "(Page N)" is where that item's papers start, however long the front sheet
-itself turns out to be.
+are (pypdf), the minutes of the meeting the "minutes" item names (or a page saying they are
+not held) and, for the "action review" item, the action log as it stood when the meeting
+began (generated). Every page carries its pack page number, and the front sheet's "(Page N)"
+is where that item's papers start, however long the front sheet itself turns out to be; the
+pack's bookmarks lead to those pages, or, for an item without papers, to its row of the front
+sheet. The built pack stores each item's first page (AgendaPack.item_pages), which the
+meeting page quotes while the pack is current.
 """
 
 import hashlib
