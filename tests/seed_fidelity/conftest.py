@@ -77,11 +77,14 @@ class Channels:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data, loaded once for the module and rolled back after it."""
     media = tmp_path_factory.mktemp("seed-fidelity-media")
-    with django_db_blocker.unblock(), override_settings(DEBUG=False, MEDIA_ROOT=media):
-        with transaction.atomic():
-            call_command("load_demo", verbosity=0)
-            yield Channels()
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=False, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", verbosity=0)
+        yield Channels()
+        transaction.set_rollback(True)
 
 
 def meeting_api(demo, committee_slug, day):
