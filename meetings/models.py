@@ -773,7 +773,9 @@ class WrittenQuestion(Versioned):
                 fields=["meeting", "number"], name="written_question_number_unique_per_meeting"
             ),
             models.CheckConstraint(
-                condition=~Q(status="answered") | (Q(responded_on__isnull=False) & ~Q(response="")),
+                # An answer carries its text; its date may be unknown when a historic paper
+                # (such as an appendix of written responses) does not give it.
+                condition=~Q(status="answered") | ~Q(response=""),
                 name="written_question_answered_has_response",
             ),
         ]

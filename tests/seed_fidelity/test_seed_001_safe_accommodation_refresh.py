@@ -1,0 +1,66 @@
+"""Seed 001: refresh of the Norfolk Support in Safe Accommodation Strategy 2022-23 (Year 1),
+with its delivery plan (Actions 1–21), funding table and needs-assessment figures. Every
+expected fact below is read from the paper."""
+
+import decimal
+
+import pytest
+
+from tests.seed_fidelity.conftest import missing, present
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "/plans/safe-accommodation-strategy/"
+FRAMEWORK = "/outcomes/safe-accommodation-needs/"
+
+# Action number -> what the paper says it will cost.
+COSTS = {
+    "1": "£1.3 million",
+    "5": "£100,000",
+    "8": "£30,000",
+    "10": "£42,000",
+    "16": "£4,000 pa",
+}
+
+
+def number(value):
+    return format(decimal.Decimal(value).normalize(), "f")
+
+
+def test_plan_holds_actions_1_to_21(demo):
+    actions = [a for a in demo.api_results("/api/v1/plan-actions/") if "." not in a["number"]]
+    numbers = sorted((a["number"] for a in actions), key=int)
+    assert numbers == [str(n) for n in range(1, 22)]
+    page = demo.page(PLAN)
+    assert not missing(
+        page,
+        "21 Improved understanding of those with protected characteristics",
+        "Norfolk Support in Safe Accommodation Strategy",
+    )
+
+
+@pytest.mark.parametrize(("action", "cost"), COSTS.items())
+def test_action_costs_as_written(demo, action, cost):
+    assert not missing(demo.page(f"{PLAN}actions/{action}/"), cost)
+
+
+def test_owners_the_paper_names(demo):
+    assert not missing(demo.page(f"{PLAN}actions/10/"), "NCC Integrated Quality Service")
+    assert not missing(demo.page(f"{PLAN}actions/16/"), "NODA")
+    # Action 1 names no owner: the page says so rather than naming one.
+    assert not missing(demo.page(f"{PLAN}actions/1/"), "No owner named")
+
+
+def test_needs_assessment_and_funding_figures_in_the_api(demo):
+    values = {number(o["value"]) for o in demo.api_results("/api/v1/observations/")}
+    # Recorded DA crimes (11,498 and 13,764), bedspaces (54 then 84), refuge utilisation
+    # (94.74%), safe accommodation referrals (189), New Burdens allocation and spend.
+    assert not missing(
+        values, "11498", "13764", "54", "84", "94.74", "189", "1811177", "808777", "1312450"
+    )
+
+
+def test_figures_on_the_framework_page(demo):
+    page = demo.page(FRAMEWORK)
+    assert not missing(page, "13,764", "84", "94.74")
+    assert not present(page, "94.740", "13764.0")

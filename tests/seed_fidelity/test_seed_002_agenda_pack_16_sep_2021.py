@@ -1,0 +1,234 @@
+"""Seed 002: agenda pack of the NCCSP Scrutiny Sub Panel, 16 September 2021 — its front sheet,
+the minutes of 20 July 2021 it brings, and the draft Safer Norfolk delivery plan. Every expected
+fact below is read from the paper."""
+
+import pytest
+
+from tests.seed_fidelity.conftest import meeting_api, missing, present
+
+pytestmark = pytest.mark.django_db
+
+SEPTEMBER = "/committees/nccsp-scrutiny-sub-panel/2021-09-16/"
+JULY = "/committees/nccsp-scrutiny-sub-panel/2021-07-20/"
+PLAN = "/plans/safer-norfolk-plan-2021-24/"
+
+# The front sheet's membership table: main member, substitute member, representing.
+MEMBERSHIP = [
+    ("Cllr Alison Webb", "Cllr Trevor Carter", "Breckland District Council"),
+    ("Cllr Nigel Shaw", "Cllr David King", "Broadland District Council"),
+    ("Cllr Penny Carpenter", None, "Great Yarmouth Borough Council"),
+    ("Cllr Alexandra Kemp", "Cllr Anthony Bubb", "King's Lynn and West Norfolk Borough Council"),
+    ("Cllr Mark Kiddle-Morris", "Cllr Julian Kirk", "Norfolk County Council"),
+    ("Cllr Graham Carpenter", "Cllr Ian Mackie", "Norfolk County Council"),
+    ("Cllr Emma Corlett", None, "Norfolk County Council"),
+    ("Cllr Tim Adams", "Cllr Sarah Butikofer", "North Norfolk District Council"),
+    ("Cllr Adam Giles", "Cllr Cate Oliver", "Norwich City Council"),
+    ("Cllr James Easter", "Cllr Tony Holden", "South Norfolk District Council"),
+]
+AGENDA = [
+    "Minutes",
+    "To confirm the minutes of the meeting held on 20 July 2021",
+    "Members to Declare any Interests",
+    "Norfolk Countywide Community Safety Partnership Strategy 2021-24: the final Community Safety Plan",
+    "Norfolk Countywide Community Safety Partnership Strategy 2021-24: the draft Delivery Plan",
+    "Forward Work Programme",
+]
+JULY_PRESENT = [
+    "Cllr Mark Kiddle-Morris",
+    "Cllr Graham Carpenter",
+    "Cllr Penny Carpenter",
+    "Cllr Alexandra Kemp",
+    "Cllr James Easter",
+]
+JULY_ALSO_IN_ATTENDANCE = [
+    ("Gavin Thompson", "Director of Policy, Commissioning and Communications"),
+    ("Amanda Murr", "Head of Community Safety, OPCCN"),
+    ("Liam Bannon", "Community Safety Officer, OPCCN"),
+    (
+        "Craig Chalmers",
+        "Director of Community Social Work and Temporary Chair of the Norfolk Safeguarding Adults Board",
+    ),
+    ("Sonia Humphreys", "Norfolk Constabulary"),
+    ("Paul Solomon-Sept", "Project ADDER"),
+    ("Jo Martin", "Democratic Support and Scrutiny Manager"),
+    ("Tim Shaw", "Committee Officer"),
+]
+JULY_APOLOGIES = [
+    "Cllr Emma Corlett",
+    "Cllr Adam Giles",
+    "Cllr Nigel Shaw",
+    "Cllr Alison Webb",
+    "Cllr Tim Adams",
+    "Mark Stokes",
+]
+JULY_FACTS = [
+    "Cllr Mark Kiddle-Morris be elected Chair of the Scrutiny Sub Panel",
+    "Cllr Penny Carpenter be elected Vice-Chair of the Scrutiny Sub Panel",
+    "former Community Safety Officer who worked for the Norfolk Constabulary",
+    "23 February 2021",
+    "£500,000",
+    "16 July 2021",
+    "review the final Plan at the next meeting on 16 September 2021",
+]
+# Draft delivery plan rows: number, owner as written, date as written.
+PLAN_ROWS = [
+    ("1.1", "Norfolk Constabulary", "TBC"),
+    ("1.13", "NCCSP Responsible Authorities", "Ongoing"),
+    ("1.14", "Norfolk Constabulary", "Ongoing"),
+    ("1.16", "Norfolk Constabulary and the National Probation Service", "Ongoing"),
+    ("2.13", "Norfolk Anti-Slavery Network", "TBC"),
+    ("2.14", "Norfolk Anti-Slavery Network", "Ongoing"),
+    ("2.15", "OPCCN/Norfolk Anti-Slavery Network", "TBC"),
+]
+
+
+def canon(text):
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def unbroken(text):
+    """PDF text with a line-end hyphen break mended ("Anti- Slavery" -> "Anti-Slavery")."""
+    return text.replace("- ", "-")
+
+
+def test_september_meeting_page(demo):
+    page = canon(demo.page(SEPTEMBER))
+    assert not missing(
+        page,
+        "Thursday 16 September 2021",
+        "10.00 a.m.",
+        "Council Chamber, County Hall, Norwich",
+        "Live stream",
+        "Agenda published 8 September 2021",
+        *AGENDA,
+    )
+
+
+def test_september_meeting_in_the_api(demo):
+    meeting = meeting_api(demo, "nccsp-scrutiny-sub-panel", "2021-09-16")
+    assert meeting["starts_at"].startswith("2021-09-16T10:00:00+01:00") or meeting[
+        "starts_at"
+    ].startswith("2021-09-16T09:00:00Z")
+    assert meeting["ends_at"] is None  # the front sheet gives no end time
+    assert meeting["venue"] == "Council Chamber, County Hall, Norwich"
+    assert meeting["livestream_url"] == "https://youtu.be/_fMPyIG3a1E"
+    assert meeting["agenda_published_at"].startswith("2021-09-08")
+    assert meeting["minutes_status"] == "none"  # the seeds hold no minutes of this meeting
+    assert [item["number"] for item in meeting["agenda_items"]] == [str(n) for n in range(1, 8)]
+
+
+def test_front_sheet_membership_contact_and_agenda(demo):
+    sheet = canon(demo.pdf(SEPTEMBER + "agenda.pdf"))
+    for main, substitute, representing in MEMBERSHIP:
+        assert not missing(sheet, main, representing)
+        if substitute:
+            assert not missing(sheet, f"{substitute} {representing}")
+    assert not missing(
+        sheet,
+        "Thursday 16 September 2021",
+        "Council Chamber, County Hall, Norwich",
+        "Tim Shaw",
+        "(01603) 222948",
+        "timothy.shaw@norfolk.gov.uk",
+        "8 September 2021",
+        "https://youtu.be/_fMPyIG3a1E",
+        *AGENDA,
+    )
+
+
+def test_pack_brings_the_minutes_of_20_july_2021(demo):
+    pack = canon(demo.pdf(SEPTEMBER + "pack.pdf"))
+    assert not missing(pack, "20 July 2021", *JULY_FACTS)
+    # It brings no other meeting's minutes in their place.
+    assert not present(pack, "Minutes of the meeting held on Thursday 24 February 2022")
+
+
+@pytest.fixture(scope="module", params=["page", "pdf"])
+def july_minutes(request, demo):
+    if request.param == "page":
+        return canon(demo.page(JULY))
+    return unbroken(canon(demo.pdf(JULY + "minutes.pdf")))
+
+
+def test_july_minutes_attendance(july_minutes):
+    assert not missing(july_minutes, *JULY_PRESENT, *JULY_APOLOGIES)
+    for name, role in JULY_ALSO_IN_ATTENDANCE:
+        assert not missing(july_minutes, name, role)
+    assert not present(july_minutes, "substituted by", "No interests were declared", "a.m..")
+
+
+def test_july_minutes_resolutions_and_facts(july_minutes):
+    assert not missing(
+        july_minutes,
+        "Tuesday 20 July 2021",
+        "County Hall, Norwich",
+        "There were no items of urgent business",
+        "NOTED the report",
+        "NOTED the draft Plan, the overview of the feedback received through consultation",
+        "AGREED that it should review the final Plan at the next meeting on 16 September 2021",
+        "AGREED to delegate to the Chair and Vice-Chair",
+        *JULY_FACTS,
+    )
+
+
+def test_july_meeting_times_in_the_api_and_page(demo):
+    meeting = meeting_api(demo, "nccsp-scrutiny-sub-panel", "2021-07-20")
+    # 10 am to 11.10 am, British Summer Time.
+    assert meeting["starts_at"][:19] in {"2021-07-20T10:00:00", "2021-07-20T09:00:00"}
+    assert meeting["ends_at"][:19] in {"2021-07-20T11:10:00", "2021-07-20T10:10:00"}
+    assert "10.00 a.m. to 11.10 a.m." in demo.page(JULY)
+    minutes = demo.api_results(f"/api/v1/minutes/?meeting={meeting['id']}")
+    assert [minute["number"] for minute in minutes] == [str(n) for n in range(1, 10)]
+    resolved = [r for m in minutes[1:3] for r in m["resolutions"]]
+    assert [r["verb"] for r in resolved] == ["resolved", "resolved"]
+
+
+def test_plan_actions_owners_and_dates_on_the_pages(demo):
+    for number, owner, when in PLAN_ROWS:
+        page = demo.page(f"{PLAN}actions/{number}/")
+        assert not missing(page, f"Action {number}", owner, when), number
+
+
+def test_unreadable_success_measure_of_2_14_stays_unknown(demo):
+    page = demo.page(f"{PLAN}actions/2.14/")
+    assert not missing(
+        page,
+        "Co-ordinate a multi-agency safeguarding response to children, young people and adults "
+        "known to be at risk of modern slavery",
+        "Success measure None stated",
+    )
+    assert not present(page, "???")
+    action = next(a for a in demo.api_results("/api/v1/plan-actions/") if a["number"] == "2.14")
+    assert action["success_measure"] == ""
+    assert action["due_text"] == "Ongoing"
+
+
+def test_plan_actions_in_the_api(demo):
+    actions = {a["number"]: a for a in demo.api_results("/api/v1/plan-actions/")}
+    numbers = [n for n in actions if n.split(".")[0] in {"1", "2", "3"}]
+    assert {"1.1", "1.25", "2.1", "2.15", "3.1", "3.14"} <= set(numbers)
+    for number, owner, when in PLAN_ROWS:
+        assert actions[number]["owner_note"] == owner, number
+        assert actions[number]["due_text"] == when, number
+    assert actions["1.13"]["success_measure"] == "Strong referral pathways exist"
+
+
+def test_plan_report_lists_the_actions(demo):
+    report = unbroken(canon(demo.pdf(PLAN + "report.pdf")))
+    assert not missing(
+        report,
+        "2.14 Co-ordinate a multi-agency safeguarding response",
+        "Norfolk Anti-Slavery Network",
+        "1.13 Ensure there are strong referral route",
+        "Strong referral pathways exist",
+    )
+    assert not present(report, "???")
+
+
+def test_long_term_outcomes_of_the_plan(demo):
+    page = canon(demo.page("/outcomes/safer-norfolk-plan-2021-24/"))
+    assert not missing(
+        page,
+        "Victims are more confident reporting their experience and are satisfied with the response",
+        "Victims of abuse and violence are supported to cope and recover",
+    )

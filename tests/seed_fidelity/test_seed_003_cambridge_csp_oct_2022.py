@@ -1,0 +1,220 @@
+"""Seed 003: Cambridge Community Safety Partnership papers of October 2022 — the agenda of
+11 October 2022, the draft minutes of 19 July 2022, the action points 07/01–07/07 with their
+closing responses and the domestic abuse performance report for Q1 2022/23. Every expected
+fact below is read from the paper."""
+
+import csv
+import decimal
+import io
+
+import pytest
+
+from tests.seed_fidelity.conftest import meeting_api, missing, present
+
+pytestmark = pytest.mark.django_db
+
+JULY = "/committees/cambridge-csp-board/2022-07-19/"
+OCTOBER = "/committees/cambridge-csp-board/2022-10-11/"
+FRAMEWORK = "/outcomes/cambs-peterborough-domestic-abuse/"
+
+BOARD = [
+    ("Paul Rogerson", "Cambridgeshire Constabulary"),
+    ("Mark Freeman", "Cambridge Council For Voluntary Service"),
+    ("Alice Gilderdale", "Cambridge City Council"),
+    ("Keryn Jalli", "Cambridge City Council (Community Services)"),
+    ("Jessica-Rose Kennedy", "Cambridgeshire County Council"),
+]
+MEMBERS = [
+    ("Chris Down", "Anglia Ruskin University"),
+    ("Hannah Hancock", "Cambridge Business Against Crime (CAMBAC)"),
+    ("Michelle Reynolds", "University of Cambridge"),
+    ("Susie Talbot", "Cambridgeshire County Council Public Health Commissioning"),
+    ("Louise Walker", "Cambridge City Council (Community Safety Team)"),
+    ("Kat Webb", "Cambridgeshire County Council Research Group"),
+]
+GUESTS = [
+    ("Marianne Crozier", "Cambridge City Council (Community Safety Team)"),
+    ("Annabelle Goodenough", "Crimestoppers Trust"),
+    ("Jemma Little", "Cambridge City Council (Economic Development)"),
+    ("Harriet Ludford", "Cambridgeshire County Council Research Group"),
+    ("John Richards", "Cambridge City Council (Environmental Services)"),
+    ("Sara Turton", "Cambridgeshire County Council Early Help"),
+]
+APOLOGIES = [
+    ("James Ball", "Cambridgeshire Fire and Rescue Service"),
+    ("Maggie Page", "Cambridgeshire and Peterborough NHS Foundation Trust"),
+    ("Stephen Brickley", "National Probation Trust"),
+    ("Joe Mills", "British Transport Police"),
+    ("James Morgan", "Cambridge University Hospitals NHS Foundation Trust"),
+    ("Dawn Bere", "Department of Work and Pensions"),
+    ("Shona McKenzie", "Office of the Police and Crime Commissioner"),
+]
+# Action points: reference, the action as written, its closing response.
+ACTION_POINTS = [
+    (
+        "07/01",
+        "Multi-Agency Steering Group to discuss how Shared Prosperity Fund updates are shared.",
+        "Closed: Updates to be provided when these are available.",
+    ),
+    ("07/02", "Election of Chair to be an October meeting agenda item.", "Closed: Agenda Item 2."),
+    (
+        "07/03",
+        "Louise Walker to ask Shona McKenzie if",
+        "Closed: The CCSSB meeting is now the High Harms Board.",
+    ),
+    (
+        "07/04",
+        "Louise Walker to update the CCSP structure chart with Young People's Peer Group and Places as well as PSG.",
+        "Closed: Updated structure chart is available.",
+    ),
+    (
+        "07/05",
+        "Multi-Agency Steering Group to discuss holding future meetings online to reduce costs and carbon footprint.",
+        "Closed: It was discussed to hold meetings online during the winter and examine a hybrid option.",
+    ),
+    (
+        "07/06",
+        "Hannah Hancock to provide an update on the POCA funded work in Cambridge.",
+        "Closed: Agenda Item 10.",
+    ),
+    ("07/07", "Paul Rogerson to recommend", "Closed: Agenda Item 13"),
+]
+# The October agenda: number, item, minutes allowed.
+OCTOBER_AGENDA = [
+    ("1", "Welcome, housekeeping / introductions and apologies", 10),
+    ("2", "Election of Chair", 5),
+    ("3", "Pre-advised questions from the general public", 10),
+    ("4", "Minutes of 19 July 2022 meeting: Agreement", 5),
+    ("5", "Action points: Review", 5),
+    ("7", "Comfort break", 10),
+    ("9", "Update on CCSP supported research", 10),
+    ("10", "Proceeds Of Crime Act (POCA) funded work in Cambridge update", 10),
+    ("11", "Annual Review 2022: Agreement", 5),
+    ("12", "Update from the Office of the Police and Crime Commissioner", 10),
+    ("13", "Future strategic update by Education: Agreement", 5),
+    ("14", "Any other business", 5),
+    ("15", "Key messages from the meeting today to share with our organisations and the public", 5),
+]
+
+
+def number(cell):
+    """A figure as the paper prints it ("696", "23.2"), however many decimal places it is
+    stored or written with."""
+    try:
+        value = decimal.Decimal(cell.replace(",", ""))
+    except decimal.InvalidOperation:
+        return cell
+    return format(value.normalize(), "f")
+
+
+def canon(text):
+    return text.replace("’", "'").replace("‘", "'").replace("- ", "-")
+
+
+@pytest.fixture(scope="module", params=["page", "pdf"])
+def july_minutes(request, demo):
+    if request.param == "page":
+        return canon(demo.page(JULY))
+    return canon(demo.pdf(JULY + "minutes.pdf"))
+
+
+def test_july_date_times_and_place(july_minutes, demo):
+    assert not missing(july_minutes, "19 July 2022", "Online")
+    assert not missing(demo.page(JULY), "10.00 a.m. to 12.28 p.m.")
+
+
+def test_july_attendance_board_members_and_guests(july_minutes):
+    for name, organisation in BOARD + MEMBERS + GUESTS:
+        assert not missing(july_minutes, name, organisation), name
+
+
+def test_july_representatives_attend_for_the_members_they_represent(july_minutes):
+    assert not missing(july_minutes, "Debbie Kaye", "David Walmsley")
+
+
+def test_july_apologies(july_minutes):
+    for name, organisation in APOLOGIES:
+        assert not missing(july_minutes, name, organisation), name
+
+
+def test_july_minutes_assert_nothing_unrecorded(july_minutes):
+    # The minutes have no declarations item: they record neither interests nor their absence.
+    assert not present(july_minutes, "No interests were declared", "p.m..", "a.m..")
+
+
+def test_july_minutes_facts_and_figures(july_minutes):
+    assert not missing(
+        july_minutes,
+        "£471,314.00",
+        "8 February 2022",
+        "Ray McCappin",
+        "Vision Zero Partnership",
+        "Ian Lombardo",
+        "Adrian Boyle",
+    )
+
+
+def test_action_points_on_the_page_and_pdf(july_minutes):
+    for reference, action, response in ACTION_POINTS:
+        assert not missing(july_minutes, reference, action, response), reference
+
+
+def test_action_points_in_the_api(demo):
+    from meetings.models import Committee
+
+    board = Committee.objects.get(slug="cambridge-csp-board")
+    points = demo.api_results(f"/api/v1/action-points/?committee={board.pk}")
+    assert [p["reference"] for p in points] == [a[0] for a in ACTION_POINTS]
+    for point, (reference, action, response) in zip(points, ACTION_POINTS, strict=True):
+        assert canon(point["description"]).startswith(action), reference
+        assert canon(point["response"]).startswith(response), reference
+        assert point["status"] == "closed"
+    people = {p["id"]: p["name"] for p in demo.api_results("/api/v1/people/")}
+    owners = {p["reference"]: people.get(p["owner_person"]) for p in points}
+    assert owners["07/03"] == "Louise Walker"
+    assert owners["07/04"] == "Louise Walker"
+    assert owners["07/06"] == "Hannah Hancock"
+    assert owners["07/07"] == "Paul Rogerson"
+
+
+def test_october_meeting_page(demo):
+    page = canon(demo.page(OCTOBER))
+    assert not missing(
+        page,
+        "Tuesday 11 October 2022",
+        "10.00 a.m. to 12.20 p.m.",
+        "Online",
+        "10am on Monday 10 October",
+        "Community.safety@cambridge.gov.uk".lower(),
+    )
+    for number, title, minutes in OCTOBER_AGENDA:
+        assert not missing(page, f"{number}. {title}", f"{minutes} minutes"), number
+
+
+def test_october_meeting_in_the_api(demo):
+    meeting = meeting_api(demo, "cambridge-csp-board", "2022-10-11")
+    assert meeting["starts_at"][:19] in {"2022-10-11T10:00:00", "2022-10-11T09:00:00"}
+    assert meeting["ends_at"] is not None
+    assert meeting["ends_at"][:19] in {"2022-10-11T12:20:00", "2022-10-11T11:20:00"}
+    assert meeting["mode"] == "online"
+    items = {item["number"]: item for item in meeting["agenda_items"]}
+    for number, title, minutes in OCTOBER_AGENDA:
+        assert items[number]["title"].startswith(title), number
+        assert items[number]["duration_minutes"] == minutes, number
+    assert items["16"]["title"] == "Date of next Cambridge CSP meeting"
+
+
+def test_quarterly_idva_referrals_by_district(demo):
+    # Q1 2022/23 figures, the latest, on the framework page: IDVA referrals and daily MARAC cases.
+    assert not missing(demo.page(FRAMEWORK), "696", "261")
+    # Every figure, Q1 2022/23 and Q1 2021/22, in the published figures (CSV) and the API:
+    # referrals by district (Cambridge City 43 and 71, Peterborough 93 and 156), the totals
+    # (696 and 645), daily MARAC cases (261 and 274) and police incidents in Cambridgeshire.
+    response = demo.client.get(FRAMEWORK + "figures.csv")
+    assert response.status_code == 200
+    rows = csv.reader(io.StringIO(b"".join(response).decode()))
+    cells = {number(cell) for row in rows for cell in row}
+    assert not missing(cells, "696", "645", "43", "71", "93", "156", "261", "274", "2069", "2353")
+    values = {o["value"] for o in demo.api_results("/api/v1/observations/")}
+    numbers = {number(value) for value in values}
+    assert not missing(numbers, "696", "645", "2069", "2353", "1288", "1412")
