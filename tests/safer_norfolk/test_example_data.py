@@ -1,8 +1,9 @@
-"""The demo's fictional example partnership (meetings.example_data): enough of every kind of
+"""The demo's fictional example partnership (meetings.management.example_data): enough of every kind of
 record for each page to answer "what is outstanding, and how far are we from our success
 measures?", made again without duplicates, labelled "Example data" wherever it shows, and
 leaving the seed papers' rows as the fixtures hold them."""
 
+import datetime
 import io
 import json
 from decimal import Decimal, InvalidOperation
@@ -16,7 +17,12 @@ from django.utils import timezone
 
 from delivery_plans.models import Action, ActionUpdate, Plan
 from delivery_plans.queries import plan_actions
-from meetings.example_data import ORGANISATIONS, PARTNERSHIP, PEOPLE
+from meetings.management.example_data import (
+    ORGANISATIONS,
+    PARTNERSHIP,
+    PEOPLE,
+    load_example_data,
+)
 from meetings.models import (
     ActionPoint,
     Attendance,
@@ -130,6 +136,18 @@ def test_loading_again_duplicates_nothing(demo):
     )
     assert len(people) == len(set(people)) == len(PEOPLE)
     assert Organisation.objects.filter(is_example=True).count() == len(ORGANISATIONS)
+
+
+def test_loading_on_another_day_moves_the_year_without_duplicates(demo):
+    first = counts()
+    days = sorted(example_meetings().values_list("starts_at", flat=True))
+
+    load_example_data(today=timezone.localdate() - datetime.timedelta(days=40))
+
+    assert counts() == first
+    moved = sorted(example_meetings().values_list("starts_at", flat=True))
+    assert len(moved) == len(days)
+    assert moved[0] < days[0]
 
 
 def test_seed_rows_are_as_the_fixtures_hold_them(demo):

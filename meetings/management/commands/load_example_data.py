@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.example_data import PARTNERSHIP, load_example_data
+from meetings.management.example_data import PARTNERSHIP, load_example_data
 
 
 class Command(BaseCommand):
