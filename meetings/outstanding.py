@@ -64,7 +64,7 @@ SORTS = {
 COLUMNS = [
     "kind", "pk", "ref", "title", "committee_id", "committee_name", "committee_slug", "meeting_day",
     "plan_slug", "owner_name", "owner_person_name", "status", "raised_on", "due_on", "is_overdue",
-    "is_stale", "distance",
+    "is_stale", "distance", "is_example",
 ]  # fmt: skip
 
 
@@ -74,6 +74,11 @@ def _text(value):
 
 def _none(field):
     return Value(None, output_field=field)
+
+
+def _example(flag):
+    """The row's partnership is the fictional example one (its pages are labelled so)."""
+    return Coalesce(F(flag), Value(False), output_field=BooleanField())
 
 
 def action_points(filters, today, intervals=None):
@@ -117,6 +122,7 @@ def action_points(filters, today, intervals=None):
         F("overdue"),
         Value(False, output_field=BooleanField()),
         _none(CharField()),
+        _example("committee__partnership__is_example"),
     )
 
 
@@ -161,6 +167,7 @@ def questions(filters, today, intervals=None):
         F("overdue"),
         Value(False, output_field=BooleanField()),
         _none(CharField()),
+        _example("meeting__committee__partnership__is_example"),
     )
 
 
@@ -220,6 +227,7 @@ def plan_actions(filters, today, intervals):
         F("is_overdue"),
         F("is_stale"),
         Coalesce("current_distance", _text("not_assessed")),
+        _example("plan__organisation__is_example"),
     )
 
 
@@ -275,6 +283,7 @@ class Row:
     is_overdue: bool
     is_stale: bool
     distance: str | None
+    is_example: bool = False
 
     @property
     def kind_label(self):
@@ -429,7 +438,7 @@ def _flag(value):
 
 
 CONVERT = {"meeting_day": _date, "raised_on": _date, "due_on": _date, "is_overdue": _flag,
-           "is_stale": _flag}  # fmt: skip
+           "is_stale": _flag, "is_example": _flag}  # fmt: skip
 
 
 class Rows:

@@ -36,7 +36,7 @@ from outcomes.models import Observation, Outcome
 def committees():
     now = timezone.now()
     public_meetings = Meeting.objects.public().filter(committee=OuterRef("pk"))
-    return Committee.objects.select_related("parent").annotate(
+    return Committee.objects.select_related("parent", "partnership").annotate(
         meeting_count=count_of(public_meetings),
         next_meeting_at=Subquery(
             public_meetings.filter(starts_at__gte=now)
@@ -348,12 +348,12 @@ def written_questions(status=None, today=None):
 
 def home_meetings(limit=5):
     now = timezone.now()
-    public = Meeting.objects.public().select_related("committee")
+    public = Meeting.objects.public().select_related("committee__partnership")
     return {
         "upcoming": list(public.upcoming(now)[:limit]),
         "recent_minutes": list(
             Meeting.objects.with_public_minutes()
-            .select_related("committee")
+            .select_related("committee__partnership")
             .order_by("-starts_at")[:limit]
         ),
     }

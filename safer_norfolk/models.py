@@ -28,6 +28,11 @@ class Organisation(Versioned):
     )
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
     website = WebAddressField(blank=True)
+    is_example = models.BooleanField(
+        "example data",
+        default=False,
+        help_text="A fictional partnership made to show how the site works: its pages say so.",
+    )
 
     history = HistoricalRecords()
 

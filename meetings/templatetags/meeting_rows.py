@@ -23,7 +23,8 @@ ROW = (
     '      <td class="govuk-table__cell">{status}</td>\n'
     "    </tr>"
 )
-COMMITTEE = '<td class="govuk-table__cell">{}</td>'
+COMMITTEE = '<td class="govuk-table__cell">{}{}</td>'
+EXAMPLE = ' <strong class="govuk-tag govuk-tag--purple app-example-tag">Example data</strong>'
 
 
 @register.filter
@@ -35,9 +36,22 @@ def meeting_row(meeting, show_committee=False):
         ROW.format(
             url=escaped(meeting.get_absolute_url()),
             when=escaped(when(template_localtime(meeting.starts_at), "l j F Y, g.i a")),
-            committee=COMMITTEE.format(escaped(meeting.committee.display_name))
+            committee=COMMITTEE.format(
+                escaped(meeting.committee.display_name), EXAMPLE if _is_example(meeting) else ""
+            )
             if show_committee
             else "",
             status=meeting_status_tag(meeting),
         )
+    )
+
+
+def _is_example(meeting):
+    """The meeting's committee belongs to the fictional example partnership: read only where
+    the list joined the partnership (select_related), so no row makes a query."""
+    committee = meeting.committee
+    return (
+        type(committee).partnership.is_cached(committee)
+        and committee.partnership is not None
+        and committee.partnership.is_example
     )

@@ -21,7 +21,7 @@ register = template.Library()
 ROW = (
     '<tr class="govuk-table__row">\n'
     '          <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--grey">{kind}'
-    '</strong><br><a class="govuk-link" href="{url}">{ref}</a>: {title}{meta}</td>\n'
+    '</strong>{example}<br><a class="govuk-link" href="{url}">{ref}</a>: {title}{meta}</td>\n'
     '          <td class="govuk-table__cell">{owner}</td>\n'
     '          <td class="govuk-table__cell">{due}</td>\n'
     '          <td class="govuk-table__cell">{status}</td>\n'
@@ -29,6 +29,7 @@ ROW = (
 )
 OVERDUE = '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '
 STALE = '<strong class="govuk-tag govuk-tag--purple">No recent update</strong> '
+EXAMPLE = ' <strong class="govuk-tag govuk-tag--purple app-example-tag">Example data</strong>'
 AWAITING = '<strong class="govuk-tag govuk-tag--yellow">Awaiting response</strong>'
 REF_PREFIX = {QUESTION: "Question ", PLAN_ACTION: "Action "}
 
@@ -54,6 +55,7 @@ def outstanding_row(row):
     return SafeString(
         ROW.format(
             kind=escaped(row.kind_label),
+            example=EXAMPLE if row.is_example else "",
             url=escaped(row.url),
             ref=REF_PREFIX.get(row.kind, "") + escaped(row.ref),
             title=escaped(words(row.title, 25)),
