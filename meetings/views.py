@@ -32,7 +32,7 @@ def can_preview(user):
 
 
 def home(request):
-    return render(request, "home.html", queries.home_meetings())
+    return render(request, "home.html", queries.home_page())
 
 
 def committee_list(request):
