@@ -158,11 +158,19 @@ class Tally:
     stale: int = 0
 
     def add(self, action):
+        self.count(
+            rag=rag_of(action),
+            distance=distance_of(action),
+            overdue=action.is_overdue,
+            stale=action.is_stale,
+        )
+
+    def count(self, *, rag, distance, overdue, stale):
         self.total += 1
-        self.rag[rag_of(action)] += 1
-        self.distance[distance_of(action)] += 1
-        self.overdue += action.is_overdue
-        self.stale += action.is_stale
+        self.rag[rag or "not_assessed"] += 1
+        self.distance[distance or "not_assessed"] += 1
+        self.overdue += bool(overdue)
+        self.stale += bool(stale)
 
     @property
     def columns(self):
@@ -225,6 +233,22 @@ def summarise(actions):
         by_owner=sorted(owners.values(), key=lambda tally: tally.label.lower()),
         gaps={key: gaps[key] for key in ("no_owner", "no_date", "no_success_measure", "no_update")},
     )
+
+
+def plan_progress(today=None):
+    """[(plan, Tally)] for every published plan, by title: where each stands by RAG and by
+    distance to its success measures. Two queries however many plans and actions: the plans,
+    then each action's current status as plain values."""
+    published = list(plans().order_by("title"))
+    tallies = {plan.pk: Tally(label=plan.title) for plan in published}
+    intervals = {plan.pk: plan.reporting_interval_days for plan in published}
+    if published:
+        statuses = with_status(Action.objects.public(), today, intervals).values_list(
+            "plan_id", "current_rag", "current_distance", "is_overdue", "is_stale"
+        )
+        for plan_id, rag, distance, overdue, stale in statuses:
+            tallies[plan_id].count(rag=rag, distance=distance, overdue=overdue, stale=stale)
+    return [(plan, tallies[plan.pk]) for plan in published]
 
 
 def sections_of(plan):

@@ -1,8 +1,10 @@
 from django import forms
 
-from meetings.models import Document
+from meetings import search as site_search
+from meetings.models import Committee, Document
 from safer_norfolk.storage import discard, store_upload
-from safer_norfolk.validators import inspect_pdf
+from safer_norfolk.validators import inspect_pdf, plausible_date
+from safer_norfolk.widgets import GovukSelect, ListedModelChoiceField
 
 
 class DocumentForm(forms.ModelForm):
@@ -45,3 +47,64 @@ class DocumentForm(forms.ModelForm):
         if stored:
             discard(self.instance.file.storage, stored)
             self.stored_upload = None
+
+
+class SearchForm(forms.Form):
+    """The site search's terms and filters, read from the address so a search can be shared.
+    A value that names nothing (an unknown committee or kind, a date that is not one) is an
+    error shown on the page, never quietly dropped."""
+
+    q = forms.CharField(required=False, strip=True)
+    committee = ListedModelChoiceField(
+        queryset=Committee.objects.order_by("name"),
+        to_field_name="slug",
+        label="Committee",
+        label_fields=["name"],
+        option_label=str,
+        required=False,
+        empty_label="All committees",
+        widget=GovukSelect(),
+        error_messages={"invalid_choice": "Choose a committee from the list."},
+    )
+    kind = forms.MultipleChoiceField(
+        choices=site_search.kinds,
+        required=False,
+        label="Kind of record",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose kinds of record from the list."},
+    )
+    date_from = forms.DateField(
+        required=False,
+        label="Dated on or after",
+        validators=[plausible_date],
+        error_messages={"invalid": "Enter the date as a real date, for example 2022-02-24."},
+    )
+    date_to = forms.DateField(
+        required=False,
+        label="Dated on or before",
+        validators=[plausible_date],
+        error_messages={"invalid": "Enter the date as a real date, for example 2022-03-31."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end of the date range must not be before its start.")
+        return cleaned
+
+    def filters(self):
+        """The cleaned filters, for meetings.search.search."""
+        committee = self.cleaned_data.get("committee")
+        return site_search.Filters(
+            committee=committee.pk if committee else None,
+            kinds=tuple(self.cleaned_data.get("kind") or ()),
+            date_from=self.cleaned_data.get("date_from"),
+            date_to=self.cleaned_data.get("date_to"),
+        )
+
+    @property
+    def narrowed(self):
+        return any(
+            self.cleaned_data.get(name) for name in ("committee", "kind", "date_from", "date_to")
+        )

@@ -13,8 +13,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from delivery_plans import queries as plan_queries
 from delivery_plans.models import Action, ActionUpdate, Plan
 from delivery_plans.queries import with_current_status
+from meetings import outstanding
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -356,6 +358,21 @@ def home_meetings(limit=5):
             .select_related("committee__partnership")
             .order_by("-starts_at")[:limit]
         ),
+    }
+
+
+def home_page(limit=5):
+    """What the home page shows: upcoming meetings, recently published minutes, how much is
+    outstanding (counted by the outstanding page's own query, so the two always agree) and
+    each published plan's progress. The same few queries whatever the data."""
+    every = outstanding.facets({})["kind"]
+    overdue = outstanding.facets({"overdue_only": True})["kind"]
+    return {
+        **home_meetings(limit),
+        "outstanding_counts": [(kind, label, every[kind]) for kind, label in outstanding.KINDS],
+        "outstanding_total": every.total(),
+        "overdue_total": overdue.total(),
+        "plan_progress": plan_queries.plan_progress(),
     }
 
 

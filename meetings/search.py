@@ -2,20 +2,35 @@
 the text of uploaded papers, written questions and responses, action points, plan actions
 and updates, and outcome measures.
 
-On PostgreSQL: full-text search with weighted vectors (titles weigh most), ranking and
-highlighted snippets. On SQLite: a simpler case-insensitive match with a snippet cut around
-the first hit. Every kind starts from its own public() rule, so only published material is
+On PostgreSQL: full-text search with weighted vectors (titles weigh most) in the 'english'
+configuration, ranking and highlighted snippets. On SQLite: a simpler case-insensitive match
+of each word's English (Snowball) stem, as PostgreSQL stems it, with a snippet cut around the
+first hit. On both, terms that are a plan action's number ("1.14") find that action first,
+and each kind's total counts every match, not only those listed. Every kind starts from its own public() rule, so only published material is
 ever found. It lives in the top layer because it reads every app.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -56,6 +71,10 @@ class Kind:
     columns: dict  # {name: field path}: what a result's title and address are made from
     title: object  # function(row) -> str, row being {name: value} of `columns`
     url: object  # function(row) -> str
+    # What the filters narrow on: the committee (for plan records, the committees of the
+    # partnership that owns the plan or framework) and the record's date (None: undated).
+    committee_path: str = ""
+    date_path: str | None = None
 
 
 def _meeting_url(row, anchor=""):
@@ -94,6 +113,8 @@ def _kinds():
             _at_meeting(""),
             lambda m: f"{m['name']}, {_day(m['starts_at'])}",
             _meeting_url,
+            committee_path="committee",
+            date_path="starts_at__date",
         ),
         Kind(
             "agenda_items",
@@ -103,6 +124,8 @@ def _kinds():
             {"number": "number", "title": "title", **_at_meeting("meeting__")},
             lambda i: f"{i['number']}. {i['title']} ({_committee(i)}, {_day(i['starts_at'])})",
             lambda i: _meeting_url(i, f"#item-{i['number']}"),
+            committee_path="meeting__committee",
+            date_path="meeting__starts_at__date",
         ),
         Kind(
             "minutes",
@@ -114,6 +137,8 @@ def _kinds():
                 f"Minute {m['number']}: {m['heading']} ({_committee(m)}, {_day(m['starts_at'])})"
             ),
             lambda m: _meeting_url(m, f"#minute-{m['number']}"),
+            committee_path="meeting__committee",
+            date_path="meeting__starts_at__date",
         ),
         Kind(
             "decisions",
@@ -130,6 +155,8 @@ def _kinds():
                 f"{r['verb'].upper()} {r['text'][:80]} (minute {r['number']}, {_day(r['starts_at'])})"
             ),
             lambda r: _meeting_url(r, f"#minute-{r['number']}"),
+            committee_path="minute__meeting__committee",
+            date_path="minute__meeting__starts_at__date",
         ),
         Kind(
             "documents",
@@ -139,6 +166,8 @@ def _kinds():
             {"pk": "pk", "title": "title", **_at_meeting("meeting__")},
             lambda d: f"{d['title']} ({_committee(d)}, {_day(d['starts_at'])})",
             lambda d: DOCUMENT_ROUTE(pk=d["pk"]),
+            committee_path="meeting__committee",
+            date_path="meeting__starts_at__date",
         ),
         Kind(
             "questions",
@@ -148,6 +177,8 @@ def _kinds():
             {"number": "number", **_at_meeting("meeting__")},
             lambda q: f"Question {q['number']} ({_committee(q)}, {_day(q['starts_at'])})",
             lambda q: _meeting_url(q, f"#question-{q['number']}"),
+            committee_path="meeting__committee",
+            date_path="meeting__starts_at__date",
         ),
         Kind(
             "action_points",
@@ -157,6 +188,8 @@ def _kinds():
             {"reference": "reference", **_at_meeting("meeting__")},
             lambda p: f"Action point {p['reference']} ({_committee(p)})",
             lambda p: _meeting_url(p, f"#action-{p['reference']}"),
+            committee_path="committee",
+            date_path="meeting__starts_at__date",
         ),
         Kind(
             "plan_actions",
@@ -166,6 +199,8 @@ def _kinds():
             {"number": "number", "plan": "plan__title", "slug": "plan__slug"},
             lambda a: f"Action {a['number']} ({a['plan']})",
             lambda a: ACTION_ROUTE(slug=a["slug"], number=a["number"]),
+            committee_path="plan__organisation__committees",
+            date_path=None,
         ),
         Kind(
             "updates",
@@ -181,6 +216,8 @@ def _kinds():
             },
             lambda u: f"Update on action {u['number']}, {u['reported_on']:%d %B %Y} ({u['plan']})",
             lambda u: ACTION_ROUTE(slug=u["slug"], number=u["number"]) + f"#update-{u['pk']}",
+            committee_path="action__plan__organisation__committees",
+            date_path="reported_on",
         ),
         Kind(
             "measures",
@@ -196,6 +233,8 @@ def _kinds():
             },
             lambda m: f"{m['title']} ({m['framework']})",
             lambda m: MEASURE_ROUTE(slug=m["slug"], number=m["outcome"], measure=m["number"]),
+            committee_path="outcome__framework__organisation__committees",
+            date_path=None,
         ),
     ]
 
@@ -205,6 +244,65 @@ class Group:
     key: str
     label: str
     results: list = field(default_factory=list)  # [(title, url, snippet html)]
+    total: int = 0  # every match, of which `results` are the first PER_KIND
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; hashable, so a statement is built once per narrowing."""
+
+    committee: int | None = None  # a committee's pk
+    kinds: tuple = ()  # keys of the kinds searched; none: every kind
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    @property
+    def dated(self):
+        return self.date_from is not None or self.date_to is not None
+
+    def searches(self, kind):
+        """Whether `kind` is searched at all: an undated kind is left out of a date range."""
+        if self.kinds and kind.key not in self.kinds:
+            return False
+        return not (self.dated and kind.date_path is None)
+
+
+NO_FILTERS = Filters()
+
+
+def _narrowed(kind, filters):
+    """The kind's public records, narrowed by the filters."""
+    queryset = _public(kind)
+    if filters.committee is not None:
+        queryset = queryset.filter(**{kind.committee_path: filters.committee})
+    if filters.date_from is not None:
+        queryset = queryset.filter(**{f"{kind.date_path}__gte": filters.date_from})
+    if filters.date_to is not None:
+        queryset = queryset.filter(**{f"{kind.date_path}__lte": filters.date_to})
+    return queryset
+
+
+# "1.14", "Action 1.14", "3", "2.1a": what a plan action's number looks like.
+ACTION_NUMBER = re.compile(r"(?:action\s+)?(\d{1,3}(?:\.\d{1,3})*[a-z]?)", re.IGNORECASE)
+
+
+def action_number(terms):
+    """The plan action number the terms are, or "" when they are not one."""
+    found = ACTION_NUMBER.fullmatch(terms.strip())
+    return found.group(1) if found else ""
+
+
+def _exact_number(kind, number):
+    """Plan actions numbered exactly as searched for come first; other kinds have none."""
+    return Q(number=number) if kind.key == "plan_actions" else None
+
+
+def _count(queryset):
+    """The number of rows of `queryset`, as a subquery of the statement listing the first
+    of them: the total comes with the results, in the same query."""
+    return Subquery(
+        queryset.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    )
 
 
 def _snippet_html(text):
@@ -213,49 +311,60 @@ def _snippet_html(text):
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 -- escaped above
 
 
-def _postgres(kind, terms):
-    sql, params = _statement(kind.key, CANDIDATES, PER_KIND)
-    params = [terms if param is TERMS else param for param in params]
+def _postgres(kind, terms, filters):
+    sql, params = _statement(kind.key, CANDIDATES, PER_KIND, filters)
+    number = action_number(terms)
+    params = [terms if param is TERMS else number if param is NUMBER else param for param in params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     names = list(kind.columns)
-    results = []
-    for *values, snippet in rows:
-        row = dict(zip(names, values, strict=True))
+    results, total = [], 0
+    for *values, matched, snippet in rows:
+        row, total = dict(zip(names, values, strict=True)), matched
         results.append((kind.title(row), kind.url(row), _snippet_html(snippet or "")))
-    return results
+    return results, total
 
 
-# Stands for the search terms in a statement built ahead (_statement): only an object
-# compared by identity, never a value anyone could type.
+# Stand for the search terms, and the action number they are, in a statement built ahead
+# (_statement): only objects compared by identity, never a value anyone could type.
 TERMS = object()
+NUMBER = object()
 
 
-@lru_cache(maxsize=64)
-def _statement(key, candidates, per_kind):
+@lru_cache(maxsize=256)
+def _statement(key, candidates, per_kind, filters):
     """The SQL and parameters of one kind's search, TERMS standing for the terms: the
-    statement is the same for every search, so each process builds it once (building and
-    compiling the querysets of the ten kinds took about 18 ms of every search)."""
+    statement is the same for every search with the same filters, so each process builds it
+    once (building and compiling the querysets of the ten kinds took about 18 ms of every
+    search)."""
     kind = next(kind for kind in _kinds() if kind.key == key)
-    placeholder = "search terms placeholder"
+    placeholder, number_placeholder = "search terms placeholder", "search number placeholder"
     query = SearchQuery(placeholder, search_type="websearch", config="english")
-    queryset = _public(kind)
+    queryset = _narrowed(kind, filters)
+    exact = _exact_number(kind, number_placeholder)
     if _has_stored_vector(queryset.model):
         # Kept by PostgreSQL from the same fields and weights (safer_norfolk.search_vectors).
         vector = F("search_vector")
+        found = Q(search_vector=query) if exact is None else Q(search_vector=query) | exact
+        total = _count(queryset.filter(found))
         # The public matches most recently added, at most `candidates` of them, on their keys
         # alone; then those rows ranked. Ranking every match of a common phrase (35,000
         # minutes in a county's twenty years) read and sorted every one of them. PostgreSQL
         # makes the snippets after the sort, for the rows kept.
         matches = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:candidates]
-        queryset = queryset.filter(pk__in=matches)
+        queryset = queryset.filter(
+            Q(pk__in=matches) if exact is None else Q(pk__in=matches) | exact
+        )
     else:
         vector = None
         for path, weight in kind.fields:
             part = SearchVector(path, weight=weight, config="english")
             vector = part if vector is None else vector + part
-        queryset = queryset.annotate(search=vector).filter(search=query)
+        queryset = queryset.annotate(search=vector)
+        found = Q(search=query) if exact is None else Q(search=query) | exact
+        queryset = queryset.filter(found)
+        total = _count(queryset)
     snippet_source = (
         kind.fields[-1][0]
         if kind.key in ("documents",)
@@ -263,7 +372,9 @@ def _statement(key, candidates, per_kind):
     )
     queryset = (
         queryset.annotate(
+            exact=Value(1) if exact is None else Case(When(exact, then=0), default=1),
             rank=SearchRank(vector, query),
+            total=total,
             snippet=SearchHeadline(
                 snippet_source,
                 query,
@@ -274,13 +385,16 @@ def _statement(key, candidates, per_kind):
                 min_words=12,
             ),
         )
-        .order_by("-rank", "-pk")
-        .values_list(*kind.columns.values(), "snippet")[:per_kind]
+        .order_by("exact", "-rank", "-pk")
+        .values_list(*kind.columns.values(), "total", "snippet")[:per_kind]
     )
     sql, params = queryset.query.sql_with_params()
     if params.count(placeholder) < 1:
         raise ImproperlyConfigured(f"Search {key}: the terms are not a parameter of its SQL.")
-    return sql, tuple(TERMS if param == placeholder else param for param in params)
+    swapped = {placeholder: TERMS, number_placeholder: NUMBER}
+    return sql, tuple(
+        swapped.get(param, param) if isinstance(param, str) else param for param in params
+    )
 
 
 def _has_stored_vector(model):
@@ -302,48 +416,134 @@ def _answered_response():
     )
 
 
-def _simple(kind, terms):
-    words = [word for word in re.findall(r"\w+", terms.lower()) if len(word) > 1][:8]
-    if not words:
-        return []
-    queryset = _public(kind)
+_STEMMER = snowballstemmer.stemmer("english")
+# A number is one word: "1.14" and "471,314.00" are not "1", "14", "471"…
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+# The SQLite function that tells whether a text holds a word of a given English stem.
+HAS_STEM = "safer_norfolk_has_stem"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A searched word as SQLite's search matches it: `text` must occur in the field (LIKE
+    narrows the rows cheaply); then a word starting with it must have the stem `stem`, or,
+    for a number, the number must stand whole (`pattern`)."""
+
+    text: str
+    stem: str = ""
+    pattern: str = ""
+
+    def candidates(self, text):
+        """Where the word may be in `text`: each (start, end) of a whole matching word."""
+        if self.pattern:
+            return [m.span() for m in re.finditer(self.pattern, text, re.IGNORECASE)]
+        return [
+            m.span()
+            for m in re.finditer(rf"\b{re.escape(self.text)}\w*", text, re.IGNORECASE)
+            if _STEMMER.stemWord(m.group(0).lower()) == self.stem
+        ]
+
+
+def _words(terms):
+    """The searched words, as PostgreSQL's 'english' configuration reads them: a word by its
+    Snowball stem, so "scam" and "scams" find the same records and "Scampton" neither; a
+    number whole, so "1.14" never finds "14 March" or "1.145"."""
+    words = []
+    for word in _WORD.findall(terms.lower())[:8]:
+        if any(character.isdigit() for character in word):
+            words.append(Word(word, pattern=rf"(?<![\w.,]){re.escape(word)}(?!\w|[.,]\d)"))
+        elif len(word) > 1:
+            stem = _STEMMER.stemWord(word)
+            prefix = stem  # "happy" stems to "happi": words that start "happ" are looked at
+            while prefix and not word.startswith(prefix):
+                prefix = prefix[:-1]
+            words.append(Word(prefix or word, stem=stem))
+    return words
+
+
+def _has_stem(text, prefix, stem):
+    if not text:
+        return False
+    return bool(Word(prefix, stem=stem).candidates(text))
+
+
+class HasStem(Func):
+    """HAS_STEM(field, prefix, stem): SQLite calls back into `_has_stem`."""
+
+    function = HAS_STEM
+    output_field = BooleanField()
+
+
+def _sqlite_functions():
+    """Give this connection the stem function (a function lives as long as its connection,
+    and registering it again costs nothing)."""
+    connection.ensure_connection()
+    connection.connection.create_function(HAS_STEM, 3, _has_stem, deterministic=True)
+
+
+def _simple(kind, terms, filters):
+    words = _words(terms)
+    exact = _exact_number(kind, action_number(terms))
+    if not words and exact is None:
+        return [], 0
+    _sqlite_functions()
+    queryset = _narrowed(kind, filters)
+    found = Q()
     for word in words:
         condition = Q()
         for path, _ in kind.fields:
-            condition |= Q(**{f"{path}__icontains": word})
-        queryset = queryset.filter(condition)
+            # LIKE first, so the stem or pattern is tried only on the rows holding the text.
+            check = (
+                Q(**{f"{path}__iregex": word.pattern})
+                if word.pattern
+                else Q(HasStem(F(path), Value(word.text), Value(word.stem)))
+            )
+            condition |= Q(**{f"{path}__icontains": word.text}) & check
+        found &= condition
+    if exact is not None:
+        found = exact if not words else found | exact
+    queryset = queryset.filter(found).annotate(
+        exact=Value(1) if exact is None else Case(When(exact, then=0), default=1),
+        total=_count(queryset.filter(found)),
+    )
     names = list(kind.columns)
-    paths = [*kind.columns.values(), *(path for path, _ in kind.fields)]
-    results = []
-    for values in queryset.order_by("-pk").values_list(*paths)[:PER_KIND]:
+    paths = [*kind.columns.values(), "total", *(path for path, _ in kind.fields)]
+    results, total = [], 0
+    for values in queryset.order_by("exact", "-pk").values_list(*paths)[:PER_KIND]:
         row = dict(zip(names, values, strict=False))
-        text = " ".join(str(value or "") for value in values[len(names) :])
+        total = values[len(names)]
+        text = " ".join(str(value or "") for value in values[len(names) + 1 :])
         results.append((kind.title(row), kind.url(row), _cut(text, words)))
-    return results
+    return results, total
 
 
 def _cut(text, words):
     """About thirty words around the first hit, with every hit marked."""
     text = " ".join(text.split())
-    lowered = text.lower()
-    first = min((lowered.find(word) for word in words if lowered.find(word) >= 0), default=0)
+    spans = sorted(span for word in words for span in word.candidates(text))
+    first = spans[0][0] if spans else 0
     start = max(0, first - 120)
-    excerpt = (
-        ("…" if start else "")
-        + text[start : start + 260]
-        + ("…" if start + 260 < len(text) else "")
+    end = start + 260
+    marked, at = [], start
+    for begin, finish in spans:
+        if begin < at or finish > end:
+            continue  # before the excerpt, overlapping a mark, or cut off at its end
+        marked += [text[at:begin], START, text[begin:finish], STOP]
+        at = finish
+    marked.append(text[at:end])
+    return _snippet_html(
+        ("…" if start else "") + "".join(marked) + ("…" if end < len(text) else "")
     )
-    marked = re.sub(
-        "(" + "|".join(re.escape(word) for word in words) + ")",
-        lambda match: f"{START}{match.group(0)}{STOP}",
-        excerpt,
-        flags=re.IGNORECASE,
-    )
-    return _snippet_html(marked)
 
 
-def search(terms):
-    """[Group] with results, in a fixed order of kinds; empty groups left out."""
+def kinds():
+    """(key, label) of every kind of record searched, in the order results are listed."""
+    return [(kind.key, kind.label) for kind in _kinds()]
+
+
+def search(terms, filters=NO_FILTERS):
+    """[Group] with results, in a fixed order of kinds (the plan actions first when the
+    terms are an action number); empty groups left out."""
     # A NUL byte can be neither stored nor searched for (PostgreSQL refuses it outright).
     terms = " ".join(without_nul(terms or "").split())[:MAX_QUERY_LENGTH]
     if not terms:
@@ -351,7 +551,11 @@ def search(terms):
     run = _postgres if connection.vendor == "postgresql" else _simple
     groups = []
     for kind in _kinds():
-        results = run(kind, terms)
+        if not filters.searches(kind):
+            continue
+        results, total = run(kind, terms, filters)
         if results:
-            groups.append(Group(key=kind.key, label=kind.label, results=results))
+            groups.append(Group(key=kind.key, label=kind.label, results=results, total=total))
+    if action_number(terms):
+        groups.sort(key=lambda group: group.key != "plan_actions")
     return groups

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from meetings import feeds, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
+from meetings.forms import SearchForm
 from meetings.models import ActionPoint, AgendaItem, AgendaPack, Committee
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
@@ -31,7 +32,7 @@ def can_preview(user):
 
 
 def home(request):
-    return render(request, "home.html", queries.home_meetings())
+    return render(request, "home.html", queries.home_page())
 
 
 def committee_list(request):
@@ -288,12 +289,21 @@ def outstanding_csv(request):
 
 
 def search(request):
-    terms = request.GET.get("q", "").strip()
-    groups = site_search.search(terms) if terms else []
+    form = SearchForm(request.GET)
+    valid = form.is_valid()
+    terms = form.cleaned_data.get("q", "") if valid else request.GET.get("q", "").strip()
+    groups = site_search.search(terms, form.filters()) if valid and terms else []
     return render(
         request,
         "meetings/search.html",
-        {"terms": terms, "groups": groups, "total": sum(len(group.results) for group in groups)},
+        {
+            "form": form,
+            "terms": terms,
+            "groups": groups,
+            "total": sum(group.total for group in groups),
+            "shown": sum(len(group.results) for group in groups),
+            "per_kind": site_search.PER_KIND,
+        },
     )
 
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 
+from outcomes.templatetags.figures import measured_text
+
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 48
 
@@ -20,9 +22,9 @@ def _nice_step(span):
     return magnitude * 10
 
 
-def format_value(value, unit=""):
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return f"{text}%" if unit == "percent" else (f"£{text}" if unit == "gbp" else text)
+def format_value(value, unit="", *, scale=False):
+    """A figure with its unit's sign; a scale mark (`scale=True`) drops pounds' pence."""
+    return measured_text(value, unit, pence=not scale)
 
 
 def line_chart(points, *, chart_id, title, description, unit="", dates=None):
@@ -61,7 +63,10 @@ def line_chart(points, *, chart_id, title, description, unit="", dates=None):
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" class="app-chart__grid"/>'
         '<text x="{}" y="{}" dy="4" class="app-chart__axis" text-anchor="end">{}</text>',
-        ((LEFT, WIDTH - RIGHT, y(t), y(t), LEFT - 8, y(t), format_value(t, unit)) for t in ticks),
+        (
+            (LEFT, WIDTH - RIGHT, y(t), y(t), LEFT - 8, y(t), format_value(t, unit, scale=True))
+            for t in ticks
+        ),
     )
     every = max(1, len(points) // 8)  # at most about eight period labels fit under the axis
     labels = format_html_join(

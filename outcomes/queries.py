@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Rank, RowNumber
 from django.http import Http404
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
@@ -28,6 +28,14 @@ class MeasureFigures:
     year_before: Observation | None = None
     on_previous: Change | None = None
     on_year_before: Change | None = None
+    # With no figure for the area the page is about: the latest figures held for other
+    # areas (districts), all of one period, so the page never says "No figures yet" of a
+    # measure that has figures.
+    elsewhere: list = field(default_factory=list)
+
+    @property
+    def elsewhere_label(self):
+        return self.elsewhere[0].period_label if self.elsewhere else ""
 
     @property
     def headline(self):
@@ -48,10 +56,14 @@ class MeasureFigures:
 
 
 def figures_for(measures, area):
-    """{measure pk: MeasureFigures} in `area` for the given measures (two queries)."""
+    """{measure pk: MeasureFigures} in `area` for the given measures (two queries, and a third
+    when some measure has no figure in `area`)."""
     measures = list(measures)
     result = {measure.pk: MeasureFigures() for measure in measures}
-    if not measures or area is None:
+    if not measures:
+        return result
+    if area is None:
+        _add_elsewhere(result, area)
         return result
     ranked = (
         Observation.objects.filter(measure__in=[m.pk for m in measures], area=area)
@@ -92,7 +104,32 @@ def figures_for(measures, area):
             earlier=figures.year_before.value if figures.year_before else None,
             **judge,
         )
+    _add_elsewhere(result, area)
     return result
+
+
+def _add_elsewhere(result, area):
+    """Fill `elsewhere` for each measure with no figure in `area`: its observations in other
+    areas for the latest period any of them has (one query for all such measures)."""
+    missing = [pk for pk, figures in result.items() if figures.latest is None]
+    if not missing:
+        return
+    latest = (
+        Observation.objects.filter(measure__in=missing)
+        .exclude(area=area)
+        .annotate(
+            rank=Window(
+                Rank(),
+                partition_by=[F("measure_id")],
+                order_by=[F("period_end").desc(), F("period_start").desc()],
+            )
+        )
+        .filter(rank=1)
+        .select_related("area")
+        .order_by("area__order", "area__name")
+    )
+    for observation in latest:
+        result[observation.measure_id].elsewhere.append(observation)
 
 
 def frameworks():

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
 from outcomes.models import Observation
+from outcomes.templatetags.figures import plain_figure
 from safer_norfolk.exports import safe_row
 from safer_norfolk.query_params import is_slug, record_id
 
@@ -99,7 +100,7 @@ def observations_csv(request, slug):
                     observation.period_label,
                     observation.period_start,
                     observation.period_end,
-                    observation.value,
+                    plain_figure(observation.value),
                     "yes" if observation.is_provisional else "no",
                     observation.note,
                 ]

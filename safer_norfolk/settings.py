@@ -113,7 +113,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:questions": ["status", "page"],
     "meetings:outstanding": ["meetings.filters.OutstandingFilter", "page"],
     "meetings:outstanding_csv": ["meetings.filters.OutstandingFilter"],
-    "meetings:search": ["q"],
+    "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],
     # Anyone but an officer asking for the restricted pack is told they may not (403).
     "meetings:agenda_pdf": ["restricted"],

@@ -11,7 +11,7 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from outcomes.templatetags.figures import figure
+from outcomes.templatetags.figures import measured_text
 from safer_norfolk.templatetags.dates import when
 from safer_norfolk.templatetags.text import words
 from safer_norfolk.text import escaped
@@ -81,6 +81,6 @@ def observation_lines(observations):
     return _lines(
         f"{LINK.format(escaped(observation.measure.get_absolute_url()), escaped(observation.measure.title))}"
         f", {escaped(observation.area.name)}, {escaped(observation.period_label)}:"
-        f" {escaped(figure(observation.value))}"
+        f" {escaped(measured_text(observation.value, observation.measure.unit))}"
         for observation in observations
     )

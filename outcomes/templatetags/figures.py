@@ -1,7 +1,10 @@
-"""How a figure reads on the outcomes pages: up to three decimal places, shown only when the
-figure has a fractional part, with thousands grouped ("1,234", "12.500").
+"""How a figure reads wherever the site shows one: with the decimal places it was recorded
+with and no padding ("23.2", not "23.200"), thousands grouped ("1,234"); sums of money in
+pounds and pence ("1,234.50").
 
-It gives exactly what Django's `floatformat:"-3g"` gives (tests/outcomes/test_figures.py
+Figures are stored with three decimal places, so a figure's own places are the stored ones
+less the trailing zeros: "12.50" reads "12.5", which is the same number. `figure_text` gives
+exactly what Django's `floatformat` gives at that many places (tests/outcomes/test_figures.py
 checks this over generated values), at a tenth of the cost: a measure page shows hundreds
 of figures."""
 
@@ -14,37 +17,77 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-_THOUSANDTH = Decimal("0.001")
+MOST_PLACES = 3  # the places an observation's value is stored with
+
+
+def places_shown(value, unit=""):
+    """How many decimal places `value` reads with: two for pounds, otherwise its own places
+    (trailing zeros dropped), at most three."""
+    if unit == "gbp":
+        return 2
+    exponent = value.normalize().as_tuple().exponent
+    return min(MOST_PLACES, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def figure_text(value, unit=""):
+    """`value` as it reads in a page, chart, PDF or CSV row meant for people."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return floatformat(value, "-3g")  # None, text and floats: Django's own rules
+    places = places_shown(value, unit)
+    try:
+        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        return floatformat(value, f"{places}g")
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded:,}"  # never "-0.0"
+
+
+def plain_figure(value):
+    """`value` for a machine-readable file: its own places, no grouping ("3100", "23.2")."""
+    if value is None:
+        return ""
+    return f"{value.quantize(Decimal(1).scaleb(-places_shown(value))):f}"
 
 
 @register.filter
-def figure(value):
-    if not isinstance(value, Decimal) or not value.is_finite():
-        return floatformat(value, "-3g")  # None, text and floats: Django's own rules
-    try:
-        rounded = value.quantize(_THOUSANDTH, rounding=ROUND_HALF_UP)
-    except InvalidOperation:  # more digits than the decimal context holds
-        return floatformat(value, "-3g")
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{rounded.copy_abs() if rounded.is_zero() else rounded:,}"  # never "-0.000"
+def figure(value, unit=""):
+    """A figure, in its measure's unit when given: `{{ observation.value|figure:measure.unit }}`."""
+    return figure_text(value, unit)
+
+
+def measured_text(value, unit="", *, pence=True):
+    """A figure with its unit's sign: "12.5%", "£1,234.50", "23.2" (`pence=False`: "£1,000"
+    for a chart's scale)."""
+    text = figure_text(value, unit if pence else "")
+    if not text:
+        return text
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "gbp":
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    return text
+
+
+@register.filter
+def measured(value, unit=""):
+    """`{{ observation.value|measured:measure.unit }}`: the figure with its unit's sign."""
+    return measured_text(value, unit)
 
 
 _PROVISIONAL = mark_safe(' <abbr title="provisional">(p)</abbr>')  # a constant
 
 
 @register.filter
-def figure_cell(observation):
+def figure_cell(observation, unit=""):
     """What a cell of a measure's table of figures holds: the figure, "(p)" when provisional,
     its note below; a dash where there is no figure. One filter, not a dozen template
     lookups, for each of the hundreds of cells."""
     if observation is None:
         return "–"
     if not observation.is_provisional and not observation.note:
-        return figure(observation.value)  # most cells: digits, commas and a point
+        return figure_text(observation.value, unit)  # most cells: digits, commas and a point
     return format_html(
         "{}{}{}",
-        figure(observation.value),
+        figure_text(observation.value, unit),
         _PROVISIONAL if observation.is_provisional else "",
         format_html('<br><span class="govuk-body-s app-meta">{}</span>', observation.note)
         if observation.note

@@ -16,6 +16,7 @@ from tests.factories import (
     MeasureFactory,
     MeetingFactory,
     MinuteFactory,
+    OrganisationFactory,
     OutcomeFrameworkFactory,
     PlanFactory,
     ResolutionFactory,
@@ -187,8 +188,11 @@ def test_search_never_finds_unpublished_material(client):
 
     assert exempt.pk
     assert unanswered.status == "awaiting"
-    assert SECRET not in html.replace(f"“{SECRET}”", "").replace(f'value="{SECRET}"', "").replace(
-        f"Search: {SECRET}", ""
+    assert SECRET not in (
+        html.replace(f"“{SECRET}”", "")
+        .replace(f'value="{SECRET}"', "")
+        .replace(f"Search: {SECRET}", "")
+        .replace(f"?q={SECRET}", "")  # the address of the same search without filters
     )
     assert "Nothing published matches" in html
 
@@ -330,3 +334,162 @@ def test_a_phrase_matching_many_records_is_ranked_among_the_newest(client, monke
     assert f"1. {best.title}" not in page
     assert f"2. {newer[0].title}" in page
     assert f"3. {newer[1].title}" in page
+
+
+def titles(html):
+    """The result titles, in order (not the index of kinds above them)."""
+    import re
+
+    lists = re.findall(r'<ol class="govuk-list app-search-results">(.*?)</ol>', html, re.DOTALL)
+    return re.findall(r'<li><a class="govuk-link" href="[^"]*">([^<]*)</a>', "".join(lists))
+
+
+def test_an_action_number_finds_that_action_first_and_not_dates_or_sums(client):
+    plan = PlanFactory(title="Safer Norfolk Plan")
+    wanted = ActionFactory(section=SectionFactory(plan=plan), number="1.14", title="Fraud pilot")
+    ActionFactory(section=SectionFactory(plan=plan), number="1.1", title="Scam marshals")
+    ActionFactory(section=SectionFactory(plan=plan), number="1.141", title="Other work")
+    meeting = MeetingFactory(minutes_published=True)
+    MinuteFactory(
+        meeting=meeting, heading="Budget", body="Agreed on 14 March 2023: £471,314.00 in total."
+    )
+    question = WrittenQuestionFactory(
+        meeting=meeting, question="Reference Delivery Plan action 1.14: when will it start?"
+    )
+
+    for terms in ["1.14", "Action 1.14", "action 1.14"]:
+        html = search(client, terms)
+        found = titles(html)
+
+        assert found[0] == "Action 1.14 (Safer Norfolk Plan)", terms
+        assert html.index('id="plan_actions"') < html.index('id="questions"'), terms
+        assert "Action 1.1 (Safer Norfolk Plan)" not in found, terms
+        assert "Action 1.141 (Safer Norfolk Plan)" not in found, terms
+        assert not any(title.startswith("Minute") for title in found), terms
+        assert f"Question {question.number} " in html, terms
+    assert wanted.get_absolute_url() in html
+
+
+def test_english_stemming_finds_the_same_for_a_word_and_its_plural(client):
+    meeting = MeetingFactory(minutes_published=True)
+    MinuteFactory(meeting=meeting, number="3", heading="Scam awareness", body="Talks given.")
+    MinuteFactory(meeting=meeting, number="4", heading="Doorstep", body="Scams were reported.")
+    MinuteFactory(meeting=meeting, number="5", heading="Scampton", body="A place name.")
+
+    for terms in ["scam", "scams", "Scams"]:
+        found = titles(search(client, terms))
+        assert any(title.startswith("Minute 3: Scam awareness") for title in found), terms
+        assert any(title.startswith("Minute 4: Doorstep") for title in found), terms
+        assert not any("Scampton" in title for title in found), terms
+
+
+def test_search_can_be_narrowed_by_committee_kind_and_dates(client):
+    partnership = OrganisationFactory(name="Norfolk Countywide CSP")
+    panel = MeetingFactory(
+        minutes_published=True,
+        committee__name="Scrutiny Sub Panel",
+        committee__slug="scrutiny-sub-panel",
+        committee__partnership=partnership,
+        starts_at=datetime.datetime(2022, 2, 24, 10, tzinfo=datetime.UTC),
+    )
+    board = MeetingFactory(
+        minutes_published=True,
+        committee__name="Cambridge Board",
+        starts_at=datetime.datetime(2022, 10, 11, 10, tzinfo=datetime.UTC),
+    )
+    MinuteFactory(meeting=panel, number="5", heading="Refuge places", body="Refuge report.")
+    MinuteFactory(meeting=board, number="6", heading="Refuge funding", body="Refuge bid.")
+    AgendaItemFactory(meeting=board, number="7", title="Refuge update")
+    ActionFactory(
+        section=SectionFactory(plan=PlanFactory(organisation=partnership, title="Panel plan")),
+        number="2.3",
+        title="Refuge capacity",
+    )
+    ActionFactory(
+        section=SectionFactory(plan=PlanFactory(title="Other plan")), number="4", title="Refuge"
+    )
+
+    def found(**filters):
+        response = client.get(reverse("meetings:search"), {"q": "refuge", **filters})
+        assert response.status_code == 200
+        return titles(response.content.decode())
+
+    by_panel = found(committee="scrutiny-sub-panel")
+    assert any(title.startswith("Minute 5: Refuge places") for title in by_panel)
+    assert "Action 2.3 (Panel plan)" in by_panel  # the plans of the panel's partnership
+    assert not any("Cambridge" in title or "Other plan" in title for title in by_panel)
+    assert not any(title.startswith("Minute 6") for title in by_panel)
+
+    only_minutes = found(kind="minutes")
+    assert len(only_minutes) == 2
+    assert all(title.startswith("Minute ") for title in only_minutes)
+    assert len(found(kind=["minutes", "agenda_items"])) == 3
+
+    autumn = found(date_from="2022-06-01", date_to="2022-12-31")
+    assert any(title.startswith("Minute 6: Refuge funding") for title in autumn)
+    assert any(title.startswith("7. Refuge update") for title in autumn)
+    assert not any(title.startswith("Minute 5") for title in autumn)
+    assert not any(title.startswith("Action ") for title in autumn)  # undated: left out
+
+
+def test_bad_filter_values_are_reported_not_ignored(client):
+    MinuteFactory(meeting=MeetingFactory(minutes_published=True), heading="Refuge")
+
+    for filters, message in [
+        ({"committee": "no-such-committee"}, "Choose a committee from the list."),
+        ({"kind": "gossip"}, "Choose kinds of record from the list."),
+        ({"date_from": "2022-02-30"}, "Enter the date as a real date"),
+        ({"date_from": "0001-01-01"}, "Enter a date between"),
+        (
+            {"date_from": "2022-03-01", "date_to": "2022-02-01"},
+            "The end of the date range must not be before its start.",
+        ),
+    ]:
+        response = client.get(reverse("meetings:search"), {"q": "refuge", **filters})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem with the search" in html, filters
+        assert escape(message) in html or message in html, filters
+        assert "Minute " not in "".join(titles(html)), filters  # nothing shown as if filtered
+
+
+def test_the_count_of_results_is_every_match_not_those_listed(client):
+    from meetings.search import PER_KIND
+
+    meeting = MeetingFactory(minutes_published=True)
+    for n in range(PER_KIND + 5):
+        MinuteFactory(meeting=meeting, number=str(n + 1), heading=f"Refuge {n}", body="Noted.")
+    AgendaItemFactory(meeting=meeting, title="Refuge report")
+
+    html = search(client, "refuge")
+
+    assert f"{PER_KIND + 6} results for “refuge”" in html
+    assert f"Minutes ({PER_KIND + 5})" in html
+    assert f"Showing {PER_KIND} of {PER_KIND + 5}." in html
+    assert len([title for title in titles(html) if title.startswith("Minute ")]) == PER_KIND
+
+
+def test_a_filtered_search_queries_do_not_grow_with_data(client):
+    committee = MeetingFactory(committee__slug="the-panel").committee
+
+    def grow(count):
+        for n in range(count):
+            meeting = MeetingFactory(minutes_published=True, committee=committee)
+            MinuteFactory(meeting=meeting, heading="Scams", body=f"Scams discussion {n}")
+            ActionFactory(title=f"Scams campaign {n}")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(
+                reverse("meetings:search"),
+                {"q": "scams", "committee": "the-panel", "date_from": "2000-01-01"},
+            )
+        return len(captured)
+
+    grow(2)
+    small = count()
+    grow(10)
+    large = count()
+
+    assert small == large
+    assert large <= 15

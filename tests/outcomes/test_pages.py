@@ -123,6 +123,82 @@ def test_measure_page_has_chart_table_areas_source_and_caveat(client, plan):
     assert "not judged" in neutral
 
 
+def test_framework_page_shows_district_figures_of_a_measure_without_a_county_total(client, plan):
+    by_district = MeasureFactory(
+        outcome=plan["long_term"], number="3", title="Repeat victims by district"
+    )
+    for slug, value in [
+        ("norwich", "41.500"),
+        ("breckland", "12.000"),
+        ("broadland", "7.000"),
+        ("great-yarmouth", "9.250"),
+    ]:
+        ObservationFactory(
+            measure=by_district, area=area(slug), value=value, **financial_year(2021)
+        )
+    ObservationFactory(  # an older year: only the latest period is shown
+        measure=by_district, area=area("norwich"), value="99", **financial_year(2019)
+    )
+    one_district = MeasureFactory(
+        outcome=plan["long_term"], number="4", title="Scam victims in Norwich", unit="percent"
+    )
+    ObservationFactory(
+        measure=one_district, area=area("norwich"), value="23.200", **financial_year(2022)
+    )
+    MeasureFactory(outcome=plan["long_term"], number="5", title="A measure not yet counted")
+
+    html = page(client, plan["framework"].get_absolute_url())
+
+    def row(title):
+        found = html[html.index(title) :]
+        return found[: found.index("</tr>")]
+
+    assert "No figures yet" not in row("Repeat victims by district")
+    assert "Figures for 4 areas" in row("Repeat victims by district")
+    assert f'href="{by_district.get_absolute_url()}#by-area"' in row("Repeat victims by district")
+    assert "2021/22; no Norfolk total" in row("Repeat victims by district")
+    assert "No figures yet" not in row("Scam victims in Norwich")
+    assert '23.2%<br><span class="govuk-body-s app-meta">Norwich</span>' in row(
+        "Scam victims in Norwich"
+    )
+    assert "2022/23; no Norfolk total" in row("Scam victims in Norwich")
+    assert "No figures yet" in row("A measure not yet counted")
+    outcome = page(client, plan["long_term"].get_absolute_url())
+    assert "Figures for 4 areas" in outcome
+    measure = page(client, by_district.get_absolute_url())
+    assert 'id="by-area"' in measure
+    assert "41.5<br>" in measure
+
+
+def test_measure_page_shows_figures_as_recorded_without_padding(client, plan):
+    rate = MeasureFactory(
+        outcome=plan["long_term"], number="6", title="Rate per 1,000", unit="rate_per_1000"
+    )
+    for year, value in [(2020, "20.100"), (2021, "23.200")]:
+        ObservationFactory(measure=rate, value=value, **financial_year(year))
+    ObservationFactory(measure=rate, area=area("norwich"), value="30.050", **financial_year(2021))
+    money = MeasureFactory(outcome=plan["long_term"], number="7", title="Lost", unit="gbp")
+    ObservationFactory(measure=money, value="471314", **financial_year(2021))
+
+    html = page(client, rate.get_absolute_url())
+    framework = page(client, plan["framework"].get_absolute_url())
+    csv = client.get(
+        reverse("outcomes:observations_csv", args=[plan["framework"].slug]),
+        {"measure": rate.pk},
+    ).content.decode()
+
+    assert "23.200" not in html
+    assert "23.2 in 2021/22" in html
+    assert "<title>2021/22: 23.2</title>" in html
+    assert "30.05" in html
+    assert "30.050" not in html
+    assert "up 3.1 (15.4%)" in html
+    assert "23.2<br>" in framework
+    assert ",23.2," in csv
+    assert ",23.200," not in csv
+    assert "£471,314.00" in page(client, money.get_absolute_url())
+
+
 def test_chart_svg_plots_the_values_and_has_an_accessible_name():
     svg = line_chart(
         [("2019/20", 11498), ("2020/21", 13764)],
@@ -174,6 +250,9 @@ def grow(framework, size):
             measure = MeasureFactory(outcome=outcome)
             for year in range(2015, 2022):
                 ObservationFactory(measure=measure, **financial_year(year))
+        by_district = MeasureFactory(outcome=outcome)  # no county total: figures by district
+        for slug in ["norwich", "breckland"]:
+            ObservationFactory(measure=by_district, area=area(slug), **financial_year(2021))
 
 
 def test_framework_page_queries_do_not_grow_with_data(client, plan):

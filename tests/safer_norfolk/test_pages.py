@@ -1,5 +1,9 @@
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,119 @@ def test_accessibility_statement_follows_the_model_statement(client):
         assert heading in html
     assert "Web Content Accessibility Guidelines version 2.2" in html
     assert "last reviewed on" in html
+
+
+def home(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html, heading_id):
+    """The part of the page from the heading with `heading_id` to the next h2."""
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("<h2", start)
+    return html[start : end if end >= 0 else len(html)]
+
+
+def test_home_page_shows_what_is_outstanding_counted_as_the_outstanding_page_counts(client):
+    from tests.factories import (
+        ActionPointFactory,
+        MeetingFactory,
+        WrittenQuestionFactory,
+    )
+
+    ActionPointFactory()
+    ActionPointFactory(due_date=datetime.date(2020, 1, 31))  # overdue
+    ActionPointFactory(status="closed", response="Done", closed_on=datetime.date(2021, 1, 5))
+    ActionPointFactory(meeting=MeetingFactory(minutes_draft=True))  # not yet public
+    WrittenQuestionFactory()
+
+    html = home(client)
+    outstanding = section(html, "outstanding")
+    listed = client.get(reverse("meetings:outstanding")).content.decode()
+
+    assert "<strong>3</strong> items outstanding" in outstanding
+    assert "<strong>3</strong> items outstanding" in listed  # the same count as its page
+    assert f'href="{reverse("meetings:outstanding")}?kind=action_point">2 open action points' in (
+        outstanding
+    )
+    assert "?kind=question" in outstanding
+    assert "1 question awaiting a written response" in outstanding
+    assert "0 plan actions red, amber" in outstanding
+    assert "?overdue_only=on" in outstanding
+    assert "1 overdue" in outstanding
+
+
+def test_home_page_says_when_nothing_is_outstanding_or_published(client):
+    html = home(client)
+
+    assert "Nothing is outstanding" in section(html, "outstanding")
+    assert "No delivery plan has been published yet." in section(html, "plan-progress")
+    assert "No minutes have been published yet." in html
+
+
+def test_home_page_shows_each_published_plans_rag_and_distance(client):
+    from tests.factories import ActionFactory, ActionUpdateFactory, PlanFactory, SectionFactory
+
+    plan = PlanFactory(title="Safer Norfolk Plan 2021-24 delivery plan")
+    section_ = SectionFactory(plan=plan)
+    for rag, distance in [("red", "far_off"), ("red", "some_way"), ("green", "nearly_met")]:
+        ActionUpdateFactory(action=ActionFactory(section=section_), rag=rag, distance=distance)
+    ActionFactory(section=section_)  # no update yet
+    draft = PlanFactory(title="Draft plan DRAFT-PLAN-MARKER-3f1", status="draft")
+    ActionUpdateFactory(action=ActionFactory(section=SectionFactory(plan=draft)), rag="amber")
+
+    progress = section(home(client), "plan-progress")
+
+    row = progress[progress.rindex("<tr", 0, progress.index(plan.title)) :]
+    row = row[: row.index("</tr>")]
+    assert f'href="{plan.get_absolute_url()}"' in row
+    assert ">4</td>" in row
+    assert re.search(r"2 <strong[^>]*>RAG: Red</strong>", row)
+    assert re.search(r"1 <strong[^>]*>RAG: Green</strong>", row)
+    assert re.search(r"1 <strong[^>]*>RAG not assessed</strong>", row)
+    assert "RAG: Amber" not in row
+    assert re.search(r"1 <strong[^>]*>Far off</strong>", row)
+    assert re.search(r"1 <strong[^>]*>Some way to go</strong>", row)
+    assert re.search(r"1 <strong[^>]*>Nearly met</strong>", row)
+    assert re.search(r"1 <strong[^>]*>Distance not assessed</strong>", row)
+    assert "DRAFT-PLAN-MARKER-3f1" not in progress
+
+
+def test_home_page_queries_do_not_grow_with_data(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import (
+        ActionFactory,
+        ActionPointFactory,
+        ActionUpdateFactory,
+        MeetingFactory,
+        PlanFactory,
+        SectionFactory,
+        WrittenQuestionFactory,
+    )
+
+    settings.PAGE_CACHE_SECONDS = 0  # the same address is asked for twice
+
+    def grow(count):
+        for _ in range(count):
+            MeetingFactory(starts_at=timezone.now() + datetime.timedelta(days=30))
+            ActionPointFactory()
+            WrittenQuestionFactory()
+            plan = PlanFactory()
+            ActionUpdateFactory(action=ActionFactory(section=SectionFactory(plan=plan)), rag="red")
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            home(client)
+        return len(captured)
+
+    grow(1)
+    small = count()
+    grow(6)
+    large = count()
+
+    assert small == large
+    assert large <= 15
