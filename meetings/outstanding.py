@@ -101,6 +101,7 @@ class OwnerNames(Func):
         return {
             "organisation": Action.owners.field.related_model._meta.db_table,
             "pk": Action.owners.field.related_model._meta.pk.column,
+            "name": Action.owners.field.related_model._meta.get_field("name").column,
             "through": through.db_table,
             "action_id": Action.owners.field.m2m_column_name(),
             "organisation_id": Action.owners.field.m2m_reverse_name(),
@@ -109,7 +110,7 @@ class OwnerNames(Func):
     def as_sql(self, compiler, connection, **extra):
         # PostgreSQL orders inside the aggregate.
         template = (  # noqa: S608
-            "(SELECT STRING_AGG(o.name, ', ' ORDER BY o.name) FROM {organisation} o"
+            "(SELECT STRING_AGG(o.{name}, ', ' ORDER BY o.{name}) FROM {organisation} o"
             " INNER JOIN {through} t ON t.{organisation_id} = o.{pk}"
             " WHERE t.{action_id} = %(expressions)s)"
         ).format(**self._tables())
@@ -119,9 +120,9 @@ class OwnerNames(Func):
         # SQLite before 3.44 has no ORDER BY in an aggregate; it concatenates in the order
         # of an ordered subquery.
         template = (  # noqa: S608
-            "(SELECT GROUP_CONCAT(n, ', ') FROM (SELECT o.name AS n FROM {organisation} o"
+            "(SELECT GROUP_CONCAT(n, ', ') FROM (SELECT o.{name} AS n FROM {organisation} o"
             " INNER JOIN {through} t ON t.{organisation_id} = o.{pk}"
-            " WHERE t.{action_id} = %(expressions)s ORDER BY o.name))"
+            " WHERE t.{action_id} = %(expressions)s ORDER BY o.{name}))"
         ).format(**self._tables())
         return super().as_sql(compiler, connection, template=template, **extra)
 
