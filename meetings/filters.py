@@ -1,5 +1,8 @@
 """Filters for the councillors' outstanding page (and, later, its API)."""
 
+import unicodedata
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -12,6 +15,26 @@ from safer_norfolk.validators import plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
 SELECT = GovukSelect()
+
+
+def unknown(what):
+    """The message for a value no record or choice has."""
+    return {"invalid_choice": f"There is no {what} “%(value)s”."}
+
+
+NOT_A_DATE = {"invalid": "Enter a real date, like 2024-03-31."}
+# What the page does instead of a filter given a value it does not know.
+INSTEAD = {
+    "kind": "Items of every kind are shown.",
+    "status": "Items of every status are shown.",
+    "committee": "Items of every committee are shown.",
+    "owner_organisation": "Items of every owner are shown.",
+    "owner_person": "Items of every owner are shown.",
+    "plan": "Items of every plan are shown.",
+    "section": "Items of every section are shown.",
+    "sort": "The list is sorted by due date, soonest first.",
+}
+DATE_INSTEAD = "The list is not limited by this date."
 SORT_CHOICES = [
     ("due", "Due date, soonest first"),
     ("-due", "Due date, latest first"),
@@ -27,11 +50,13 @@ class OutstandingFilter(django_filters.FilterSet):
     combined in `meetings.outstanding`, which applies the cleaned values to each of them."""
 
     kind = django_filters.MultipleChoiceFilter(
-        choices=KINDS, method="keep", widget=forms.CheckboxSelectMultiple
-    )
+        choices=KINDS, method="keep", widget=forms.CheckboxSelectMultiple, label="Kind",
+        error_messages=unknown("kind of item"),
+    )  # fmt: skip
     status = django_filters.MultipleChoiceFilter(
-        choices=STATUSES, method="keep", widget=forms.CheckboxSelectMultiple
-    )
+        choices=STATUSES, method="keep", widget=forms.CheckboxSelectMultiple, label="Status",
+        error_messages=unknown("status"),
+    )  # fmt: skip
     committee = ListedChoiceFilter(
         label="Committee",
         queryset=Committee.objects.only("pk", "name").order_by("name"),
@@ -40,10 +65,12 @@ class OutstandingFilter(django_filters.FilterSet):
         method="keep",
         empty_label="All committees",
         widget=SELECT,
+        error_messages=unknown("committee"),
     )
     owner_organisation = ListedChoiceFilter(
         queryset=Organisation.objects.only("pk", "name").order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
         label="Owner organisation", label_fields=["name"], option_label=str,
+        error_messages=unknown("organisation"),
     )  # fmt: skip
     owner_person = ListedChoiceFilter(
         # The people who owe an open action point of published minutes: draft minutes name
@@ -53,6 +80,7 @@ class OutstandingFilter(django_filters.FilterSet):
         ).only("pk", "honorific", "name").order_by("name"),
         method="keep", empty_label="Anyone", widget=SELECT, label="Owner (person)",
         label_fields=["honorific", "name"], option_label=lambda honorific, name: f"{honorific} {name}".strip(),
+        error_messages=unknown("person owing an open action point"),
     )  # fmt: skip
     plan = ListedChoiceFilter(
         queryset=Plan.objects.public().order_by("title"),
@@ -62,30 +90,45 @@ class OutstandingFilter(django_filters.FilterSet):
         empty_label="All plans",
         widget=SELECT,
         label="Plan",
+        error_messages=unknown("published plan"),
     )
     section = ListedChoiceFilter(
         queryset=Section.objects.public().only("pk", "number", "title").order_by("plan__title", "order", "sort_key"),
         method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
         label_fields=["number", "title"], option_label=lambda number, title: f"{number} {title}".strip(),
+        error_messages=unknown("section of a published plan"),
     )  # fmt: skip
     raised_after = django_filters.DateFilter(
-        method="keep", label="Raised on or after", validators=[plausible_date]
+        method="keep",
+        label="Raised on or after",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
     )
     raised_before = django_filters.DateFilter(
-        method="keep", label="Raised on or before", validators=[plausible_date]
+        method="keep",
+        label="Raised on or before",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
     )
     due_after = django_filters.DateFilter(
-        method="keep", label="Due on or after", validators=[plausible_date]
+        method="keep",
+        label="Due on or after",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
     )
     due_before = django_filters.DateFilter(
-        method="keep", label="Due on or before", validators=[plausible_date]
+        method="keep",
+        label="Due on or before",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
     )
     overdue_only = django_filters.BooleanFilter(
         method="keep", widget=forms.CheckboxInput, label="Overdue only"
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="keep", empty_label=None, widget=SELECT, label="Sort by"
-    )
+        choices=SORT_CHOICES, method="keep", empty_label=None, widget=SELECT, label="Sort by",
+        error_messages=unknown("sort order"),
+    )  # fmt: skip
 
     class Meta:
         model = ActionPoint
@@ -95,11 +138,51 @@ class OutstandingFilter(django_filters.FilterSet):
         return queryset
 
     def values(self):
-        """The cleaned filter values, or {} when the form is invalid."""
-        if not self.is_valid():
-            return {}
+        """The cleaned values of the filters given well; one given a value it does not know
+        is left out (and reported by problems())."""
+        self.is_valid()
         return {
             name: value
             for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [], False)
+            if name not in self.form.errors and value not in (None, "", [], False)
         }
+
+    def problems(self):
+        """[Problem] for each filter given a value it does not know, in the form's order: the
+        page reports them, the CSV refuses."""
+        self.is_valid()
+        errors = self.form.errors.as_data()
+        return [
+            Problem(
+                name=field.name,
+                # The checkboxes are written with ids of their own (kind-open, …).
+                anchor=f"{field.name}-{field.field.choices[0][0]}"
+                if field.name in ("kind", "status")
+                else field.id_for_label,
+                message=_message(error),
+                instead=INSTEAD.get(field.name, DATE_INSTEAD),
+            )
+            for field in self.form
+            for error in errors.get(field.name, ())
+        ]
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    anchor: str
+    message: str  # what is wrong
+    instead: str  # what the page shows instead
+
+
+def _message(error):
+    """The error's message with the value as asked shown plainly: no control characters, and
+    no longer than a line."""
+    params = dict(error.params or {})
+    if "value" in params:
+        value = "".join(
+            character if unicodedata.category(character)[0] != "C" else "\ufffd"
+            for character in str(params["value"])
+        )
+        params["value"] = value if len(value) <= 40 else value[:39] + "…"
+    return str(error.message % params if params else error.message)

@@ -6,6 +6,10 @@ The three kinds are different models; each is filtered in the database, reduced 
 columns, and the three are combined with UNION so that sorting, counting and pagination
 happen in one query whatever the data size.
 
+Rows sort as a councillor reads them: "due soonest" puts overdue items first and undated
+ones last; references sort naturally (1.2 before 1.10), plan actions grouped by plan. A
+committee's rows include the actions of the plans it scrutinises (_scrutinised_plans).
+
 The statements depend on which filters are chosen, not on their values: each process builds
 and compiles the querysets for a combination once (_statements) and runs the SQL with the
 chosen values as parameters. Building and compiling them had taken a third of the page.
@@ -23,19 +27,17 @@ from django.db.models import (
     CharField,
     DateField,
     F,
+    Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, LPad, TruncDate
 from django.utils import timezone
 
 from delivery_plans.models import ACTION_ROUTE, Action, Plan
 from delivery_plans.queries import FINISHED, with_status
-from meetings.models import MEETING_ROUTE, ActionPoint, WrittenQuestion
-from safer_norfolk.models import Organisation
+from meetings.models import MEETING_ROUTE, ActionPoint, AgendaItem, WrittenQuestion
 
 ACTION_POINT, QUESTION, PLAN_ACTION = "action_point", "question", "plan_action"
 KINDS = [
@@ -53,19 +55,25 @@ STATUSES = [
 ]
 # Each ends with the key: references repeat across committees, and rows alike in every other
 # column would come in whatever order PostgreSQL read them, differing from page to page.
+# References sort by their natural key (1.2 before 1.10), plan actions plan by plan. Undated
+# rows come last whichever way the dates run (SQLite and PostgreSQL put NULL at opposite
+# ends); "due soonest" puts the overdue first.
+REFERENCE = ["kind", "plan_title", "sort_key", "pk"]
 SORTS = {
-    "due": ["due_on", "kind", "ref", "pk"],
-    "-due": ["-due_on", "kind", "ref", "pk"],
-    "raised": ["raised_on", "kind", "ref", "pk"],
-    "-raised": ["-raised_on", "kind", "ref", "pk"],
-    "kind": ["kind", "ref", "pk"],
-    "owner": ["owner_name", "kind", "ref", "pk"],
+    "due": ["-is_overdue", "due_on", *REFERENCE],
+    "-due": ["-due_on", *REFERENCE],
+    "raised": ["raised_on", *REFERENCE],
+    "-raised": ["-raised_on", *REFERENCE],
+    "kind": REFERENCE,
+    "owner": ["owner_name", *REFERENCE],
 }
+DATED = {"due_on", "raised_on"}
 COLUMNS = [
     "kind", "pk", "ref", "title", "committee_id", "committee_name", "committee_slug", "meeting_day",
     "plan_slug", "owner_name", "owner_person_name", "status", "raised_on", "due_on", "is_overdue",
-    "is_stale", "distance", "is_example",
+    "is_stale", "distance", "plan_title", "owner_note", "sort_key", "is_example",
 ]  # fmt: skip
+NO_OWNER = "No owner named"
 
 
 def _text(value):
@@ -79,6 +87,59 @@ def _none(field):
 def _example(flag):
     """The row's partnership is the fictional example one (its pages are labelled so)."""
     return Coalesce(F(flag), Value(False), output_field=BooleanField())
+
+
+def _number_key(number):
+    """natural_sort_key(str(number)) in SQL, for a question's whole number."""
+    return LPad(Cast(number, CharField()), 8, Value("0"))
+
+
+class OwnerNames(Func):
+    """Every organisation owning the plan action whose key is the expression, by name, joined
+    with ", " in one string (NULL for none): one correlated subquery, no row per owner."""
+
+    output_field = CharField()
+
+    # The SQL names only the models' tables and columns; the action's key is an expression.
+    def _tables(self):
+        through = Action.owners.through._meta
+        return {
+            "organisation": Action.owners.field.related_model._meta.db_table,
+            "pk": Action.owners.field.related_model._meta.pk.column,
+            "name": Action.owners.field.related_model._meta.get_field("name").column,
+            "through": through.db_table,
+            "action_id": Action.owners.field.m2m_column_name(),
+            "organisation_id": Action.owners.field.m2m_reverse_name(),
+        }
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL orders inside the aggregate.
+        template = (  # noqa: S608
+            "(SELECT STRING_AGG(o.{name}, ', ' ORDER BY o.{name}) FROM {organisation} o"
+            " INNER JOIN {through} t ON t.{organisation_id} = o.{pk}"
+            " WHERE t.{action_id} = %(expressions)s)"
+        ).format(**self._tables())
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite before 3.44 has no ORDER BY in an aggregate; it concatenates in the order
+        # of an ordered subquery.
+        template = (  # noqa: S608
+            "(SELECT GROUP_CONCAT(n, ', ') FROM (SELECT o.{name} AS n FROM {organisation} o"
+            " INNER JOIN {through} t ON t.{organisation_id} = o.{pk}"
+            " WHERE t.{action_id} = %(expressions)s ORDER BY o.{name}))"
+        ).format(**self._tables())
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def _scrutinised_plans(committee):
+    """The plans a committee scrutinises: those owned by the partnership whose work it runs or
+    scrutinises (Committee.partnership, Plan.organisation), and those a published, open
+    agenda item of one of its meetings concerns (AgendaItem.plan)."""
+    concerned = AgendaItem.objects.public().filter(meeting__committee=committee)
+    return Plan.objects.filter(
+        Q(organisation__committees=committee) | Q(pk__in=concerned.values("plan_id"))
+    ).values("pk")
 
 
 def action_points(filters, today, intervals=None):
@@ -122,6 +183,9 @@ def action_points(filters, today, intervals=None):
         F("overdue"),
         Value(False, output_field=BooleanField()),
         _none(CharField()),
+        _text(""),
+        _text(""),
+        F("sort_key"),
         _example("committee__partnership__is_example"),
     )
 
@@ -167,6 +231,9 @@ def questions(filters, today, intervals=None):
         F("overdue"),
         Value(False, output_field=BooleanField()),
         _none(CharField()),
+        _text(""),
+        _text(""),
+        _number_key("number"),
         _example("meeting__committee__partnership__is_example"),
     )
 
@@ -181,10 +248,10 @@ def plan_actions(filters, today, intervals):
         | Q(current_distance="far_off")
     )
     f = filters
-    if f.get("committee") or f.get("owner_person"):
-        queryset = queryset.filter(
-            pk__in=[]
-        )  # plan actions belong to plans, owned by organisations
+    if f.get("committee"):
+        queryset = queryset.filter(plan__in=_scrutinised_plans(f["committee"]))
+    if f.get("owner_person"):
+        queryset = queryset.filter(pk__in=[])  # plan actions are owned by organisations
     if f.get("owner_organisation"):
         queryset = queryset.filter(owners=f["owner_organisation"])
     if f.get("plan"):
@@ -199,11 +266,9 @@ def plan_actions(filters, today, intervals):
         if "not_assessed" in wanted:
             condition |= Q(current_rag__isnull=True)
         queryset = queryset.filter(condition)
-    first_owner = (
-        Organisation.objects.filter(plan_actions=OuterRef("pk")).order_by("name").values("name")[:1]
-    )
+    # Every owner by name; with none linked, the owner as written ("TBC").
     queryset = queryset.annotate(
-        owner=Coalesce(Subquery(first_owner), F("owner_note"), output_field=CharField()),
+        owner=Coalesce(OwnerNames("pk"), F("owner_note"), output_field=CharField()),
         raised=_none(DateField()),
         rag=Coalesce("current_rag", _text("not_assessed")),
     )
@@ -227,6 +292,9 @@ def plan_actions(filters, today, intervals):
         F("is_overdue"),
         F("is_stale"),
         Coalesce("current_distance", _text("not_assessed")),
+        F("plan__title"),
+        F("owner_note"),
+        F("sort_key"),
         _example("plan__organisation__is_example"),
     )
 
@@ -283,7 +351,17 @@ class Row:
     is_overdue: bool
     is_stale: bool
     distance: str | None
+    plan_title: str = ""
+    owner_note: str = ""
+    sort_key: str = ""
     is_example: bool = False
+
+    @property
+    def owner_as_written(self):
+        """A plan action's owner as the plan writes it, where that says more than the owners
+        named: "District Councils and Norfolk Constabulary" beside eight organisations."""
+        note = (self.owner_note or "").strip()
+        return note if note and note != self.owner_name else ""
 
     @property
     def kind_label(self):
@@ -395,14 +473,22 @@ def _statements(kinds, statuses, overdue_only, chosen, sort, today, intervals, z
     parts = _parts(filters, today, dict(intervals))
     # The key is read too: the parts are DISTINCT, and without it two action points alike in
     # committee, owner and status would count once.
-    counted = ("row_kind", "row_pk", "row_committee_name", "row_owner_name", "row_status")
-    ordering = [
-        f"-row_{name[1:]}" if name.startswith("-") else f"row_{name}" for name in SORTS[sort]
-    ]
+    counted = (
+        "row_kind", "row_pk", "row_committee_name", "row_owner_name", "row_owner_person_name",
+        "row_status", "row_plan_title",
+    )  # fmt: skip
+    ordering = [_order(name) for name in SORTS[sort]]
     return (
         _compiled(_union(parts).order_by(*ordering), chosen),
         _compiled(_union([part.values_list(*counted) for part in parts]), chosen),
     )
+
+
+def _order(name):
+    descending = name.startswith("-")
+    column = F(f"row_{name.lstrip('-')}")
+    nulls_last = True if name.lstrip("-") in DATED else None
+    return column.desc(nulls_last=nulls_last) if descending else column.asc(nulls_last=nulls_last)
 
 
 def _compiled(queryset, chosen):
@@ -479,14 +565,21 @@ class Rows:
 
 
 def facet_counts(rows):
-    """Counts per kind, committee, owner and status over (kind, committee, owner, status) tuples."""
-    counts = {"kind": Counter(), "committee": Counter(), "owner": Counter(), "status": Counter()}
-    for kind, committee, owner, status in rows:
+    """Counts per kind, committee, plan, owner and status over (kind, committee, owner
+    organisation, owner person, status, plan) tuples.
+
+    Each row counts once under each heading that has it: action points and questions under
+    their committee, plan actions under their plan, so the two add up to the rows. Every row
+    counts under its owner: the organisation (or, for a plan action, its organisations
+    together), else the person named, else NO_OWNER, so the owners add up too."""
+    counts = {name: Counter() for name in ("kind", "committee", "plan", "owner", "status")}
+    for kind, committee, owner, person, status, plan in rows:
         counts["kind"][kind] += 1
         if committee:
             counts["committee"][committee] += 1
-        if owner:
-            counts["owner"][owner] += 1
+        if plan:
+            counts["plan"][plan] += 1
+        counts["owner"][owner or person or NO_OWNER] += 1
         counts["status"][status] += 1
     return counts
 

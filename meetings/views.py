@@ -214,22 +214,33 @@ def _outstanding_filter(request):
 
 
 def outstanding_list(request):
+    """The rows for the filters given well; a filter given a value it does not know is left
+    out and reported at the top of the page and beside the filter."""
     filters, values = _outstanding_filter(request)
+    problems = filters.problems()
     rows, counts = outstanding.outstanding_and_facets(values, sort=values.get("sort", "due"))
     paginator = Paginator(rows, 50)
     paginator.count = counts["kind"].total()  # the facets read every row: no second count
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    # The other pages and the CSV are of the rows shown: without the values not understood.
+    for name in ["page", *(problem.name for problem in problems)]:
+        query.pop(name, None)
+    errors = {}
+    for problem in problems:
+        errors.setdefault(problem.name, []).append(problem.message)
     return render(
         request,
         "meetings/outstanding.html",
         {
             "filter": filters,
+            "problems": problems,
+            "errors": errors,
             "page": page,
             "rows": outstanding.to_rows(page.object_list),
             # Counters look up template attributes as keys: hand the template plain lists.
             "committee_counts": outstanding.by_count(counts["committee"]),
+            "plan_counts": outstanding.by_count(counts["plan"]),
             "owner_counts": outstanding.by_count(counts["owner"]),
             "kinds": [(value, label, counts["kind"][value]) for value, label in outstanding.KINDS],
             "statuses": [
@@ -242,8 +253,17 @@ def outstanding_list(request):
 
 
 def outstanding_csv(request):
-    """Exactly the rows the page shows for the same filters, every page of them."""
-    _, values = _outstanding_filter(request)
+    """Exactly the rows the page shows for the same filters, every page of them. A filter
+    given a value it does not know is refused (400, with the reasons): a download is not
+    read beside the page's message, and every row in place of the few asked for would mislead."""
+    filters, values = _outstanding_filter(request)
+    problems = filters.problems()
+    if problems:
+        return HttpResponse(
+            "".join(f"{problem.name}: {problem.message}\n" for problem in problems),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     rows = outstanding.outstanding(values, sort=values.get("sort", "due"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="outstanding.csv"'
@@ -253,8 +273,10 @@ def outstanding_csv(request):
             "Kind",
             "Reference",
             "Item",
+            "Plan",
             "Committee",
             "Owner",
+            "Owner as written",
             "Owner (person)",
             "Status",
             "Raised",
@@ -272,8 +294,10 @@ def outstanding_csv(request):
                     row.kind_label,
                     row.ref,
                     row.title,
+                    row.plan_title,
                     row.committee_name,
                     row.owner_name,
+                    row.owner_note,
                     row.owner_person_name,
                     row.status,
                     row.raised_on or "",

@@ -10,7 +10,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from delivery_plans.templatetags.plan_status import distance_badge, rag_badge
-from meetings.outstanding import PLAN_ACTION, QUESTION
+from meetings.outstanding import NO_OWNER, PLAN_ACTION, QUESTION
 from meetings.templatetags.action_points import OPEN
 from safer_norfolk.templatetags.dates import when
 from safer_norfolk.templatetags.text import words
@@ -32,21 +32,24 @@ STALE = '<strong class="govuk-tag govuk-tag--purple">No recent update</strong> '
 EXAMPLE = ' <strong class="govuk-tag govuk-tag--purple app-example-tag">Example data</strong>'
 AWAITING = '<strong class="govuk-tag govuk-tag--yellow">Awaiting response</strong>'
 REF_PREFIX = {QUESTION: "Question ", PLAN_ACTION: "Action "}
+META = '<br><span class="govuk-body-s app-meta">{}</span>'
 
 
 @register.filter
 def outstanding_row(row):
     """The row: its kind, reference linking to it, title shortened, committee and the day
-    it was raised; its owners; its due date; and its badges."""
+    it was raised (or the plan of a plan action); its owners, every one, and a plan action's
+    owner as the plan writes it; its due date; and its badges."""
     meta = ""
     if row.committee_name:
         raised = f", raised {escaped(when(row.raised_on, 'j M Y'))}" if row.raised_on else ""
-        meta = (
-            f'<br><span class="govuk-body-s app-meta">{escaped(row.committee_name)}{raised}</span>'
-        )
-    owner = escaped(row.owner_name or "Not named")
-    if row.owner_person_name:
-        owner += f"<br>{escaped(row.owner_person_name)}"
+        meta = META.format(f"{escaped(row.committee_name)}{raised}")
+    elif row.plan_title:
+        meta = META.format(escaped(row.plan_title))
+    named = [name for name in (row.owner_name, row.owner_person_name) if name]
+    owner = "<br>".join(escaped(name) for name in named) or NO_OWNER
+    if row.owner_as_written:
+        owner += META.format(f"As written: {escaped(row.owner_as_written)}")
     status = (OVERDUE if row.is_overdue else "") + (STALE if row.is_stale else "")
     if row.kind == PLAN_ACTION:
         status += f"{rag_badge(row.status)} {distance_badge(row.distance)}"

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from tests.factories import (
     ActionFactory,
     ActionPointFactory,
     ActionUpdateFactory,
+    AgendaItemFactory,
     CommitteeFactory,
     MeetingFactory,
     OrganisationFactory,
@@ -264,10 +266,66 @@ def test_csv_has_exactly_the_filtered_rows_across_pages(client, data):
     assert second.count('class="govuk-tag govuk-tag--grey">') >= 12
 
 
-def test_invalid_filter_values_do_not_break_the_page(client, data):
-    html = page(client, "?due_after=not-a-date&committee=999999&kind=bogus")
+def test_unknown_filter_values_are_reported_and_the_rest_still_filter(client, data):
+    html = page(client, f"?due_after=not-a-date&committee=999999&kind=bogus&owner_organisation={data['police'].pk}")  # fmt: skip
 
-    assert "What is still outstanding" in html
+    assert "<title>Error: Outstanding" in html
+    assert 'class="govuk-error-summary"' in html
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    assert '<a href="#kind-action_point">There is no kind of item “bogus”.</a> Items of every kind are shown.' in summary  # fmt: skip
+    assert '<a href="#id_committee">There is no committee “999999”.</a> Items of every committee are shown.' in summary  # fmt: skip
+    assert '<a href="#id_due_after">Enter a real date, like 2024-03-31.</a>' in summary
+    assert "organisation" not in summary
+    # Beside each filter too; the police filter, given well, still applies.
+    assert (
+        '<span class="govuk-visually-hidden">Error:</span> There is no committee “999999”.' in html
+    )
+    assert "<strong>2</strong> items outstanding" in html
+    assert "Share the scams figures" in html
+    assert "Invite the Vision Zero lead" not in html
+    # The CSV link is of the rows shown: it leaves out what was not understood.
+    assert f'href="/outstanding.csv?owner_organisation={data["police"].pk}"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("?committee=999", "committee: There is no committee “999”."),
+        (
+            "?owner_organisation=nonsense",
+            "owner_organisation: There is no organisation “nonsense”.",
+        ),
+        ("?status=bogus", "status: There is no status “bogus”."),
+        ("?sort=sideways", "sort: There is no sort order “sideways”."),
+        ("?due_before=0001-01-01", "due_before: Enter a date between 1 January 1900"),
+    ],
+)
+def test_each_unknown_value_is_named_on_the_page_and_refused_by_the_csv(
+    client, data, query, reason
+):
+    response = client.get(reverse("meetings:outstanding_csv") + query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith(reason)
+    assert reason.split(": ", 1)[1] in page(client, query)
+
+
+def test_a_value_shown_back_is_plain_and_short(client, data):
+    html = page(client, "?committee=" + "9" * 300 + "&status=%00bad")
+
+    assert "There is no committee “" + "9" * 39 + "…”." in html
+    assert "9" * 41 not in html
+    assert "There is no status “\ufffdbad”." in html
+    assert "\x00" not in html
+
+
+def test_a_page_with_every_filter_known_reports_nothing(client, data):
+    html = page(client, f"?committee={data['panel'].pk}&status=open&sort=-due")
+
+    assert "govuk-error-summary" not in html
+    assert "<title>Outstanding" in html
 
 
 def test_outstanding_queries_do_not_grow_with_data(client, data):
@@ -415,3 +473,175 @@ def test_a_chosen_value_left_out_of_the_sql_is_an_error_not_every_row(data, monk
             outstanding.outstanding({"committee": data["board"], "kind": ["action_point"]})
     finally:
         outstanding._statements.cache_clear()
+
+
+# --- read as a councillor reads them ---------------------------------------------------------
+
+
+def test_due_soonest_puts_the_overdue_first_and_the_undated_last(client, data):
+    ActionPointFactory(committee=data["board"], meeting=data["point"].meeting, reference="10/02", description="No date given", due_date=None)  # fmt: skip
+    late = ActionFactory(section=data["fraud"], number="1.20", due_text="March 2021", due_precision="month", due_date=days(-400))  # fmt: skip
+
+    soonest = [row["Reference"] for row in csv_rows(client, "?sort=due")]
+    latest = [row["Reference"] for row in csv_rows(client, "?sort=-due")]
+
+    # 1.20 is overdue (a year late), as are 07/01 and question 1; 10/01 is still to come.
+    assert soonest[:4] == ["1.20", "07/01", "1", "10/01"]
+    assert latest[:4] == ["10/01", "1", "07/01", "1.20"]
+    # Undated last both ways: the action point, then the plan's ongoing actions in order.
+    assert soonest[4:] == latest[4:] == ["10/02", "1.14", "1.16"]
+    assert [row["Overdue"] for row in csv_rows(client)] == ["yes"] * 3 + ["no"] * 4
+    assert late.due_date < data["late_point"].due_date
+
+
+def test_an_overdue_item_comes_before_one_dated_earlier_that_is_not(client, data):
+    # A plan action due "to be confirmed" keeps a date it is not held to: it is not overdue.
+    tbc = ActionFactory(section=data["fraud"], number="1.21", title="Held to no date", due_text="TBC", due_precision="tbc", due_date=days(-900))  # fmt: skip
+    ActionUpdateFactory(action=tbc, rag="amber", reported_on=days(-1))
+
+    rows = csv_rows(client, "?sort=due")
+
+    references = [row["Reference"] for row in rows]
+    assert references.index("1") < references.index("1.21")
+    assert references.index("07/01") < references.index("1.21")
+    assert next(row for row in rows if row["Reference"] == "1.21")["Overdue"] == "no"
+
+
+def owner_counts(html):
+    section = html[html.index(">By owner</h2>") :]
+    section = section[: section.index("</ul>")]
+    return {name: int(count) for name, count in re.findall(r"<li>([^<]+): (\d+)</li>", section)}
+
+
+def test_owner_counts_add_up_to_the_total_with_a_line_for_no_owner(client, data):
+    ActionPointFactory(committee=data["panel"], meeting=data["late_point"].meeting, reference="07/05", description="Nobody named")  # fmt: skip
+    orphan = ActionFactory(section=data["fraud"], number="1.30", title="Owner not given")
+    ActionUpdateFactory(action=orphan, rag="red")
+    ActionPointFactory(committee=data["panel"], meeting=data["late_point"].meeting, reference="07/06", description="A person only", owner_person=data["officer"])  # fmt: skip
+
+    html = page(client)
+
+    counts = owner_counts(html)
+    assert counts == {
+        "Norfolk County Council": 3,
+        "No owner named": 2,
+        "Norfolk Constabulary": 2,
+        "Lynne Miles": 1,
+    }
+    assert sum(counts.values()) == 8
+    assert "<strong>8</strong> items outstanding" in html
+    rows = csv_rows(client)
+    assert len(rows) == 8
+    assert next(row for row in rows if row["Reference"] == "1.30")["Owner"] == ""
+
+
+def test_every_owner_of_a_plan_action_is_shown_with_the_owner_as_written(client, data):
+    probation = OrganisationFactory(name="National Probation Service")
+    shared = ActionFactory(section=data["fraud"], number="1.17", title="Integrated offender management", owners=[probation, data["police"], data["council"]], owner_note="Norfolk Constabulary and the National Probation Service")  # fmt: skip
+    ActionUpdateFactory(action=shared, rag="amber")
+    owners = "National Probation Service, Norfolk Constabulary, Norfolk County Council"
+
+    row = next(row for row in csv_rows(client) if row["Reference"] == "1.17")
+    html = page(client)
+
+    assert row["Owner"] == owners
+    assert row["Owner as written"] == "Norfolk Constabulary and the National Probation Service"
+    assert (
+        f'<td class="govuk-table__cell">{owners}<br><span class="govuk-body-s app-meta">'
+        "As written: Norfolk Constabulary and the National Probation Service</span></td>"
+    ) in html
+    # Counted once, under its owners together; found under each of them by the filter.
+    assert owner_counts(html)[owners] == 1
+    for owner in (probation, data["police"], data["council"]):
+        assert ("Plan action", "1.17") in shown(client, f"?owner_organisation={owner.pk}")
+
+
+def test_a_plan_action_is_shown_with_its_plan_and_actions_sort_naturally(client, data):
+    other = PlanFactory(title="Safe Accommodation Strategy delivery plan")
+    section = SectionFactory(plan=other, title="Housing")
+    for number in ["1", "10", "2"]:
+        ActionUpdateFactory(action=ActionFactory(section=section, number=number, title=f"Strategy action {number}"), rag="red")  # fmt: skip
+    for number in ["1.2", "1.10", "1.9"]:
+        ActionUpdateFactory(action=ActionFactory(section=data["fraud"], number=number, title=f"Plan action {number}"), rag="amber")  # fmt: skip
+    for number in [10, 9]:
+        WrittenQuestionFactory(meeting=data["late_point"].meeting, number=number, question=f"Question {number}?", addressed_to=data["council"])  # fmt: skip
+
+    rows = csv_rows(client, "?sort=kind")
+
+    plan_rows = [(row["Plan"], row["Reference"]) for row in rows if row["Kind"] == "Plan action"]
+    assert plan_rows == [
+        ("Safe Accommodation Strategy delivery plan", "1"),
+        ("Safe Accommodation Strategy delivery plan", "2"),
+        ("Safe Accommodation Strategy delivery plan", "10"),
+        ("Safer Norfolk delivery plan", "1.2"),
+        ("Safer Norfolk delivery plan", "1.9"),
+        ("Safer Norfolk delivery plan", "1.10"),
+        ("Safer Norfolk delivery plan", "1.14"),
+        ("Safer Norfolk delivery plan", "1.16"),
+    ]
+    questions = [row["Reference"] for row in rows if row["Kind"] == "Written question"]
+    assert questions == ["1", "9", "10"]
+    assert {row["Plan"] for row in rows if row["Kind"] != "Plan action"} == {""}
+    html = page(client, "?sort=kind")
+    strategy = html.index(">Action 1</a>: Strategy action 1")
+    assert html.index('app-meta">Safe Accommodation Strategy delivery plan</span>', strategy) < html.index(">Action 2</a>", strategy)  # fmt: skip
+
+
+def test_a_committee_brings_the_actions_of_the_plans_it_scrutinises(client, data):
+    partnership = data["plan"].organisation
+    data["panel"].partnership = partnership
+    data["panel"].save()
+    # The board scrutinises another plan through an agenda item of one of its meetings; an
+    # exempt item, or one on an agenda not yet published, links nothing.
+    strategy = PlanFactory(title="Safe Accommodation Strategy")
+    ActionUpdateFactory(action=ActionFactory(section=SectionFactory(plan=strategy), number="4", title="Strategy action"), rag="red")  # fmt: skip
+    unseen = PlanFactory(title="Plan behind closed doors")
+    ActionUpdateFactory(action=ActionFactory(section=SectionFactory(plan=unseen), number="7", title="Closed-doors action"), rag="red")  # fmt: skip
+    AgendaItemFactory(meeting=data["point"].meeting, plan=strategy, title="The strategy")
+    AgendaItemFactory(meeting=data["point"].meeting, plan=unseen, is_exempt=True)
+    AgendaItemFactory(meeting=MeetingFactory(committee=data["board"], draft=True), plan=unseen)
+
+    assert shown(client, f"?committee={data['panel'].pk}") == [
+        ("Action point", "07/01"),
+        ("Plan action", "1.14"),
+        ("Plan action", "1.16"),
+        ("Written question", "1"),
+    ]
+    assert shown(client, f"?committee={data['board'].pk}") == [
+        ("Action point", "10/01"),
+        ("Plan action", "4"),
+    ]
+    assert shown(client, "?kind=plan_action&committee=" + str(CommitteeFactory().pk)) == []
+    html = page(client, f"?committee={data['panel'].pk}")
+    assert "<strong>4</strong> items outstanding" in html
+    assert "Plan action (2)" in html
+    assert "NCCSP Scrutiny Sub Panel: 2" in html
+    assert "Safer Norfolk delivery plan: 2" in html
+
+
+def test_the_demo_reads_as_a_councillor_reads_it(client, settings):
+    from django.core.management import call_command
+
+    from meetings.models import Committee
+
+    settings.DEBUG = False
+    call_command("load_demo", verbosity=0)
+    panel = Committee.objects.get(slug="nccsp-scrutiny-sub-panel")
+
+    rows = csv_rows(client, f"?committee={panel.pk}&kind=plan_action&sort=kind")
+    html = page(client, f"?committee={panel.pk}")
+
+    # The panel scrutinises the Safer Norfolk Plan: its actions are listed for it.
+    assert rows
+    assert {row["Plan"] for row in rows} == {"Safer Norfolk Plan 2021-24 delivery plan"}
+    numbers = [row["Reference"] for row in rows]
+    assert numbers.index("1.2") < numbers.index("1.9") < numbers.index("1.10") < numbers.index("2.1")  # fmt: skip
+    # 1.10 is owned by the district councils and the constabulary: every one is named.
+    owners = next(row for row in rows if row["Reference"] == "1.10")["Owner"].split(", ")
+    assert len(owners) == 8
+    assert "Norfolk Constabulary" in owners
+    assert "Norwich City Council" in owners
+    assert "District Councils and Norfolk Constabulary" in html
+    counts = owner_counts(html)
+    total = int(re.search(r"<strong>(\d+)</strong> items? outstanding", html).group(1))
+    assert sum(counts.values()) == total
