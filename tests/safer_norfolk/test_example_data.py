@@ -234,15 +234,16 @@ def test_list_rows_tag_example_records_only(demo, client):
     assert client.get("/outcomes/").content.decode().count(TAG) == 1
 
     home = client.get("/").content.decode()
-    rows = home.count('<tr class="govuk-table__row">') - 2  # less the two header rows
+    rows = home.count('<tr class="govuk-table__row">') - 3  # less the three header rows
     shown = [
         *Meeting.objects.public().upcoming()[:5],
         *Meeting.objects.with_public_minutes().order_by("-starts_at")[:5],
     ]
-    assert rows == len(shown)
+    plans = list(Plan.objects.public())
+    assert rows == len(shown) + len(plans)
     assert home.count(TAG) == sum(
         m.committee.partnership_id is not None and m.committee.partnership.is_example for m in shown
-    )
+    ) + sum(plan.organisation.is_example for plan in plans)
 
     example_plan = Plan.objects.get(organisation__is_example=True)
     seed_plan = Plan.objects.public().exclude(organisation__is_example=True).first()
