@@ -9,6 +9,7 @@ from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_status
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.api import (
+    AbsoluteUrlField,
     KeysField,
     PublicKeyField,
     PublicReadViewSet,
@@ -21,7 +22,7 @@ from safer_norfolk.query_params import record_id
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = AbsoluteUrlField()
     framework = PublicKeyField(source="public_framework")
 
     class Meta:
@@ -48,7 +49,7 @@ class ActionSerializer(serializers.ModelSerializer):
     last_update_on = serializers.DateField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     is_stale = serializers.BooleanField(read_only=True)
-    url = serializers.SerializerMethodField()
+    url = AbsoluteUrlField()
     outcomes = KeysField(source="outcome_list")
     related_actions = KeysField(source="related_action_list")
 
@@ -60,9 +61,6 @@ class ActionSerializer(serializers.ModelSerializer):
             "outcomes", "related_actions", "external_ref", "stage", "current_rag", "current_distance",
             "last_update_on", "is_overdue", "is_stale", "url",
         ]  # fmt: skip
-
-    def get_url(self, action) -> str:
-        return action.get_absolute_url()
 
 
 class ActionUpdateSerializer(serializers.ModelSerializer):

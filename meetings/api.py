@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from delivery_plans.models import Action, Plan
-from meetings import services
+from meetings import filters, services
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -21,21 +21,23 @@ from meetings.models import (
 )
 from outcomes.models import Outcome
 from safer_norfolk.api import (
+    AbsoluteUrlField,
     KeysField,
-    NestedListPagination,
     PublicKeyField,
     PublicReadViewSet,
     WithETag,
+    absolute_url,
     model_permission,
     public_key,
     public_keys,
     service_errors,
 )
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.pagination import NestedListPagination
 
 
 class CommitteeSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = AbsoluteUrlField()
 
     class Meta:
         model = Committee
@@ -61,7 +63,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = AbsoluteUrlField()
 
     class Meta:
         model = Document
@@ -85,7 +87,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class MeetingSerializer(serializers.ModelSerializer):
     agenda_items = AgendaItemSerializer(source="public_items", many=True, read_only=True)
     minutes_confirmed_at_meeting = PublicKeyField(source="public_confirming_meeting")
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = AbsoluteUrlField()
 
     class Meta:
         model = Meeting
@@ -204,7 +206,7 @@ def public_items():
 
 class CommitteeViewSet(PublicReadViewSet):
     serializer_class = CommitteeSerializer
-    filterset_fields = ["parent", "partnership"]
+    filterset_class = filters.CommitteeApiFilter
     ordering_fields = ["name", "id"]
     ordering = ["name"]
 
@@ -214,7 +216,7 @@ class CommitteeViewSet(PublicReadViewSet):
 
 class MembershipViewSet(PublicReadViewSet):
     serializer_class = MembershipSerializer
-    filterset_fields = ["committee", "person", "role", "representing"]
+    filterset_class = filters.MembershipApiFilter
     ordering_fields = ["order", "id"]
     ordering = ["committee", "order", "id"]
 
@@ -228,7 +230,7 @@ class MeetingViewSet(PublicReadViewSet):
 
     serializer_class = MeetingSerializer
     pagination_class = NestedListPagination
-    filterset_fields = {"committee": ["exact"], "status": ["exact"], "starts_at": ["gte", "lte"]}
+    filterset_class = filters.MeetingApiFilter
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at"]
 
@@ -256,7 +258,8 @@ class MeetingViewSet(PublicReadViewSet):
             data.pop("venue")
         meeting = _run(services.create_meeting, by=request.user, **data)
         return Response(
-            {"id": meeting.pk, "url": meeting.get_absolute_url()}, status=status.HTTP_201_CREATED
+            {"id": meeting.pk, "url": absolute_url(request, meeting.get_absolute_url())},
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -264,7 +267,7 @@ class AgendaItemViewSet(PublicReadViewSet):
     """Public agenda items. Committee officers add items with POST."""
 
     serializer_class = AgendaItemSerializer
-    filterset_fields = ["meeting", "kind", "plan"]
+    filterset_class = filters.AgendaItemApiFilter
     ordering_fields = ["sort_key", "id"]
     ordering = ["meeting", "sort_key"]
 
@@ -293,7 +296,7 @@ class AgendaItemViewSet(PublicReadViewSet):
 
 class MinuteViewSet(PublicReadViewSet):
     serializer_class = MinuteSerializer
-    filterset_fields = ["meeting", "agenda_item"]
+    filterset_class = filters.MinuteApiFilter
     ordering_fields = ["sort_key", "id"]
     ordering = ["meeting", "sort_key"]
 
@@ -305,7 +308,7 @@ class MinuteViewSet(PublicReadViewSet):
 
 class ResolutionViewSet(PublicReadViewSet):
     serializer_class = ResolutionSerializer
-    filterset_fields = ["minute", "verb", "minute__meeting"]
+    filterset_class = filters.ResolutionApiFilter
     ordering_fields = ["order", "id"]
     ordering = ["minute", "order"]
 
@@ -318,14 +321,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
     one with POST (its reference is assigned) and close one with POST to …/close/."""
 
     serializer_class = ActionPointSerializer
-    filterset_fields = {
-        "committee": ["exact"],
-        "meeting": ["exact"],
-        "status": ["exact"],
-        "owner_organisation": ["exact"],
-        "owner_person": ["exact"],
-        "due_date": ["gte", "lte"],
-    }
+    filterset_class = filters.ActionPointApiFilter
     ordering_fields = ["sort_key", "due_date", "id"]
     ordering = ["committee", "sort_key"]
 
@@ -372,12 +368,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
     addressed to their organisation with POST to …/respond/."""
 
     serializer_class = WrittenQuestionSerializer
-    filterset_fields = {
-        "meeting": ["exact"],
-        "status": ["exact"],
-        "addressed_to": ["exact"],
-        "response_due": ["gte", "lte"],
-    }
+    filterset_class = filters.WrittenQuestionApiFilter
     ordering_fields = ["number", "response_due", "id"]
     ordering = ["meeting", "number"]
 
@@ -411,7 +402,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
 
 class WorkProgrammeItemViewSet(PublicReadViewSet):
     serializer_class = WorkProgrammeItemSerializer
-    filterset_fields = ["committee", "status", "meeting"]
+    filterset_class = filters.WorkProgrammeItemApiFilter
     ordering_fields = ["order", "id"]
     ordering = ["committee", "order"]
 

@@ -1,15 +1,29 @@
-"""Filters for the councillors' outstanding page (and, later, its API)."""
+"""Filters for the councillors' outstanding page, and the API's filter sets of the
+meetings app's records (each `?committee=` takes the committee's id or its slug)."""
+
+import re
 
 import unicodedata
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from delivery_plans.models import Plan, Section
-from meetings.models import ActionPoint, Committee
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Committee,
+    Meeting,
+    Membership,
+    Minute,
+    Resolution,
+    WorkProgrammeItem,
+    WrittenQuestion,
+)
 from meetings.outstanding import KINDS, STATUSES
+from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.validators import plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
@@ -186,3 +200,142 @@ def _message(error):
         )
         params["value"] = value if len(value) <= 40 else value[:39] + "…"
     return str(error.message % params if params else error.message)
+
+
+# --- the API's filter sets ------------------------------------------------------------------
+
+COMMITTEE_HELP = (
+    "The committee, by its id (`3`) or its slug (`nccsp-scrutiny-sub-panel`). "
+    "A value naming no committee is refused with 400."
+)
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+KEY = re.compile(r"[0-9]{1,18}")
+
+
+def committee_for(key):
+    """The committee whose id or slug is `key` (its id first, should a slug be all digits),
+    or None. A value that could be neither is not looked up."""
+    if not SLUG.fullmatch(key):
+        return None
+    lookup = Q(slug=key)
+    if KEY.fullmatch(key):
+        lookup |= Q(pk=int(key))
+    found = list(Committee.objects.filter(lookup).only("pk", "slug")[:2])
+    found.sort(key=lambda committee: committee.slug == key)
+    return found[0] if found else None
+
+
+class CommitteeKeyField(forms.CharField):
+    """A committee named by its id or its slug: cleans to the committee."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", Committee._meta.get_field("slug").max_length)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        committee = committee_for(value)
+        if committee is None:
+            raise forms.ValidationError(
+                "No committee has the id or slug “%(value)s”.",
+                code="unknown_committee",
+                params={"value": value},
+            )
+        return committee
+
+
+class CommitteeFilter(django_filters.CharFilter):
+    """`?committee=` by id or slug, on the records reached through `field_name`. A string in
+    the schema, since a slug is one."""
+
+    field_class = CommitteeKeyField
+
+    def __init__(self, field_name="committee", **kwargs):
+        kwargs.setdefault("label", "Committee")
+        kwargs.setdefault("help_text", COMMITTEE_HELP)
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class CommitteeApiFilter(PlausibleDatesFilterSet):
+    parent = CommitteeFilter(field_name="parent", label="Parent committee")
+
+    class Meta:
+        model = Committee
+        fields = ["partnership"]
+
+
+class MembershipApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter()
+
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "representing"]
+
+
+class MeetingApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter()
+
+    class Meta:
+        model = Meeting
+        fields = {"status": ["exact"], "starts_at": ["gte", "lte"]}
+
+
+class AgendaItemApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter(field_name="meeting__committee")
+
+    class Meta:
+        model = AgendaItem
+        fields = ["meeting", "kind", "plan"]
+
+
+class MinuteApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter(field_name="meeting__committee")
+
+    class Meta:
+        model = Minute
+        fields = ["meeting", "agenda_item"]
+
+
+class ResolutionApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter(field_name="minute__meeting__committee")
+
+    class Meta:
+        model = Resolution
+        fields = ["minute", "verb", "minute__meeting"]
+
+
+class ActionPointApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter()
+
+    class Meta:
+        model = ActionPoint
+        fields = {
+            "meeting": ["exact"],
+            "status": ["exact"],
+            "owner_organisation": ["exact"],
+            "owner_person": ["exact"],
+            "due_date": ["gte", "lte"],
+        }
+
+
+class WrittenQuestionApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter(field_name="meeting__committee")
+
+    class Meta:
+        model = WrittenQuestion
+        fields = {
+            "meeting": ["exact"],
+            "status": ["exact"],
+            "addressed_to": ["exact"],
+            "response_due": ["gte", "lte"],
+        }
+
+
+class WorkProgrammeItemApiFilter(PlausibleDatesFilterSet):
+    committee = CommitteeFilter()
+
+    class Meta:
+        model = WorkProgrammeItem
+        fields = ["status", "meeting"]

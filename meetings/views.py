@@ -9,12 +9,10 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from meetings import feeds, outstanding, pdf, queries, services
+from meetings import feeds, ocd, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
 from meetings.forms import SearchForm
@@ -406,64 +404,6 @@ def committee_action_points_csv(request, slug):
 
 
 def meeting_ocd(request, slug, date):
-    """The meeting as an Open Civic Data event."""
-    page = queries.meeting_page(slug, date)
-    meeting = page.meeting
-    address = request.build_absolute_uri(meeting.get_absolute_url())
-    event = {
-        "_type": "event",
-        "id": f"ocd-event/{feeds.meeting_uid(meeting)}",
-        "name": f"{meeting.committee.name} meeting",
-        "description": meeting.public_notice,
-        "classification": "committee-meeting",
-        "start_time": timezone.localtime(meeting.starts_at).isoformat(),
-        "end_time": timezone.localtime(meeting.ends_at).isoformat() if meeting.ends_at else None,
-        "timezone": "Europe/London",
-        "all_day": False,
-        "status": {"cancelled": "cancelled", "postponed": "tentative"}.get(
-            meeting.status, "confirmed"
-        ),
-        "location": {"name": meeting.venue, "url": meeting.livestream_url or None},
-        "participants": [
-            {"entity_type": "organization", "name": meeting.committee.name, "note": "host"}
-        ],
-        "agenda": [
-            {
-                "order": str(position),
-                "description": f"{item.number}. {item.title}",
-                "notes": [item.description] if item.description else [],
-                "media": [
-                    {
-                        "note": document.title,
-                        "links": [
-                            {
-                                "media_type": "application/pdf",
-                                "url": request.build_absolute_uri(document.get_absolute_url()),
-                            }
-                        ],
-                    }
-                    for document in item.papers
-                ],
-            }
-            for position, item in enumerate(page.agenda, start=1)
-        ],
-        "documents": (
-            [
-                {
-                    "note": "Minutes",
-                    "links": [
-                        {
-                            "media_type": "application/pdf",
-                            "url": request.build_absolute_uri(
-                                reverse("meetings:minutes_pdf", args=[slug, date])
-                            ),
-                        }
-                    ],
-                }
-            ]
-            if meeting.minutes_are_public
-            else []
-        ),
-        "sources": [{"url": address, "note": "Meeting page"}],
-    }
+    """The meeting as an Open Civic Data event (meetings.ocd)."""
+    event = ocd.event(queries.meeting_page(slug, date), request)
     return JsonResponse(event, json_dumps_params={"indent": 2})

@@ -6,7 +6,13 @@ from rest_framework.response import Response
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import ImportReport, save_observations
-from safer_norfolk.api import KeysField, PublicReadViewSet, model_permission, public_keys
+from safer_norfolk.api import (
+    AbsoluteUrlField,
+    KeysField,
+    PublicReadViewSet,
+    model_permission,
+    public_keys,
+)
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -16,7 +22,7 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = AbsoluteUrlField()
 
     class Meta:
         model = OutcomeFramework

@@ -14,9 +14,10 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -33,6 +34,24 @@ class PublicFilterBackend(DjangoFilterBackend):
 
     def to_html(self, request, queryset, view):
         return ""
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteUrlField(serializers.Field):
+    """The record's page (its get_absolute_url) as a full address, on the host and scheme the
+    request came in on, so a client can follow it as it is. (The page cache files copies by
+    host for this reason: safer_norfolk.page_cache.key_for.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return absolute_url(self.context.get("request"), record.get_absolute_url())
+
+
+def absolute_url(request, path):
+    """`path` as a full address on the request's host; the path itself without a request."""
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 class KeysField(serializers.ListField):
@@ -70,16 +89,10 @@ def public_keys(relation, model, to_attr):
     )
 
 
-class NestedListPagination(PageNumberPagination):
-    """For lists whose records carry their children (a meeting and its agenda items): fewer
-    to a page, so that a page costs about what a page of flat records does."""
-
-    page_size = 20
-
-
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Published records, open to everyone: 50 to a page (20 for meetings, which carry their
-    agenda), filterable by the parameters listed, sortable with `ordering`."""
+    agenda) unless `page_size` asks for another number (safer_norfolk.pagination), filterable by the parameters
+    listed, sortable with `ordering`."""
 
     # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 

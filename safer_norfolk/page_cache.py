@@ -18,6 +18,9 @@ shared through the database, so any number of processes stay consistent.
 A copy is compressed once, when it is stored, and browsers that accept gzip (all of them) get
 the compressed body; the uncompressed one stays for clients that do not.
 
+Host. A copy is filed under the scheme and host it was asked on as well as its path: pages
+and API answers hold full addresses on that host (`url` fields, paging links, feeds).
+
 Query parameters. A copy is filed under the path and the query parameters its page reads,
 nothing else: `?x=<anything>` on a page that reads no `x` is the same page, served from the
 same copy. Each page's parameters are declared once: settings.PAGE_CACHE_QUERY_PARAMETERS
@@ -239,11 +242,14 @@ def _forget_parameters(*, setting, **kwargs):
 
 
 def key_for(request, generation):
-    """The cache key: the generation, the path with the query parameters its page reads
-    (`keep_parameters_read` has taken out the rest), and the Accept header (the API answers
-    JSON or HTML by it)."""
+    """The cache key: the generation, the full address (scheme, host, path and the query
+    parameters its page reads: `keep_parameters_read` has taken out the rest) and the Accept
+    header (the API answers JSON or HTML by it). Pages write full addresses on the host they
+    were asked on (the API's `url` fields and paging links, feeds, calendars, Open Civic Data
+    events), so a copy made for one host name is never served on another. The host is one
+    of ALLOWED_HOSTS: get_host() refuses any other before a copy is looked for."""
     accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
-    raw = f"{generation}\n{request.get_full_path()}\n{accept}"
+    raw = f"{generation}\n{request.build_absolute_uri()}\n{accept}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -383,8 +383,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # 50 to a page; ?page_size= up to 200 (safer_norfolk.pagination).
+    "DEFAULT_PAGINATION_CLASS": "safer_norfolk.pagination.PublicPagination",
     # JSON nested deeper than any request needs is refused with 400 before it exhausts the stack.
     "DEFAULT_PARSER_CLASSES": [
         "safer_norfolk.parsers.JSONParser",

@@ -123,7 +123,9 @@ def test_meeting_has_public_agenda_items_and_document_links(client):
     data = client.get(f"/api/v1/meetings/{meeting.pk}/").json()
 
     assert [i["title"] for i in data["agenda_items"]] == ["Delivery Plan"]
-    assert data["agenda_items"][0]["documents"][0]["url"] == document.get_absolute_url()
+    assert data["agenda_items"][0]["documents"][0]["url"] == (
+        f"http://testserver{document.get_absolute_url()}"
+    )
 
 
 def test_plan_actions_use_the_plan_page_filters_and_carry_status(client):

@@ -181,7 +181,7 @@ def test_an_unread_parameter_is_not_written_into_the_api_s_next_page(client):
     plain = client.get(url).content
     forget_copies()
 
-    with_unread = client.get(f"{url}&tracking=campaign-7&page_size=1000")
+    with_unread = client.get(f"{url}&tracking=campaign-7&limit=1000")
 
     assert with_unread.content == plain
     assert with_unread.json()["next"].endswith(f"?committee={committee.pk}&page=2")
