@@ -381,10 +381,12 @@ def meeting_ocd(request, slug, date):
         "name": f"{meeting.committee.name} meeting",
         "description": meeting.public_notice,
         "classification": "committee-meeting",
-        "start_time": timezone.localtime(meeting.starts_at).isoformat(),
+        "start_time": timezone.localtime(meeting.starts_at).isoformat()
+        if meeting.start_time_known
+        else meeting.local_date.isoformat(),
         "end_time": timezone.localtime(meeting.ends_at).isoformat() if meeting.ends_at else None,
         "timezone": "Europe/London",
-        "all_day": False,
+        "all_day": not meeting.start_time_known,
         "status": {"cancelled": "cancelled", "postponed": "tentative"}.get(
             meeting.status, "confirmed"
         ),
