@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from meetings import services
 from meetings.forms import DocumentForm, MeetingForm
@@ -305,7 +306,10 @@ class MeetingAdmin(AuditedAdmin):
         created = services.create_meeting(
             committee=form.cleaned_data["committee"],
             starts_at=form.cleaned_data["starts_at"],
-            venue=form.cleaned_data.get("venue") or None,
+            # A venue left blank is the committee's usual one for a meeting to come; for a
+            # past meeting entered after the event it stays blank: not recorded.
+            venue=form.cleaned_data.get("venue")
+            or ("" if form.cleaned_data["starts_at"] < timezone.now() else None),
             mode=form.cleaned_data["mode"],
             by=request.user,
             **details,

@@ -409,7 +409,7 @@ def test_an_officer_back_enters_a_past_meeting_with_its_publication_days(client,
             "ends_at_1": "11:10:00",
             "status": "held",
             "mode": "in_person",
-            "venue": "County Hall, Norwich",
+            "venue": "",
             "agenda_published_on": "2021-07-12",
             "minutes_published_on": "",
             "_continue": "1",
@@ -419,6 +419,7 @@ def test_an_officer_back_enters_a_past_meeting_with_its_publication_days(client,
     meeting = Meeting.objects.get(committee=committee)
     assert meeting.start_time_known is False
     assert meeting.local_date == datetime.date(2021, 7, 20)
+    assert meeting.venue == ""  # not recorded: never the committee's usual venue
     assert timezone.localtime(meeting.ends_at).time() == datetime.time(11, 10)
 
     change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
@@ -446,7 +447,10 @@ def test_an_officer_back_enters_a_past_meeting_with_its_publication_days(client,
     assert timezone.localdate(meeting.agenda_published_at) == datetime.date(2021, 7, 12)
     assert timezone.localdate(meeting.minutes_published_at) == datetime.date(2021, 8, 2)
     assert meeting.start_time_known is False
-    assert "Agenda published 12 July 2021" in page_text(client, meeting)
+    page = page_text(client, meeting)
+    assert "Agenda published 12 July 2021" in page
+    assert "Tuesday 20 July 2021, finished at 11.10 a.m. (start time not recorded)" in page
+    assert committee.default_venue not in page
 
 
 def test_publication_days_cannot_be_in_the_future_or_out_of_order(client, officer):
