@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from meetings import services
 from meetings.forms import DocumentForm, MeetingForm
@@ -235,7 +236,7 @@ class WrittenQuestionInline(VersionedAdminMixin, MeetingChildInline, admin.Stack
 class MeetingAdmin(AuditedAdmin):
     form = MeetingForm
     service_argument = "meeting"
-    list_display = ["starts_at", "committee", "status", "agenda_status", "minutes_status"]
+    list_display = ["starts", "committee", "status", "agenda_status", "minutes_status"]
     list_filter = ["committee", "status", "agenda_status", "minutes_status"]
     list_select_related = ["committee"]
     date_hierarchy = "starts_at"
@@ -275,6 +276,14 @@ class MeetingAdmin(AuditedAdmin):
         "confirm_minutes_at_next_meeting",
         "cancel_meetings",
     ]
+
+    @admin.display(description="Starts at", ordering="starts_at")
+    def starts(self, meeting):
+        """The local day and time; the day alone when the start time was not recorded."""
+        starts = timezone.localtime(meeting.starts_at)
+        if not meeting.start_time_known:
+            return f"{date_format(starts, 'j M Y')} (time not recorded)"
+        return date_format(starts, "j M Y, H:i")
 
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;
