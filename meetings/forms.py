@@ -153,14 +153,20 @@ class MeetingForm(forms.ModelForm):
         agenda_day = self.cleaned_data.get("agenda_published_on")
         minutes_day = self.cleaned_data.get("minutes_published_on")
         meeting = self.instance
+        # Only what the officer changes is checked: a record stamped long ago is left alone.
+        changed = set(self.changed_data)
         for name, day, published in (
             ("agenda_published_on", agenda_day, meeting.agenda_is_public),
             ("minutes_published_on", minutes_day, meeting.minutes_are_public),
         ):
+            if name not in changed:
+                continue
             if day is None and published:
                 self.add_error(name, "Published papers keep the day they were published.")
             elif day is not None and day > today:
                 self.add_error(name, "Give a day that has passed: the day it was published.")
+        if not changed & {"agenda_published_on", "minutes_published_on", "starts_at"}:
+            return
         if minutes_day and starts_at and minutes_day < timezone.localdate(starts_at):
             self.add_error("minutes_published_on", "Minutes are published after the meeting.")
         if agenda_day and minutes_day and minutes_day < agenda_day:
