@@ -12,9 +12,10 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from meetings import services
-from meetings.forms import DocumentForm
+from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -231,57 +232,30 @@ class WrittenQuestionInline(VersionedAdminMixin, MeetingChildInline, admin.Stack
     readonly_fields = ["status"]
 
 
-class MeetingForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = [
-            "committee",
-            "starts_at",
-            "ends_at",
-            "status",
-            "venue",
-            "mode",
-            "livestream_url",
-            "public_notice",
-            "public_questions_deadline",
-            "signed_by",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        committee, starts_at = cleaned.get("committee"), cleaned.get("starts_at")
-        if committee and starts_at:
-            clash = Meeting.objects.filter(
-                committee=committee, starts_at__date=timezone.localdate(starts_at)
-            )
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("starts_at", f"{committee} already has a meeting on that day.")
-        return cleaned
-
-
 @admin.register(Meeting)
 class MeetingAdmin(AuditedAdmin):
     form = MeetingForm
     service_argument = "meeting"
-    list_display = ["starts_at", "committee", "status", "agenda_status", "minutes_status"]
+    list_display = ["starts", "committee", "status", "agenda_status", "minutes_status"]
     list_filter = ["committee", "status", "agenda_status", "minutes_status"]
     list_select_related = ["committee"]
     date_hierarchy = "starts_at"
     search_fields = ["committee__name", "committee__short_name", "venue"]
     autocomplete_fields = ["committee", "signed_by"]
-    readonly_fields = [
-        "agenda_status",
-        "agenda_published_at",
-        "minutes_status",
-        "minutes_published_at",
-        "minutes_confirmed_at_meeting",
-    ]
+    readonly_fields = ["agenda_status", "minutes_status", "minutes_confirmed_at_meeting"]
     fieldsets = [
         (None, {"fields": ["committee", "starts_at", "ends_at", "status"]}),
         ("Where", {"fields": ["venue", "mode", "livestream_url"]}),
         ("Advice to the public", {"fields": ["public_notice", "public_questions_deadline"]}),
+        (
+            "Entering a past meeting",
+            {
+                "fields": ["agenda_published_on", "minutes_published_on"],
+                "description": "For a meeting held before it was entered here: the days its "
+                "agenda and minutes were first published. Publishing keeps these days; left "
+                "blank, publishing records today.",
+            },
+        ),
         (
             "Publication (change with the actions on the meetings list)",
             {"fields": [*readonly_fields, "signed_by"]},
@@ -303,6 +277,14 @@ class MeetingAdmin(AuditedAdmin):
         "cancel_meetings",
     ]
 
+    @admin.display(description="Starts at", ordering="starts_at")
+    def starts(self, meeting):
+        """The local day and time; the day alone when the start time was not recorded."""
+        starts = timezone.localtime(meeting.starts_at)
+        if not meeting.start_time_known:
+            return f"{date_format(starts, 'j M Y')} (time not recorded)"
+        return date_format(starts, "j M Y, H:i")
+
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;
         # the agenda and the rest are edited once it exists.
@@ -310,7 +292,7 @@ class MeetingAdmin(AuditedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        return fieldsets if obj else fieldsets[:3]
+        return fieldsets if obj else fieldsets[:4]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -320,6 +302,9 @@ class MeetingAdmin(AuditedAdmin):
             name: form.cleaned_data[name]
             for name in (
                 "ends_at",
+                "start_time_known",
+                "agenda_published_at",
+                "minutes_published_at",
                 "livestream_url",
                 "public_notice",
                 "public_questions_deadline",
@@ -330,7 +315,10 @@ class MeetingAdmin(AuditedAdmin):
         created = services.create_meeting(
             committee=form.cleaned_data["committee"],
             starts_at=form.cleaned_data["starts_at"],
-            venue=form.cleaned_data.get("venue") or None,
+            # A venue left blank is the committee's usual one for a meeting to come; for a
+            # past meeting entered after the event it stays blank: not recorded.
+            venue=form.cleaned_data.get("venue")
+            or ("" if form.cleaned_data["starts_at"] < timezone.now() else None),
             mode=form.cleaned_data["mode"],
             by=request.user,
             **details,

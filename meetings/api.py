@@ -92,7 +92,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
         fields = [
-            "id", "committee", "starts_at", "ends_at", "venue", "mode", "livestream_url", "public_notice",
+            "id", "committee", "starts_at", "start_time_known", "ends_at", "venue", "mode", "livestream_url", "public_notice",
             "public_questions_deadline", "status", "agenda_published_at", "minutes_status", "minutes_published_at",
             "minutes_confirmed_at_meeting", "url", "agenda_items",
         ]  # fmt: skip

@@ -2,7 +2,10 @@
 
 Every feed starts from the models' public() rules. Calendar events keep a stable UID per
 meeting, carry Europe/London times with the time zone included, and a cancelled meeting
-stays in the calendar with STATUS:CANCELLED so subscribers see the cancellation.
+stays in the calendar with STATUS:CANCELLED so subscribers see the cancellation. A meeting
+whose start time was never recorded is an all-day event on its day; one whose end was not
+recorded is given a default length, and its description says the end time is not recorded.
+Every date in a title or summary is the meeting's own day in Europe/London.
 """
 
 import datetime
@@ -48,13 +51,16 @@ def calendar(meetings, *, name, request):
         starts = timezone.localtime(meeting.starts_at, LONDON)
         event.add("uid", meeting_uid(meeting))
         event.add("dtstamp", meeting.agenda_published_at or meeting.starts_at)
-        event.add("dtstart", starts)
-        event.add(
-            "dtend",
-            timezone.localtime(meeting.ends_at, LONDON)
-            if meeting.ends_at
-            else starts + DEFAULT_LENGTH,
-        )
+        if not meeting.start_time_known:
+            # The papers give the day only: an all-day event, never a made-up time.
+            event.add("dtstart", starts.date())
+            event.add("dtend", starts.date() + datetime.timedelta(days=1))
+        elif meeting.ends_at:
+            event.add("dtstart", starts)
+            event.add("dtend", timezone.localtime(meeting.ends_at, LONDON))
+        else:
+            event.add("dtstart", starts)
+            event.add("dtend", starts + DEFAULT_LENGTH)
         event.add(
             "summary", f"{meeting.committee.name}{' (cancelled)' if meeting.is_cancelled else ''}"
         )
@@ -67,6 +73,10 @@ def calendar(meetings, *, name, request):
         ]
         if meeting.livestream_url:
             description.append(f"Watch: {meeting.livestream_url}")
+        if not meeting.start_time_known:
+            description.append("The start time is not recorded.")
+        elif not meeting.ends_at:
+            description.append("The end time is not recorded; two hours are shown.")
         event.add("description", "\n".join(description))
         cal.add_component(event)
     cal.add_missing_timezones()
@@ -111,10 +121,10 @@ def latest_entries(committee=None, limit=50):
         entries.append(
             Entry(
                 key=f"agenda-{meeting.pk}",
-                title=f"Agenda published: {meeting.committee.name}, {meeting.local_date:%d %B %Y}",
+                title=f"Agenda published: {meeting.committee.name}, {meeting.day_label}",
                 link=meeting.get_absolute_url(),
                 published=meeting.agenda_published_at,
-                description=f"The agenda for the meeting on {timezone.localtime(meeting.starts_at):%A %d %B %Y} is published.",
+                description=f"The agenda for the meeting on {meeting.local_date:%A} {meeting.day_label} is published.",
             )
         )
     with_minutes = Meeting.objects.with_public_minutes().select_related("committee")
@@ -124,7 +134,7 @@ def latest_entries(committee=None, limit=50):
         entries.append(
             Entry(
                 key=f"minutes-{meeting.pk}",
-                title=f"Minutes published: {meeting.committee.name}, {meeting.local_date:%d %B %Y}",
+                title=f"Minutes published: {meeting.committee.name}, {meeting.day_label}",
                 link=f"{meeting.get_absolute_url()}#minutes",
                 published=meeting.minutes_published_at or meeting.starts_at,
                 description="The minutes of the meeting are published.",
@@ -140,7 +150,7 @@ def latest_entries(committee=None, limit=50):
                     document.uploaded_at,
                     document.meeting.agenda_published_at or document.uploaded_at,
                 ),
-                description=f"{document.meeting.committee.name}, meeting on {document.meeting.local_date:%d %B %Y}.",
+                description=f"{document.meeting.committee.name}, meeting on {document.meeting.day_label}.",
             )
         )
     entries = [entry for entry in entries if entry.published]

@@ -2,7 +2,6 @@
 meetings app's records (each `?committee=` takes the committee's id or its slug)."""
 
 import re
-
 import unicodedata
 from dataclasses import dataclass
 

@@ -1,7 +1,12 @@
+import datetime
+
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
 
 from meetings import search as site_search
-from meetings.models import Committee, Document
+from meetings.models import Committee, Document, Meeting
 from safer_norfolk.storage import discard, store_upload
 from safer_norfolk.validators import inspect_pdf, plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedModelChoiceField
@@ -108,3 +113,132 @@ class SearchForm(forms.Form):
         return any(
             self.cleaned_data.get(name) for name in ("committee", "kind", "date_from", "date_to")
         )
+
+
+class DayAndOptionalTimeWidget(AdminSplitDateTime):
+    """The admin's date and time boxes; a day alone (a start time not recorded) shows the
+    time box empty."""
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return [value, None]
+        return super().decompress(value)
+
+
+class DayAndOptionalTimeField(forms.SplitDateTimeField):
+    """A meeting's start: the day, and the time when the papers give it. With the time left
+    blank the meeting starts at the beginning of its day (Europe/London) and `time_given` is
+    False, so the meeting is saved with `start_time_known` off and no time is ever shown."""
+
+    widget = DayAndOptionalTimeWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False
+        self.time_given = True
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in self.empty_values:
+            return super().compress(data_list)
+        self.time_given = data_list[1] not in self.empty_values
+        if self.time_given:
+            return super().compress(data_list)
+        return from_current_timezone(datetime.datetime.combine(data_list[0], datetime.time()))
+
+
+def start_of_day(day):
+    """The first instant of `day` in Europe/London (midnight always exists there)."""
+    return from_current_timezone(datetime.datetime.combine(day, datetime.time()))
+
+
+def publication_day(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting in the back office, including one entered after the event: its start time
+    may be left blank when the papers do not give it, and the days its agenda and minutes
+    were published then may be given (publishing keeps them instead of stamping today)."""
+
+    starts_at = DayAndOptionalTimeField(
+        label="Starts at",
+        help_text="Leave the time blank for a past meeting whose papers do not give it.",
+    )
+    agenda_published_on = forms.DateField(
+        required=False, label="Agenda published on", widget=AdminDateWidget
+    )
+    minutes_published_on = forms.DateField(
+        required=False, label="Minutes published on", widget=AdminDateWidget
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "committee",
+            "starts_at",
+            "ends_at",
+            "status",
+            "venue",
+            "mode",
+            "livestream_url",
+            "public_notice",
+            "public_questions_deadline",
+            "signed_by",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance
+        if meeting.pk and not meeting.start_time_known:
+            self.initial["starts_at"] = meeting.local_date
+        self.initial["agenda_published_on"] = publication_day(meeting.agenda_published_at)
+        self.initial["minutes_published_on"] = publication_day(meeting.minutes_published_at)
+
+    def clean(self):
+        cleaned = super().clean()
+        committee, starts_at = cleaned.get("committee"), cleaned.get("starts_at")
+        if starts_at:
+            cleaned["start_time_known"] = self.fields["starts_at"].time_given
+            self.instance.start_time_known = cleaned["start_time_known"]
+        if committee and starts_at:
+            clash = Meeting.objects.filter(
+                committee=committee, starts_at__date=timezone.localdate(starts_at)
+            )
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("starts_at", f"{committee} already has a meeting on that day.")
+        self._clean_publication_days(starts_at)
+        return cleaned
+
+    def _clean_publication_days(self, starts_at):
+        today = timezone.localdate()
+        agenda_day = self.cleaned_data.get("agenda_published_on")
+        minutes_day = self.cleaned_data.get("minutes_published_on")
+        meeting = self.instance
+        # Only what the officer changes is checked: a record stamped long ago is left alone.
+        changed = set(self.changed_data)
+        for name, day, published in (
+            ("agenda_published_on", agenda_day, meeting.agenda_is_public),
+            ("minutes_published_on", minutes_day, meeting.minutes_are_public),
+        ):
+            if name not in changed:
+                continue
+            if day is None and published:
+                self.add_error(name, "Published papers keep the day they were published.")
+            elif day is not None and day > today:
+                self.add_error(name, "Give a day that has passed: the day it was published.")
+        if not changed & {"agenda_published_on", "minutes_published_on", "starts_at"}:
+            return
+        if minutes_day and starts_at and minutes_day < timezone.localdate(starts_at):
+            self.add_error("minutes_published_on", "Minutes are published after the meeting.")
+        if agenda_day and minutes_day and minutes_day < agenda_day:
+            self.add_error("minutes_published_on", "Minutes come after the agenda.")
+        for name, field in (
+            ("agenda_published_on", "agenda_published_at"),
+            ("minutes_published_on", "minutes_published_at"),
+        ):
+            if name in self.changed_data and name not in self.errors:
+                day = self.cleaned_data.get(name)
+                self.cleaned_data[field] = start_of_day(day) if day else None
+                setattr(meeting, field, self.cleaned_data[field])

@@ -170,6 +170,11 @@ class Meeting(Versioned):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField(validators=[plausible_date])
+    start_time_known = models.BooleanField(
+        default=True,
+        help_text="False for a past meeting whose papers give its date but not its start "
+        "time: pages then show the date alone and calendars an all-day event.",
+    )
     ends_at = models.DateTimeField(
         null=True, blank=True, validators=[plausible_date], help_text="When the meeting finished."
     )
@@ -256,7 +261,19 @@ class Meeting(Versioned):
 
     @property
     def local_date(self):
+        """The meeting's day in Europe/London: the date every title, feed and PDF shows (a
+        meeting at 23:30 BST falls on the next day in UTC)."""
         return timezone.localdate(self.starts_at)
+
+    @property
+    def day_label(self):
+        """ "24 February 2022": the local date as titles and feeds write it."""
+        day = self.local_date
+        return f"{day.day} {day:%B %Y}"
+
+    @property
+    def has_started(self):
+        return self.starts_at <= timezone.now()
 
     @property
     def is_cancelled(self):
@@ -472,6 +489,30 @@ class Attendance(Versioned):
     @property
     def is_member(self):
         return self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE)
+
+    # What the minutes print beside a name, as the papers do: "Cllr Penny Carpenter
+    # (Vice-Chair in the Chair), Great Yarmouth Borough Council"; "Amanda Murr, Head of
+    # Community Safety, OPCCN". Read with person__organisation selected.
+
+    @property
+    def chair_label(self):
+        """ "Chair" beside whoever chaired, unless their note already says how they came to
+        ("Vice-Chair in the Chair")."""
+        return "Chair" if self.in_chair and "chair" not in self.note.lower() else ""
+
+    @property
+    def affiliation(self):
+        """A member's organisation; for anyone else the role as the minutes wrote it (the
+        note) or their job title and organisation. Empty parts are left out, never shown as
+        a stray comma."""
+        if self.is_member:
+            return self.person.organisation.name if self.person.organisation_id else ""
+        return self.note or self.person.title_and_organisation
+
+    @property
+    def remark(self):
+        """A member's note ("Vice-Chair in the Chair"); anyone else's is their affiliation."""
+        return self.note if self.is_member else ""
 
 
 class DeclarationQuerySet(models.QuerySet):

@@ -69,10 +69,12 @@ def event(page, request):
         "name": f"{meeting.committee.name} meeting",
         "description": meeting.public_notice,
         "classification": "committee-meeting",
-        "start_time": timezone.localtime(meeting.starts_at).isoformat(),
+        "start_time": timezone.localtime(meeting.starts_at).isoformat()
+        if meeting.start_time_known
+        else meeting.local_date.isoformat(),
         "end_time": timezone.localtime(meeting.ends_at).isoformat() if meeting.ends_at else None,
         "timezone": "Europe/London",
-        "all_day": False,
+        "all_day": not meeting.start_time_known,
         "status": STATUS.get(meeting.status, "confirmed"),
         "location": {"name": meeting.venue, "note": "", "url": "", "coordinates": None},
         "media": (

@@ -71,7 +71,7 @@ def front_sheet_html(meeting, items, *, numbering="pack", restricted=False):
     return render_html(
         "meetings/pdf/front_sheet.html",
         {
-            "title": f"Agenda: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+            "title": f"Agenda: {meeting.committee.name}, {meeting.day_label}",
             "meeting": meeting,
             "members": front_sheet_members(meeting),
             "items": items,
@@ -99,7 +99,7 @@ def minutes_html(meeting, *, numbering="document"):
     return render_html(
         "meetings/pdf/minutes.html",
         {
-            "title": f"Minutes: {meeting.committee.name}, {meeting.starts_at:%d %B %Y}",
+            "title": f"Minutes: {meeting.committee.name}, {meeting.day_label}",
             "meeting": page.meeting,
             "page": page,
             "numbering": numbering,
@@ -452,7 +452,7 @@ def build_pack(plan):
             title=part.title, page_number=position, parent=item_marks[part.item.pk]
         )
     writer.add_metadata(
-        {"/Title": f"Agenda pack: {plan.meeting.committee.name}, {plan.meeting.starts_at:%d %B %Y}"}
+        {"/Title": f"Agenda pack: {plan.meeting.committee.name}, {plan.meeting.day_label}"}
     )
     writer._root_object[_name("/Lang")] = _text("en-GB")
     writer.page_mode = "/UseOutlines"

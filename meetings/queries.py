@@ -192,6 +192,32 @@ class MeetingPage:
     ready_pack: object = None  # the pack built for the content as it is now
     references: str = ""  # whose page numbers the agenda shows: "pack", "published" or none
 
+    @property
+    def apology_groups(self):
+        """Apologies as minutes print them: named members, then substitute members, then
+        anyone else (officers, guests); empty groups left out."""
+        groups = [
+            ("From named members", Attendance.Capacity.MEMBER),
+            ("From substitute members", Attendance.Capacity.SUBSTITUTE),
+        ]
+        listed = [
+            (label, [a for a in self.apologies if a.capacity == capacity])
+            for label, capacity in groups
+        ]
+        listed.append(
+            ("From others", [a for a in self.apologies if not a.is_member]),
+        )
+        return [(label, rows) for label, rows in listed if rows]
+
+    @property
+    def records_no_declarations(self):
+        """True only when the minutes record a declarations item and no declaration was
+        made: "No interests were declared" is then what the record says, never a default."""
+        if self.declarations:
+            return False
+        items = {item.pk for item in self.agenda if item.kind == AgendaItem.Kind.DECLARATIONS}
+        return any(minute.agenda_item_id in items for minute in self.minutes)
+
 
 def meeting_page(slug, date, *, preview=False):
     return meeting_page_for(meeting_for(slug, date, preview=preview), preview=preview)
@@ -262,7 +288,15 @@ def meeting_page_for(meeting, *, preview=False):
         .order_by("order", "pk")
     )
     attendances = list(attendances)
-    stood_in_for = {a.substitute_for_id: a.person for a in attendances if a.substitute_for_id}
+    # "Substituted by" names only a substitute who attended in that member's place: one who
+    # sent apologies too substituted for no one.
+    stood_in_for = {
+        a.substitute_for_id: a.person
+        for a in attendances
+        if a.substitute_for_id
+        and a.status == Attendance.Status.PRESENT
+        and a.capacity == Attendance.Capacity.SUBSTITUTE
+    }
     for attendance in attendances:
         attendance.substituted_by = stood_in_for.get(attendance.person_id)
         if attendance.status == Attendance.Status.APOLOGIES:
@@ -544,7 +578,9 @@ def schema_org_event(meeting, url):
         "@context": "https://schema.org",
         "@type": "Event",
         "name": f"{meeting.committee.name} meeting",
-        "startDate": timezone.localtime(meeting.starts_at).isoformat(),
+        "startDate": timezone.localtime(meeting.starts_at).isoformat()
+        if meeting.start_time_known
+        else meeting.local_date.isoformat(),
         "eventStatus": EVENT_STATUS.get(meeting.status, "https://schema.org/EventScheduled"),
         "eventAttendanceMode": ATTENDANCE_MODE[meeting.mode],
         "url": url,

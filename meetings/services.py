@@ -98,6 +98,13 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
     return meeting
 
 
+def _publication_date(recorded):
+    """When a publication happened: now, unless the officer entering a past meeting recorded
+    the date its papers were published then (MeetingForm), which is kept as it was."""
+    now = timezone.now()
+    return recorded if recorded is not None and recorded <= now else now
+
+
 @transaction.atomic
 def publish_agenda(*, meeting, by):
     meeting = _lock(meeting)
@@ -108,7 +115,7 @@ def publish_agenda(*, meeting, by):
             f"The agenda for {_day(meeting)} has no items yet: add them before publishing."
         )
     meeting.agenda_status = Meeting.AgendaStatus.PUBLISHED
-    meeting.agenda_published_at = timezone.now()
+    meeting.agenda_published_at = _publication_date(meeting.agenda_published_at)
     meeting.full_clean()
     save_as(meeting, by, update_fields=["agenda_status", "agenda_published_at"])
     return meeting
@@ -148,7 +155,7 @@ def publish_minutes(*, meeting, by):
     if not meeting.minutes.exists():
         raise ValidationError(f"The minutes of {day} have no minutes written yet.")
     meeting.minutes_status = Meeting.MinutesStatus.PUBLISHED
-    meeting.minutes_published_at = timezone.now()
+    meeting.minutes_published_at = _publication_date(meeting.minutes_published_at)
     meeting.status = Meeting.Status.HELD
     save_as(meeting, by, update_fields=["minutes_status", "minutes_published_at", "status"])
     return meeting

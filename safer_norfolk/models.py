@@ -131,6 +131,13 @@ class Person(Versioned):
     def full_name(self):
         return str(self)
 
+    @property
+    def title_and_organisation(self):
+        """ "Head of Community Safety, OPCCN": the parts there are, joined (read with the
+        organisation selected)."""
+        organisation = self.organisation.name if self.organisation_id else ""
+        return ", ".join(part for part in (self.job_title, organisation) if part)
+
 
 class ContentGeneration(models.Model):
     """One row counting changes to the site's content: every save, delete and link change of

@@ -35,7 +35,12 @@ def meeting_row(meeting, show_committee=False):
     return SafeString(
         ROW.format(
             url=escaped(meeting.get_absolute_url()),
-            when=escaped(when(template_localtime(meeting.starts_at), "l j F Y, g.i a")),
+            when=escaped(
+                when(
+                    template_localtime(meeting.starts_at),
+                    "l j F Y, g.i a" if meeting.start_time_known else "l j F Y",
+                )
+            ),
             committee=COMMITTEE.format(
                 escaped(meeting.committee.display_name), EXAMPLE if _is_example(meeting) else ""
             )

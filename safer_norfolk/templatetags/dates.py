@@ -99,3 +99,11 @@ def corrected(record):
         '<p class="govuk-body-s app-meta app-corrected">Corrected on {}</p>',
         when(template_localtime(record.corrected_at), "j F Y"),
     )
+
+
+@register.filter(is_safe=True)
+def full_stop(text):
+    """`text` ending in one full stop: a sentence that ends on "12.05 p.m." keeps the stop the
+    time already has instead of printing "p.m..". Used as `{% filter full_stop %}`."""
+    text = text.rstrip()
+    return text if not text or text.endswith(".") else text + "."

@@ -128,3 +128,62 @@ def test_json_ld_cannot_be_broken_out_of(client):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block
     assert json.loads(block)["location"]["name"] == "</script><script>alert(1)</script>"
+
+
+def test_a_recorded_end_is_the_events_end_and_an_unrecorded_one_is_not_claimed(client):
+    committee = CommitteeFactory(slug="timed-panel")
+    ended = MeetingFactory(
+        committee=committee,
+        starts_at=datetime.datetime(2022, 10, 11, 9, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2022, 10, 11, 11, 20, tzinfo=datetime.UTC),
+    )
+    open_ended = MeetingFactory(
+        committee=committee, starts_at=datetime.datetime(2022, 7, 19, 9, tzinfo=datetime.UTC)
+    )
+
+    by_uid = {
+        str(event["UID"]): event
+        for event in events(
+            calendar(client, reverse("meetings:committee_calendar", args=["timed-panel"]))
+        )
+    }
+    recorded = by_uid[f"meeting-{ended.pk}@safer-norfolk.example.org"]
+    default = by_uid[f"meeting-{open_ended.pk}@safer-norfolk.example.org"]
+
+    end = recorded.decoded("DTEND")
+    assert (end.hour, end.minute) == (12, 20)  # 11:20 UTC is 12:20 BST
+    assert "not recorded" not in str(recorded["DESCRIPTION"])
+    assert "The end time is not recorded" in str(default["DESCRIPTION"])
+
+
+def test_a_meeting_without_a_start_time_is_an_all_day_event(client):
+    meeting = MeetingFactory(
+        starts_at=datetime.datetime(2021, 7, 19, 23, tzinfo=datetime.UTC),  # 20 July, 00:00 BST
+        start_time_known=False,
+    )
+    url = reverse("meetings:meeting_calendar", args=[meeting.committee.slug, meeting.local_date])
+
+    (event,) = events(calendar(client, url))
+
+    assert event["DTSTART"].params["VALUE"] == "DATE"
+    assert event.decoded("DTSTART") == datetime.date(2021, 7, 20)
+    assert event.decoded("DTEND") == datetime.date(2021, 7, 21)
+    assert "The start time is not recorded" in str(event["DESCRIPTION"])
+
+
+def test_feed_dates_are_the_meetings_local_day(client):
+    committee = CommitteeFactory(name="Evening Panel", slug="evening-panel")
+    meeting = MeetingFactory(
+        committee=committee,
+        starts_at=datetime.datetime(2022, 6, 30, 22, 30, tzinfo=datetime.UTC),  # 23:30 BST
+        minutes_published=True,
+    )
+    DocumentFactory(meeting=meeting, title="Late report")
+
+    xml = client.get(reverse("meetings:committee_feed", args=["evening-panel"])).content.decode()
+
+    assert "Agenda published: Evening Panel, 30 June 2022" in xml
+    assert "Minutes published: Evening Panel, 30 June 2022" in xml
+    assert "The agenda for the meeting on Thursday 30 June 2022 is published." in xml
+    assert "Evening Panel, meeting on 30 June 2022." in xml
+    assert "1 July 2022" not in xml
