@@ -68,7 +68,9 @@ class Kind:
     label: str
     queryset: object  # a function returning the public queryset
     fields: list  # [(field path, weight A–D)]
-    columns: dict  # {name: field path}: what a result's title and address are made from
+    # {name: field path}: what a result's title and address are made from, and "example",
+    # whether it belongs to the fictional example partnership (labelled so in the results).
+    columns: dict
     title: object  # function(row) -> str, row being {name: value} of `columns`
     url: object  # function(row) -> str
     # What the filters narrow on: the committee (for plan records, the committees of the
@@ -100,6 +102,7 @@ def _at_meeting(meeting):
         "slug": f"{meeting}committee__slug",
         "name": f"{meeting}committee__name",
         "short_name": f"{meeting}committee__short_name",
+        "example": f"{meeting}committee__partnership__is_example",
     }
 
 
@@ -196,7 +199,12 @@ def _kinds():
             "Delivery-plan actions",
             lambda: Action.objects.public(),
             [("title", "A"), ("success_measure", "B"), ("method", "C"), ("indicators", "C")],
-            {"number": "number", "plan": "plan__title", "slug": "plan__slug"},
+            {
+                "number": "number",
+                "plan": "plan__title",
+                "slug": "plan__slug",
+                "example": "plan__organisation__is_example",
+            },
             lambda a: f"Action {a['number']} ({a['plan']})",
             lambda a: ACTION_ROUTE(slug=a["slug"], number=a["number"]),
             committee_path="plan__organisation__committees",
@@ -213,6 +221,7 @@ def _kinds():
                 "number": "action__number",
                 "plan": "action__plan__title",
                 "slug": "action__plan__slug",
+                "example": "action__plan__organisation__is_example",
             },
             lambda u: f"Update on action {u['number']}, {u['reported_on']:%d %B %Y} ({u['plan']})",
             lambda u: ACTION_ROUTE(slug=u["slug"], number=u["number"]) + f"#update-{u['pk']}",
@@ -230,6 +239,7 @@ def _kinds():
                 "outcome": "outcome__number",
                 "framework": "outcome__framework__title",
                 "slug": "outcome__framework__slug",
+                "example": "outcome__framework__organisation__is_example",
             },
             lambda m: f"{m['title']} ({m['framework']})",
             lambda m: MEASURE_ROUTE(slug=m["slug"], number=m["outcome"], measure=m["number"]),
@@ -243,7 +253,7 @@ def _kinds():
 class Group:
     key: str
     label: str
-    results: list = field(default_factory=list)  # [(title, url, snippet html)]
+    results: list = field(default_factory=list)  # [(title, url, snippet html, is example)]
     total: int = 0  # every match, of which `results` are the first PER_KIND
 
 
@@ -322,7 +332,9 @@ def _postgres(kind, terms, filters):
     results, total = [], 0
     for *values, matched, snippet in rows:
         row, total = dict(zip(names, values, strict=True)), matched
-        results.append((kind.title(row), kind.url(row), _snippet_html(snippet or "")))
+        results.append(
+            (kind.title(row), kind.url(row), _snippet_html(snippet or ""), bool(row["example"]))
+        )
     return results, total
 
 
@@ -513,7 +525,7 @@ def _simple(kind, terms, filters):
         row = dict(zip(names, values, strict=False))
         total = values[len(names)]
         text = " ".join(str(value or "") for value in values[len(names) + 1 :])
-        results.append((kind.title(row), kind.url(row), _cut(text, words)))
+        results.append((kind.title(row), kind.url(row), _cut(text, words), bool(row["example"])))
     return results, total
 
 

@@ -6,6 +6,7 @@ leaving the seed papers' rows as the fixtures hold them."""
 import datetime
 import io
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -272,3 +273,16 @@ def test_pdfs_say_example_data(demo, client):
     assert "Example data" in text(f"{example_meeting.get_absolute_url()}agenda.pdf")
     assert "Example data" in text(f"{example_plan.get_absolute_url()}report.pdf")
     assert "Example data" not in text(f"{seed_meeting.get_absolute_url()}minutes.pdf")
+
+
+def test_search_results_tag_example_records_only(demo, client):
+    html = client.get("/search/", {"q": "scrutiny"}).content.decode()
+    results = re.findall(
+        r"<li><a class=\"govuk-link\" href=\"[^\"]*\">(.*?)</li>", html, flags=re.DOTALL
+    )
+    example = [result for result in results if "Example Vale" in result]
+    seed = [result for result in results if "NCCSP" in result]
+    assert example, "the example panel's meetings are found"
+    assert seed, "the seed panel's meetings are found"
+    assert all(TAG in result for result in example)
+    assert not any(TAG in result for result in seed)
