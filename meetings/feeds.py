@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -117,7 +118,7 @@ def latest_entries(committee=None, limit=50):
         meetings = meetings.filter(committee=committee)
         documents = documents.filter(meeting__committee=committee)
     entries = []
-    for meeting in meetings.order_by("-agenda_published_at")[:limit]:
+    for meeting in meetings.order_by(F("agenda_published_at").desc(nulls_last=True))[:limit]:
         entries.append(
             Entry(
                 key=f"agenda-{meeting.pk}",
@@ -130,7 +131,7 @@ def latest_entries(committee=None, limit=50):
     with_minutes = Meeting.objects.with_public_minutes().select_related("committee")
     if committee is not None:
         with_minutes = with_minutes.filter(committee=committee)
-    for meeting in with_minutes.order_by("-minutes_published_at")[:limit]:
+    for meeting in with_minutes.order_by(F("minutes_published_at").desc(nulls_last=True))[:limit]:
         entries.append(
             Entry(
                 key=f"minutes-{meeting.pk}",
