@@ -448,7 +448,7 @@ def test_an_officer_back_enters_a_past_meeting_with_its_publication_days(client,
     assert timezone.localdate(meeting.minutes_published_at) == datetime.date(2021, 8, 2)
     assert meeting.start_time_known is False
     page = page_text(client, meeting)
-    assert "Agenda published 12 July 2021" in page
+    assert "Agenda published on 12 July 2021" in page
     assert "Tuesday 20 July 2021, finished at 11.10 a.m. (start time not recorded)" in page
     assert committee.default_venue not in page
 

@@ -99,7 +99,7 @@ def test_september_meeting_page(demo):
         "10.00 a.m.",
         "Council Chamber, County Hall, Norwich",
         "Live stream",
-        "Agenda published 8 September 2021",
+        "Agenda published on 8 September 2021",
         *AGENDA,
     )
 
