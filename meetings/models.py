@@ -934,6 +934,13 @@ class AgendaPack(models.Model):
     item_pages = models.JSONField(
         default=dict, blank=True, help_text="Agenda item id → first page of its papers."
     )
+    layout = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of the agenda items and papers (each paper's version and length) "
+        "the pack was built from: the meeting page offers the pack's page numbers while its "
+        "own agenda gives the same digest (meetings.pdf.layout_key).",
+    )
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)

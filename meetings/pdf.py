@@ -13,6 +13,7 @@ meeting page quotes while the pack is current.
 
 import hashlib
 import io
+import json
 import logging
 from dataclasses import dataclass, field
 
@@ -65,6 +66,19 @@ def agenda_items(meeting, *, restricted=False):
             Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
         )
     )
+
+
+def layout_key(items):
+    """A digest of what a pack's page numbers are counted from: the agenda items in order and,
+    for each, its papers with their versions and lengths. The meeting page has these already
+    read, so it can tell whether a built pack's numbers are still its own without reading or
+    hashing anything else. (A generated part that grows, such as minutes corrected after the
+    pack was built, shifts numbers only until the pack is next made.)"""
+    layout = [
+        [item.pk, [[paper.pk, paper.version, paper.page_count] for paper in item.papers]]
+        for item in items
+    ]
+    return hashlib.sha256(json.dumps(layout).encode()).hexdigest()
 
 
 def front_sheet_html(meeting, items, *, numbering="pack", restricted=False):

@@ -236,7 +236,7 @@ def with_pack_references(page):
         ]
     )
     page.pack = packs[0] if packs else None
-    page.ready_pack = services.current_pack(page.meeting, packs=packs)
+    page.ready_pack = services.current_pack(page.meeting, page.agenda, packs=packs)
     for item in page.agenda:
         item.pack_page_number = (
             page.ready_pack.item_pages.get(str(item.pk)) if page.ready_pack else None

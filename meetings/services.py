@@ -367,17 +367,21 @@ def request_pack(*, meeting, restricted=False):
     return pack
 
 
-def current_pack(meeting, *, packs=None):
-    """The public pack built for the meeting's content as it is now, or None: a pack built
-    before something in it changed is not current, so its page numbers are not offered as
-    the pack's. `packs` are the meeting's public pack rows already read, if any (no query
-    then); the contents are hashed only when one of them is ready."""
+def current_pack(meeting, items, *, packs=None):
+    """The public pack whose page numbers are those of the meeting's agenda as it is now
+    (`items`: its public agenda items with their `papers`), or None. A pack built before an
+    item or paper was added, removed, replaced or reordered is not offered; nothing is read
+    or hashed beyond the pack rows (`packs`, if already read)."""
     from meetings import pdf
 
     if packs is None:
         packs = list(AgendaPack.objects.filter(meeting=meeting, restricted=False))
-    ready = [pack for pack in packs if pack.status == AgendaPack.Status.READY]
-    if not ready:
-        return None
-    content_hash = pdf.plan_pack(meeting).content_hash()
-    return next((pack for pack in ready if pack.content_hash == content_hash), None)
+    layout = pdf.layout_key(items)
+    return next(
+        (
+            pack
+            for pack in packs
+            if pack.status == AgendaPack.Status.READY and pack.layout == layout
+        ),
+        None,
+    )

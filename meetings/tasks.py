@@ -39,6 +39,7 @@ def build_agenda_pack(pack_id):
     pack.page_count = built.page_count
     pack.front_sheet_pages = built.front_sheet_pages
     pack.item_pages = {str(item): page for item, page in built.item_pages.items()}
+    pack.layout = pdf.layout_key(plan.items)
     pack.status, pack.error = AgendaPack.Status.READY, ""
     pack.built_at = timezone.now()
     pack.save()
