@@ -10,17 +10,18 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres install assets clean
+.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres test-contract install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# The SQLite and PostgreSQL runs are independent: they run side by side, each one's output
-# printed whole when it ends.
+# The SQLite run, the PostgreSQL run and the API contract test are independent: two run side
+# by side (the PostgreSQL run, the longest, first; the contract test when the SQLite run
+# ends), each on its own database and each one's output printed whole when it ends.
 test: install assets lint check-deploy
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite test-contract
 
 install: $(INSTALLED)
 
@@ -55,10 +56,14 @@ check-deploy: install
 test-sqlite: install assets
 	$(BIN)/pytest -m "not contract and not browser and not postgres"
 
-# On PostgreSQL the whole suite runs, browser tests included, then the API contract test
-# (schemathesis against a live server) in a run of its own.
+# On PostgreSQL the whole suite runs, browser tests included.
 test-postgres: install assets
-	$(PY) tests/postgres_server.py sh -c "$(BIN)/pytest && $(BIN)/pytest -m contract"
+	$(PY) tests/postgres_server.py $(BIN)/pytest
+
+# The API contract test (schemathesis against gunicorn serving a live PostgreSQL database), in
+# a run of its own on a throwaway server of its own.
+test-contract: install assets
+	$(PY) tests/postgres_server.py $(BIN)/pytest -m contract
 
 # Benchmarks (not part of the test suite); figures go in docs/performance.md.
 bench: install assets
