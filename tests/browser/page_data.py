@@ -166,6 +166,26 @@ def build_empty_records():
 # --- typical: the demo data ----------------------------------------------------------------------
 
 
+def typical_meetings():
+    """Every public meeting of the seed papers; of the example partnership's year, whose pages
+    are built alike, one with minutes and one to come."""
+    meetings = list(
+        Meeting.objects.public().select_related("committee__partnership").order_by("starts_at")
+    )
+
+    def is_example(meeting):
+        partnership = meeting.committee.partnership
+        return partnership is not None and partnership.is_example
+
+    example = [meeting for meeting in meetings if is_example(meeting)]
+    now = timezone.now()
+    kept = {
+        next((m for m in reversed(example) if m.minutes_are_public), None),
+        next((m for m in example if m.starts_at > now), None),
+    }
+    return [meeting for meeting in meetings if not is_example(meeting) or meeting in kept]
+
+
 def build_typical():
     """`manage.py load_demo`, and a page of each kind it holds."""
     call_command("load_demo", verbosity=0)
@@ -175,7 +195,7 @@ def build_typical():
         pages.append(
             _page(f"typical-committee-{committee.slug}", committee.get_absolute_url(), key=key)
         )
-    for meeting in Meeting.objects.public().select_related("committee").order_by("starts_at"):
+    for meeting in typical_meetings():
         name = f"typical-meeting-{meeting.committee.slug}-{meeting.local_date}"
         pages.append(_page(name, meeting.get_absolute_url(), key=meeting.minutes_are_public))
     for plan in Plan.objects.public().order_by("slug"):
