@@ -10,18 +10,19 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres test-contract install assets clean
+.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres test-browser test-contract install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# The SQLite run, the PostgreSQL run and the API contract test are independent: two run side
-# by side (the PostgreSQL run, the longest, first; the contract test when the SQLite run
-# ends), each on its own database and each one's output printed whole when it ends.
+# The SQLite run, the PostgreSQL run, the browser tests and the API contract test are
+# independent: two run side by side at a time (the PostgreSQL run first, then each of the
+# others as a slot frees), each on a database of its own and each one's output printed whole
+# when it ends.
 test: install assets lint check-deploy
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite test-contract
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite test-browser test-contract
 
 install: $(INSTALLED)
 
@@ -56,9 +57,13 @@ check-deploy: install
 test-sqlite: install assets
 	$(BIN)/pytest -m "not contract and not browser and not postgres"
 
-# On PostgreSQL the whole suite runs, browser tests included.
+# On PostgreSQL the whole suite runs but the browser tests, which have a run of their own.
 test-postgres: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest
+	$(PY) tests/postgres_server.py $(BIN)/pytest -m "not contract and not browser"
+
+# The browser tests: Playwright driving Chromium against a live server, on PostgreSQL.
+test-browser: install assets
+	$(PY) tests/postgres_server.py $(BIN)/pytest -m browser
 
 # The API contract test (schemathesis against gunicorn serving a live PostgreSQL database), in
 # a run of its own on a throwaway server of its own.
