@@ -6,7 +6,10 @@ Every value is escaped as the template escaped it (tests/meetings/test_meeting_r
 the row against the template it replaced).
 """
 
+import functools
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
@@ -24,7 +27,12 @@ ROW = (
     "    </tr>"
 )
 COMMITTEE = '<td class="govuk-table__cell">{}{}</td>'
-EXAMPLE = ' <strong class="govuk-tag govuk-tag--purple app-example-tag">Example data</strong>'
+
+
+@functools.cache
+def example_tag():
+    """The list rows' "Example data" tag, as its one template writes it (rendered once)."""
+    return render_to_string("includes/example_data.html", {"example": True})
 
 
 @register.filter
@@ -42,7 +50,8 @@ def meeting_row(meeting, show_committee=False):
                 )
             ),
             committee=COMMITTEE.format(
-                escaped(meeting.committee.display_name), EXAMPLE if _is_example(meeting) else ""
+                escaped(meeting.committee.display_name),
+                example_tag() if _is_example(meeting) else "",
             )
             if show_committee
             else "",

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from delivery_plans.templatetags.plan_status import distance_badge, rag_badge
 from meetings.outstanding import NO_OWNER, PLAN_ACTION, QUESTION
 from meetings.templatetags.action_points import OPEN
+from meetings.templatetags.meeting_rows import example_tag
 from safer_norfolk.templatetags.dates import when
 from safer_norfolk.templatetags.text import words
 from safer_norfolk.text import escaped
@@ -29,7 +30,6 @@ ROW = (
 )
 OVERDUE = '<strong class="govuk-tag govuk-tag--red">Overdue</strong> '
 STALE = '<strong class="govuk-tag govuk-tag--purple">No recent update</strong> '
-EXAMPLE = ' <strong class="govuk-tag govuk-tag--purple app-example-tag">Example data</strong>'
 AWAITING = '<strong class="govuk-tag govuk-tag--yellow">Awaiting response</strong>'
 REF_PREFIX = {QUESTION: "Question ", PLAN_ACTION: "Action "}
 META = '<br><span class="govuk-body-s app-meta">{}</span>'
@@ -58,7 +58,7 @@ def outstanding_row(row):
     return SafeString(
         ROW.format(
             kind=escaped(row.kind_label),
-            example=EXAMPLE if row.is_example else "",
+            example=example_tag() if row.is_example else "",
             url=escaped(row.url),
             ref=REF_PREFIX.get(row.kind, "") + escaped(row.ref),
             title=escaped(words(row.title, 25)),
