@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 
-from outcomes.templatetags.figures import measured_text
+from outcomes.figures import measured_text
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 48

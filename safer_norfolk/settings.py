@@ -142,7 +142,23 @@ CACHES = {
 }
 WSGI_APPLICATION = "safer_norfolk.wsgi.application"
 
+# Public pages and generated PDFs are Jinja2 templates in jinja2/, with the environment of
+# safer_norfolk/jinja2.py; the admin, form widgets and the API's own pages stay on Django's
+# templates (templates/ and the apps' own). Jinja2 is asked first: it holds the busy pages.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "safer_norfolk.jinja2.environment",
+            "extensions": ["jinja2.ext.do"],
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "safer_norfolk.context_processors.site",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

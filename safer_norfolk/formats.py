@@ -1,26 +1,23 @@
-"""`when`: a date or time written as Django's `date` filter writes it, at a fraction of the
-cost, for the formats the site uses ("j F Y", "l j F Y", "j M Y", "F Y", "g.i a").
+"""How the site writes dates and shortens text, in pages, PDFs and messages alike.
 
-Django's filter looks the format up among the locale's named formats and works out the time
-zone's daylight-saving state on every call, and translates each name: 15 to 25
-microseconds a date, against 3 to 4 here, on a committee page with two hundred of them.
-Here each format string is read once into its parts, and the names once per language; a
-format with any other character, or a value that is not a date or datetime, goes to
-Django's filter, so the output is always what it would give.
-tests/safer_norfolk/test_dates_filter.py compares the two.
+`date` is the one formatter of dates and times: it writes what Django's `date` filter writes
+(the value in local time, month and day names translated), for the formats the site uses
+("j F Y", "l j F Y", "j M Y", "F Y", "g.i a"), each format read once into its parts and the
+names once per language. A format with any other character, or a value that is not a date
+or datetime, goes to Django's own `date_format`, so the output is always what it would give
+(tests/safer_norfolk/test_formats.py compares the two). Django's function looks the format
+up among the locale's named formats and translates each name on every call; the measured
+gain is in docs/performance.md.
 """
 
 import datetime
 import functools
 
-from django import template
 from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import truncatewords
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
-from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
-
-register = template.Library()
 
 # Django's own spelling of each format character (django.utils.dateformat), given the
 # value and the active language's names.
@@ -77,10 +74,12 @@ def _parts(format_string):
     return parts, any(character in _TIME_PARTS for character in format_string)
 
 
-@register.filter(expects_localtime=True, is_safe=False)
-def when(value, format_string):
-    """As `{{ value|date:format_string }}`; aware datetimes arrive in local time, as there."""
+def date(value, format_string):
+    """`value` written as Django's `date` filter writes it with `format_string`; an aware
+    datetime in local time (settings.TIME_ZONE), as Django's templates show it."""
     kind = type(value)
+    if kind is datetime.datetime:
+        value = template_localtime(value)
     compiled = _parts(str(format_string)) if kind in (datetime.datetime, datetime.date) else None
     if compiled is None or (kind is datetime.date and compiled[1]):
         return django_date(value, format_string)
@@ -88,20 +87,21 @@ def when(value, format_string):
     return "".join(part if isinstance(part, str) else part(value, names) for part in compiled[0])
 
 
-@register.filter
-def corrected(record):
-    """ "Corrected on …" under a record changed after it was published (its `corrected_at`),
-    in local time; nothing for one never corrected. A filter rather than an included
-    template: a meeting page asks it of every agenda item and minute."""
-    if not record.corrected_at:
-        return ""
-    return format_html(
-        '<p class="govuk-body-s app-meta app-corrected">Corrected on {}</p>',
-        when(template_localtime(record.corrected_at), "j F Y"),
-    )
+def words(value, count):
+    """The first `count` words of `value`, then " …" if there were more: Django's
+    `truncatewords`, written out for the plain case (a plan page shortens two texts for
+    each of its hundreds of actions); anything else goes to Django's."""
+    value = str(value)
+    if type(count) is not int or count <= 0:
+        return truncatewords(value, count)
+    parts = value.split()
+    if len(parts) > count:
+        kept = " ".join(parts[:count])
+        # As Django's: no second ellipsis after words that already end in one.
+        return kept if kept.endswith(" …") else kept + " …"
+    return " ".join(parts)
 
 
-@register.filter(is_safe=True)
 def full_stop(text):
     """`text` ending in one full stop: a sentence that ends on "12.05 p.m." keeps the stop the
     time already has instead of printing "p.m..". Used as `{% filter full_stop %}`."""

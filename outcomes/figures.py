@@ -6,16 +6,11 @@ Figures are stored with three decimal places, so a figure's own places are the s
 less the trailing zeros: "12.50" reads "12.5", which is the same number. `figure_text` gives
 exactly what Django's `floatformat` gives at that many places (tests/outcomes/test_figures.py
 checks this over generated values), at a tenth of the cost: a measure page shows hundreds
-of figures."""
+of figures. Templates call them as the filters `figure` and `measured`."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-
-register = template.Library()
 
 MOST_PLACES = 3  # the places an observation's value is stored with
 
@@ -48,12 +43,6 @@ def plain_figure(value):
     return f"{value.quantize(Decimal(1).scaleb(-places_shown(value))):f}"
 
 
-@register.filter
-def figure(value, unit=""):
-    """A figure, in its measure's unit when given: `{{ observation.value|figure:measure.unit }}`."""
-    return figure_text(value, unit)
-
-
 def measured_text(value, unit="", *, pence=True):
     """A figure with its unit's sign: "12.5%", "£1,234.50", "23.2" (`pence=False`: "£1,000"
     for a chart's scale)."""
@@ -65,31 +54,3 @@ def measured_text(value, unit="", *, pence=True):
     if unit == "gbp":
         return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
     return text
-
-
-@register.filter
-def measured(value, unit=""):
-    """`{{ observation.value|measured:measure.unit }}`: the figure with its unit's sign."""
-    return measured_text(value, unit)
-
-
-_PROVISIONAL = mark_safe(' <abbr title="provisional">(p)</abbr>')  # a constant
-
-
-@register.filter
-def figure_cell(observation, unit=""):
-    """What a cell of a measure's table of figures holds: the figure, "(p)" when provisional,
-    its note below; a dash where there is no figure. One filter, not a dozen template
-    lookups, for each of the hundreds of cells."""
-    if observation is None:
-        return "–"
-    if not observation.is_provisional and not observation.note:
-        return figure_text(observation.value, unit)  # most cells: digits, commas and a point
-    return format_html(
-        "{}{}{}",
-        figure_text(observation.value, unit),
-        _PROVISIONAL if observation.is_provisional else "",
-        format_html('<br><span class="govuk-body-s app-meta">{}</span>', observation.note)
-        if observation.note
-        else "",
-    )
