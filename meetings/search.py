@@ -31,7 +31,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -46,6 +45,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Measure
+from safer_norfolk import formats
 from safer_norfolk.query_params import without_nul
 
 PER_KIND = 20
@@ -134,7 +134,7 @@ class _Values:
 
 def _day(moment):
     """The local day of a moment, as a result's title gives it."""
-    return f"{timezone.localtime(moment):%d %B %Y}"
+    return formats.date(moment, "d F Y")
 
 
 def _committee(row):
@@ -263,7 +263,9 @@ def _kinds():
                 "slug": "action__plan__slug",
                 "example": "action__plan__organisation__is_example",
             },
-            lambda u: f"Update on action {u['number']}, {u['reported_on']:%d %B %Y} ({u['plan']})",
+            lambda u: (
+                f"Update on action {u['number']}, {formats.date(u['reported_on'], 'd F Y')} ({u['plan']})"
+            ),
             committee_path="action__plan__organisation__committees",
             date_path="reported_on",
         ),
