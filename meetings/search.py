@@ -13,7 +13,7 @@ ever found. It lives in the top layer because it reads every app.
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -31,14 +31,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from delivery_plans.models import ACTION_ROUTE, Action, ActionUpdate
+from delivery_plans.models import Action, ActionUpdate
 from meetings.models import (
-    DOCUMENT_ROUTE,
-    MEETING_ROUTE,
     ActionPoint,
     AgendaItem,
     Document,
@@ -47,7 +44,8 @@ from meetings.models import (
     Resolution,
     WrittenQuestion,
 )
-from outcomes.models import MEASURE_ROUTE, Measure
+from outcomes.models import Measure
+from safer_norfolk import formats
 from safer_norfolk.query_params import without_nul
 
 PER_KIND = 20
@@ -66,28 +64,77 @@ START, STOP = "\x02", "\x03"
 class Kind:
     key: str
     label: str
-    queryset: object  # a function returning the public queryset
+    model: type  # its public() records are searched
     fields: list  # [(field path, weight A–D)]
     # {name: field path}: what a result's title and address are made from, and "example",
     # whether it belongs to the fictional example partnership (labelled so in the results).
     columns: dict
     title: object  # function(row) -> str, row being {name: value} of `columns`
-    url: object  # function(row) -> str
     # What the filters narrow on: the committee (for plan records, the committees of the
     # partnership that owns the plan or framework) and the record's date (None: undated).
     committee_path: str = ""
     date_path: str | None = None
+    # The relation whose page a result is shown on ("": the record's own; a decision is shown
+    # at its minute).
+    addressed: str = ""
+
+    def queryset(self):
+        return self.model.objects.public()
+
+    def url(self, row):
+        """The result's address, from the model's own get_absolute_url; `row` is
+        {name: value} of `columns`."""
+        record = _Values(self.model)
+        for name, relations, field_name in self._paths:
+            target = record
+            for relation in relations:
+                target = target.related(relation)
+            setattr(target, field_name, row[name])
+        for relation in self.addressed.split("__") if self.addressed else ():
+            record = getattr(record, relation)
+        return record.get_absolute_url()
+
+    @cached_property
+    def _paths(self):
+        """(name, relations, field) of each column: "meeting__committee__slug" is the slug of
+        the meeting's committee."""
+        return [(name, *_split(path)) for name, path in self.columns.items()]
 
 
-def _meeting_url(row, anchor=""):
-    """A meeting's address (Meeting.get_absolute_url) from its committee's slug and its start."""
-    date = timezone.localdate(row["starts_at"]).isoformat()
-    return MEETING_ROUTE(slug=row["slug"], date=date) + anchor
+def _split(path):
+    *relations, field_name = path.split("__")
+    return relations, field_name
+
+
+@cache
+def _related_model(model, name):
+    return model._meta.get_field(name).related_model
+
+
+class _Values:
+    """A result's values under its model's field names, each relation a _Values of its own
+    model: what the model's get_absolute_url reads (`self.meeting.committee.slug`), which it
+    is then called with. Search lists its results from a few columns of each row; making a
+    model instance of each record and of its relations cost about six times as much."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def related(self, name):
+        """The _Values of the record this one's relation `name` leads to."""
+        values = self.__dict__.get(name)
+        if values is None:
+            values = _Values(_related_model(self._model, name))
+            setattr(self, name, values)
+        return values
+
+    def get_absolute_url(self):
+        return self._model.get_absolute_url(self)
 
 
 def _day(moment):
     """The local day of a moment, as a result's title gives it."""
-    return f"{timezone.localtime(moment):%d %B %Y}"
+    return formats.date(moment, "d F Y")
 
 
 def _committee(row):
@@ -111,42 +158,39 @@ def _kinds():
         Kind(
             "meetings",
             "Meetings",
-            lambda: Meeting.objects.public(),
+            Meeting,
             [("committee__name", "A"), ("venue", "C"), ("public_notice", "C")],
             _at_meeting(""),
             lambda m: f"{m['name']}, {_day(m['starts_at'])}",
-            _meeting_url,
             committee_path="committee",
             date_path="starts_at__date",
         ),
         Kind(
             "agenda_items",
             "Agenda items",
-            lambda: AgendaItem.objects.public(),
+            AgendaItem,
             [("title", "A"), ("description", "B"), ("lead_text", "C")],
             {"number": "number", "title": "title", **_at_meeting("meeting__")},
             lambda i: f"{i['number']}. {i['title']} ({_committee(i)}, {_day(i['starts_at'])})",
-            lambda i: _meeting_url(i, f"#item-{i['number']}"),
             committee_path="meeting__committee",
             date_path="meeting__starts_at__date",
         ),
         Kind(
             "minutes",
             "Minutes",
-            lambda: Minute.objects.public(),
+            Minute,
             [("heading", "A"), ("body", "B")],
             {"number": "number", "heading": "heading", **_at_meeting("meeting__")},
             lambda m: (
                 f"Minute {m['number']}: {m['heading']} ({_committee(m)}, {_day(m['starts_at'])})"
             ),
-            lambda m: _meeting_url(m, f"#minute-{m['number']}"),
             committee_path="meeting__committee",
             date_path="meeting__starts_at__date",
         ),
         Kind(
             "decisions",
             "Decisions",
-            lambda: Resolution.objects.public(),
+            Resolution,
             [("text", "A")],
             {
                 "verb": "verb",
@@ -157,47 +201,44 @@ def _kinds():
             lambda r: (
                 f"{r['verb'].upper()} {r['text'][:80]} (minute {r['number']}, {_day(r['starts_at'])})"
             ),
-            lambda r: _meeting_url(r, f"#minute-{r['number']}"),
             committee_path="minute__meeting__committee",
             date_path="minute__meeting__starts_at__date",
+            addressed="minute",
         ),
         Kind(
             "documents",
             "Papers",
-            lambda: Document.objects.public(),
+            Document,
             [("title", "A"), ("text", "C")],
             {"pk": "pk", "title": "title", **_at_meeting("meeting__")},
             lambda d: f"{d['title']} ({_committee(d)}, {_day(d['starts_at'])})",
-            lambda d: DOCUMENT_ROUTE(pk=d["pk"]),
             committee_path="meeting__committee",
             date_path="meeting__starts_at__date",
         ),
         Kind(
             "questions",
             "Written questions",
-            lambda: WrittenQuestion.objects.public(),
+            WrittenQuestion,
             [("question", "A"), ("answered_response", "B")],
             {"number": "number", **_at_meeting("meeting__")},
             lambda q: f"Question {q['number']} ({_committee(q)}, {_day(q['starts_at'])})",
-            lambda q: _meeting_url(q, f"#question-{q['number']}"),
             committee_path="meeting__committee",
             date_path="meeting__starts_at__date",
         ),
         Kind(
             "action_points",
             "Action points",
-            lambda: ActionPoint.objects.public(),
+            ActionPoint,
             [("reference", "A"), ("description", "B"), ("response", "C")],
             {"reference": "reference", **_at_meeting("meeting__")},
             lambda p: f"Action point {p['reference']} ({_committee(p)})",
-            lambda p: _meeting_url(p, f"#action-{p['reference']}"),
             committee_path="committee",
             date_path="meeting__starts_at__date",
         ),
         Kind(
             "plan_actions",
             "Delivery-plan actions",
-            lambda: Action.objects.public(),
+            Action,
             [("title", "A"), ("success_measure", "B"), ("method", "C"), ("indicators", "C")],
             {
                 "number": "number",
@@ -206,14 +247,13 @@ def _kinds():
                 "example": "plan__organisation__is_example",
             },
             lambda a: f"Action {a['number']} ({a['plan']})",
-            lambda a: ACTION_ROUTE(slug=a["slug"], number=a["number"]),
             committee_path="plan__organisation__committees",
             date_path=None,
         ),
         Kind(
             "updates",
             "Plan updates",
-            lambda: ActionUpdate.objects.public(),
+            ActionUpdate,
             [("text", "B")],
             {
                 "pk": "pk",
@@ -223,15 +263,16 @@ def _kinds():
                 "slug": "action__plan__slug",
                 "example": "action__plan__organisation__is_example",
             },
-            lambda u: f"Update on action {u['number']}, {u['reported_on']:%d %B %Y} ({u['plan']})",
-            lambda u: ACTION_ROUTE(slug=u["slug"], number=u["number"]) + f"#update-{u['pk']}",
+            lambda u: (
+                f"Update on action {u['number']}, {formats.date(u['reported_on'], 'd F Y')} ({u['plan']})"
+            ),
             committee_path="action__plan__organisation__committees",
             date_path="reported_on",
         ),
         Kind(
             "measures",
             "Outcome measures",
-            lambda: Measure.objects.public(),
+            Measure,
             [("title", "A"), ("direction_note", "C"), ("source", "C")],
             {
                 "title": "title",
@@ -242,7 +283,6 @@ def _kinds():
                 "example": "outcome__framework__organisation__is_example",
             },
             lambda m: f"{m['title']} ({m['framework']})",
-            lambda m: MEASURE_ROUTE(slug=m["slug"], number=m["outcome"], measure=m["number"]),
             committee_path="outcome__framework__organisation__committees",
             date_path=None,
         ),

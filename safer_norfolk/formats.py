@@ -2,8 +2,8 @@
 
 `date` is the one formatter of dates and times: it writes what Django's `date` filter writes
 (the value in local time, month and day names translated), for the formats the site uses
-("j F Y", "l j F Y", "j M Y", "F Y", "g.i a"), each format read once into its parts and the
-names once per language. A format with any other character, or a value that is not a date
+("j F Y", "l j F Y", "j M Y", "F Y", "d F Y", "g.i a"), each format read once into its parts
+and the names once per language. A format with any other character, or a value that is not a date
 or datetime, goes to Django's own `date_format`, so the output is always what it would give
 (tests/safer_norfolk/test_formats.py compares the two). Django's function looks the format
 up among the locale's named formats and translates each name on every call; the measured
@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext
 # value and the active language's names.
 _DATE_PARTS = {
     "j": lambda value, names: str(value.day),
+    "d": lambda value, names: f"{value.day:02d}",
     "F": lambda value, names: names.months[value.month],
     "M": lambda value, names: names.months_3[value.month],
     "Y": lambda value, names: f"{value.year:04d}",

@@ -140,6 +140,45 @@ def test_every_result_links_to_its_record_and_names_the_local_day(client):
     assert "01 July 2026" not in html
 
 
+def test_each_result_is_addressed_by_its_records_own_get_absolute_url():
+    """Results are listed from a few columns of each row; the address is still the one the
+    model's get_absolute_url gives, called with those values (a decision's is its minute's)."""
+    from meetings import search as site_search
+
+    meeting = MeetingFactory(
+        minutes_published=True,
+        starts_at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC),
+        venue=f"{SECRET} Hall",
+    )
+    item = AgendaItemFactory(meeting=meeting, number="4", title=f"{SECRET} report")
+    minute = MinuteFactory(meeting=meeting, agenda_item=item, number="12", heading=f"{SECRET}")
+    resolution = ResolutionFactory(minute=minute, verb="agreed", text=f"to note the {SECRET}")
+    document = upload(meeting, f"Paper about {SECRET}")
+    question = WrittenQuestionFactory(meeting=meeting, question=f"What of {SECRET}?")
+    point = ActionPointFactory(meeting=meeting, description=f"Circulate the {SECRET} note")
+    action = ActionFactory(title=f"Run {SECRET} sessions")
+    update = ActionUpdateFactory(action=action, text=f"{SECRET} sessions began")
+    measure = MeasureFactory(title=f"{SECRET} rate")
+
+    found = {
+        group.key: [url for _, url, _, _ in group.results] for group in site_search.search(SECRET)
+    }
+
+    assert found == {
+        "meetings": [meeting.get_absolute_url()],
+        "agenda_items": [item.get_absolute_url()],
+        "minutes": [minute.get_absolute_url()],
+        "decisions": [resolution.minute.get_absolute_url()],
+        "documents": [document.get_absolute_url()],
+        "questions": [question.get_absolute_url()],
+        "action_points": [point.get_absolute_url()],
+        "plan_actions": [action.get_absolute_url()],
+        "updates": [update.get_absolute_url()],
+        "measures": [measure.get_absolute_url()],
+    }
+    assert meeting.get_absolute_url().endswith("/2026-07-02/")
+
+
 def test_search_terms_are_parameters_whatever_they_hold(client):
     """Each kind's statement is built once and the terms passed to it as a parameter:
     quotes, percent signs and backslashes are searched for, not run."""
