@@ -66,7 +66,9 @@ def environment(**options):
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    env = Environment(**options)
+    # Escaping is on for every template, whatever the settings say.
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
