@@ -1,7 +1,10 @@
-"""The queryset behind each meetings screen, built once with its joins.
+"""The reads behind each meetings page, PDF, download, admin action and API endpoint, each
+built once with its joins.
 
 Every public query starts from a model's `public()`; with `preview=True` (officers only,
-decided by the view) the unpublished material is included and the page says so.
+decided by the view) the unpublished material is included and the page says so. The few
+reads of the officers' side (a restricted pack, the admin's actions, the record an API write
+answers with) say so in their names or docstrings.
 """
 
 import datetime
@@ -70,6 +73,22 @@ def current_memberships(committee, on=None):
         .select_related("person", "representing", "substitute_for__person")
         .order_by("order", "pk")
     )
+
+
+def members_with_substitutes(committee, on=None):
+    """The committee's members on the day `on` (default today), in order, each with the
+    substitutes named for them: [(membership, [substitute memberships])]. A substitute named
+    for no one is listed as a member."""
+    memberships = list(current_memberships(committee, on=on))
+    substitutes = {}
+    for membership in memberships:
+        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
+    return [
+        (membership, substitutes.get(membership.pk, []))
+        for membership in memberships
+        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
+    ]
 
 
 def open_action_points(committee):
@@ -590,22 +609,6 @@ def schema_org_event(meeting, url):
 # --- the agenda pack and its documents ----------------------------------------------------------
 
 
-def members_with_substitutes(committee, on=None):
-    """The committee's members on the day `on` (default today), in order, each with the
-    substitutes named for them: [(membership, [substitute memberships])]. A substitute named
-    for no one is listed as a member."""
-    memberships = list(current_memberships(committee, on=on))
-    substitutes = {}
-    for membership in memberships:
-        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
-            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
-    return [
-        (membership, substitutes.get(membership.pk, []))
-        for membership in memberships
-        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
-    ]
-
-
 def pack_meeting(pk):
     """A meeting read afresh with what its pack prints of the committee."""
     return Meeting.objects.select_related("committee__partnership", "committee__contact").get(pk=pk)
@@ -689,17 +692,17 @@ def _resolve_owners(points):
         ("owner_organisation", Organisation),
         ("due_meeting", Meeting),
     ]:
-        field = ActionPoint._meta.get_field(name)
+        relation = ActionPoint._meta.get_field(name)
         missing = [
             point
             for point in points
-            if getattr(point, field.attname) is not None and not field.is_cached(point)
+            if getattr(point, relation.attname) is not None and not relation.is_cached(point)
         ]
         if not missing:
             continue
-        found = model.objects.in_bulk({getattr(point, field.attname) for point in missing})
+        found = model.objects.in_bulk({getattr(point, relation.attname) for point in missing})
         for point in missing:
-            field.set_cached_value(point, found.get(getattr(point, field.attname)))
+            relation.set_cached_value(point, found.get(getattr(point, relation.attname)))
 
 
 def minutes_meeting_for(meeting, *, restricted=False):
