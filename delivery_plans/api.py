@@ -3,19 +3,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from delivery_plans import services
+from delivery_plans import queries, services
 from delivery_plans.filters import ActionFilter
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_status
-from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.api import (
     AbsoluteUrlField,
     KeysField,
     PublicKeyField,
     PublicReadViewSet,
     model_permission,
-    public_key,
-    public_keys,
     service_errors,
 )
 from safer_norfolk.query_params import record_id
@@ -76,9 +73,7 @@ class PlanViewSet(PublicReadViewSet):
     ordering = ["title"]
 
     def public_queryset(self):
-        return Plan.objects.public().annotate(
-            public_framework=public_key(OutcomeFramework, "framework")
-        )
+        return queries.api_plans()
 
 
 class SectionViewSet(PublicReadViewSet):
@@ -88,9 +83,7 @@ class SectionViewSet(PublicReadViewSet):
     ordering = ["plan", "order", "sort_key"]
 
     def public_queryset(self):
-        return Section.objects.public().prefetch_related(
-            public_keys("outcomes", Outcome, "outcome_list")
-        )
+        return queries.api_sections()
 
 
 class ActionViewSet(PublicReadViewSet):
@@ -106,19 +99,7 @@ class ActionViewSet(PublicReadViewSet):
         return with_status(Action.objects.none())
 
     def public_queryset(self):
-        actions = Action.objects.public()
-        plan = record_id(self.request.query_params.get("plan", ""))
-        if plan is not None:
-            actions = actions.filter(plan_id=plan)
-        return (
-            with_status(actions)
-            .select_related("plan")
-            .prefetch_related(
-                "owners",
-                public_keys("outcomes", Outcome, "outcome_list"),
-                public_keys("related_actions", Action, "related_action_list"),
-            )
-        )
+        return queries.api_actions(plan=record_id(self.request.query_params.get("plan", "")))
 
 
 class ActionUpdateViewSet(PublicReadViewSet):

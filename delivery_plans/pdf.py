@@ -2,21 +2,13 @@
 (N / action / success measure / owner / date / latest update / RAG), fed by
 `delivery_plans.queries`."""
 
-from django.db.models import Prefetch
-
 from delivery_plans import queries
-from delivery_plans.models import ActionUpdate
 from safer_norfolk.pdf import render_html, render_pdf
 from safer_norfolk.text import render_markdown
 
 
 def report_context(plan):
-    latest = ActionUpdate.objects.published().order_by("-reported_on", "-pk")
-    actions = list(
-        queries.plan_actions(plan).prefetch_related(
-            Prefetch("updates", queryset=latest, to_attr="published_updates")
-        )
-    )
+    actions = list(queries.report_actions(plan))
     for action in actions:
         update = action.published_updates[0] if action.published_updates else None
         action.latest_update_html = render_markdown(update.text) if update else ""

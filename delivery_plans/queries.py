@@ -27,8 +27,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
-from outcomes.models import OutcomeFramework
+from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.models import Organisation
+from safer_norfolk.queries import public_key, public_keys
 
 FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
 UNDATED = [Action.Precision.TBC, Action.Precision.ONGOING, Action.Precision.UNKNOWN]
@@ -129,6 +130,15 @@ def plan_actions(plan, today=None):
         .select_related("section")
         .prefetch_related(owners_by_name())
         .order_by("sort_key")
+    )
+
+
+def report_actions(plan):
+    """The plan's actions as `plan_actions` gives them, each with its published updates,
+    latest first, read ahead into `published_updates` (the report prints the latest)."""
+    latest = ActionUpdate.objects.published().order_by("-reported_on", "-pk")
+    return plan_actions(plan).prefetch_related(
+        Prefetch("updates", queryset=latest, to_attr="published_updates")
     )
 
 
@@ -334,4 +344,36 @@ def action_page(slug, number, today=None):
             .select_related("meeting__committee", "owner_person", "owner_organisation")
             .order_by("-meeting__starts_at", "sort_key")
         ),
+    )
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def api_plans():
+    return Plan.objects.public().annotate(
+        public_framework=public_key(OutcomeFramework, "framework")
+    )
+
+
+def api_sections():
+    return Section.objects.public().prefetch_related(
+        public_keys("outcomes", Outcome, "outcome_list")
+    )
+
+
+def api_actions(plan=None):
+    """Published plan actions with their current status and what their serializer reads;
+    `plan` (a key) narrows them to one plan before the status is worked out."""
+    actions = Action.objects.public()
+    if plan is not None:
+        actions = actions.filter(plan_id=plan)
+    return (
+        with_status(actions)
+        .select_related("plan")
+        .prefetch_related(
+            "owners",
+            public_keys("outcomes", Outcome, "outcome_list"),
+            public_keys("related_actions", Action, "related_action_list"),
+        )
     )

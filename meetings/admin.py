@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from meetings import services
+from meetings import queries, services
 from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
     ActionPoint,
@@ -385,12 +385,7 @@ class MeetingAdmin(AuditedAdmin):
     def confirm_minutes_at_next_meeting(self, request, queryset):
         confirmed = 0
         for meeting in queryset.select_related("committee"):
-            next_meeting = (
-                Meeting.objects.filter(committee=meeting.committee, starts_at__gt=meeting.starts_at)
-                .exclude(status=Meeting.Status.CANCELLED)
-                .order_by("starts_at")
-                .first()
-            )
+            next_meeting = queries.next_meeting_after(meeting)
             if next_meeting is None:
                 messages.error(
                     request,

@@ -1,12 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from delivery_plans.models import Action, Plan
-from meetings import filters, services
+from meetings import filters, queries, services
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -19,7 +16,6 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from outcomes.models import Outcome
 from safer_norfolk.api import (
     AbsoluteUrlField,
     KeysField,
@@ -28,8 +24,6 @@ from safer_norfolk.api import (
     WithETag,
     absolute_url,
     model_permission,
-    public_key,
-    public_keys,
     service_errors,
 )
 from safer_norfolk.models import Organisation, Person
@@ -159,51 +153,6 @@ class WorkProgrammeItemSerializer(serializers.ModelSerializer):
         ]
 
 
-def with_public_links(queryset):
-    """Action points or written questions with the keys of the public records they link to:
-    what their serializers read, for lists and for the answer to a write alike."""
-    queryset = queryset.prefetch_related(public_keys("plan_actions", Action, "plan_action_list"))
-    if queryset.model is ActionPoint:
-        queryset = queryset.annotate(
-            public_due_meeting=public_key(Meeting, "due_meeting"),
-            public_closing_meeting=public_key(Meeting, "closed_at_meeting"),
-        )
-    return queryset
-
-
-def item_relations(prefix=""):
-    """What an agenda item's serializer reads besides its own row: the keys of the plan
-    actions and outcomes it links, and its published papers, each read ahead into a list.
-    `prefix` leads from the records listed to their agenda items ("public_items__").
-    Given flat like this rather than nested inside the agenda items' Prefetch, Django does
-    not walk every item a second time making a related manager per item and relation: a
-    quarter of the meetings list's time. Keys come in key order: the models' own orderings
-    join every plan action to its plan to sort a handful of keys."""
-    return [
-        public_keys(f"{prefix}plan_actions", Action, "plan_action_list"),
-        public_keys(f"{prefix}outcomes", Outcome, "outcome_list"),
-        Prefetch(
-            f"{prefix}documents",
-            queryset=Document.objects.public().listed().order_by("order", "pk"),
-            to_attr="papers",
-        ),
-    ]
-
-
-def public_items():
-    """A meeting's published agenda items, in order, with what their serializer reads."""
-    return [
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.public()
-            .annotate(public_plan=public_key(Plan, "plan"))
-            .order_by("sort_key"),
-            to_attr="public_items",
-        ),
-        *item_relations("public_items__"),
-    ]
-
-
 class CommitteeViewSet(PublicReadViewSet):
     serializer_class = CommitteeSerializer
     filterset_class = filters.CommitteeApiFilter
@@ -235,12 +184,7 @@ class MeetingViewSet(PublicReadViewSet):
     ordering = ["-starts_at"]
 
     def public_queryset(self):
-        return (
-            Meeting.objects.public()
-            .annotate(public_confirming_meeting=public_key(Meeting, "minutes_confirmed_at_meeting"))
-            .select_related("committee")
-            .prefetch_related(*public_items())
-        )
+        return queries.api_meetings()
 
     def get_permissions(self):
         if self.action == "create":
@@ -272,12 +216,7 @@ class AgendaItemViewSet(PublicReadViewSet):
     ordering = ["meeting", "sort_key"]
 
     def public_queryset(self):
-        return (
-            AgendaItem.objects.public()
-            .annotate(public_plan=public_key(Plan, "plan"))
-            .select_related("meeting__committee")
-            .prefetch_related(*item_relations())
-        )
+        return queries.api_agenda_items()
 
     def get_permissions(self):
         if self.action == "create":
@@ -301,9 +240,7 @@ class MinuteViewSet(PublicReadViewSet):
     ordering = ["meeting", "sort_key"]
 
     def public_queryset(self):
-        return Minute.objects.public().prefetch_related(
-            Prefetch("resolutions", queryset=Resolution.objects.public())
-        )
+        return queries.api_minutes()
 
 
 class ResolutionViewSet(PublicReadViewSet):
@@ -326,7 +263,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
     ordering = ["committee", "sort_key"]
 
     def public_queryset(self):
-        return with_public_links(ActionPoint.objects.public())
+        return queries.api_action_points()
 
     def get_permissions(self):
         if self.action == "create":
@@ -344,12 +281,12 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
         incoming = RaiseActionPointSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         point = _run(services.raise_action_point, by=request.user, **incoming.validated_data)
-        point = with_public_links(ActionPoint.objects.all()).get(pk=point.pk)
+        point = queries.api_action_point_as_written(point.pk)
         return Response(ActionPointSerializer(point).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        point = get_object_or_404(with_public_links(ActionPoint.objects.all()), pk=pk)
+        point = queries.api_action_point_as_written(pk)
         self.check_if_match(request, point)
         incoming = CloseActionPointSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -359,7 +296,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
             by=request.user,
             **incoming.validated_data,
         )
-        point = with_public_links(ActionPoint.objects.all()).get(pk=point.pk)
+        point = queries.api_action_point_as_written(point.pk)
         return Response(ActionPointSerializer(point).data)
 
 
@@ -373,7 +310,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
     ordering = ["meeting", "number"]
 
     def public_queryset(self):
-        return with_public_links(WrittenQuestion.objects.public())
+        return queries.api_written_questions()
 
     def get_permissions(self):
         if self.action == "respond":
@@ -385,7 +322,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
 
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        question = get_object_or_404(with_public_links(WrittenQuestion.objects.all()), pk=pk)
+        question = queries.api_written_question_as_written(pk)
         self.check_if_match(request, question)
         incoming = WrittenResponseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -396,7 +333,7 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
         question = _run(
             services.record_written_response, question=question, by=request.user, **data
         )
-        question = with_public_links(WrittenQuestion.objects.all()).get(pk=question.pk)
+        question = queries.api_written_question_as_written(question.pk)
         return Response(WrittenQuestionSerializer(question).data)
 
 
@@ -407,9 +344,7 @@ class WorkProgrammeItemViewSet(PublicReadViewSet):
     ordering = ["committee", "order"]
 
     def public_queryset(self):
-        return WorkProgrammeItem.objects.public().annotate(
-            public_meeting=public_key(Meeting, "meeting")
-        )
+        return queries.api_work_programme()
 
 
 # --- writes (officers) --------------------------------------------------------------------

@@ -17,11 +17,10 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.formats import date_format
 
 from meetings import queries
-from meetings.models import ActionPoint, AgendaItem, Document, Meeting, Membership
+from meetings.models import AgendaItem, Document, Meeting
 from safer_norfolk.pdf import page_count, render_html, render_pdf
 from safer_norfolk.pdf_safety import without_active_content
 from safer_norfolk.text import paragraphs, render_markdown
@@ -43,31 +42,6 @@ def slug_for(meeting):
 # --- the parts ------------------------------------------------------------------------------
 
 
-def front_sheet_members(meeting):
-    memberships = list(queries.current_memberships(meeting.committee, on=meeting.local_date))
-    substitutes = {}
-    for membership in memberships:
-        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
-            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
-    return [
-        (membership, substitutes.get(membership.pk, []))
-        for membership in memberships
-        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
-    ]
-
-
-def agenda_items(meeting, *, restricted=False):
-    documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
-    items = (AgendaItem.objects.all() if restricted else AgendaItem.objects.public()).filter(
-        meeting=meeting
-    )
-    return list(
-        items.order_by("sort_key").prefetch_related(
-            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
-        )
-    )
-
-
 def layout_key(items):
     """A digest of what a pack's page numbers are counted from: the agenda items in order and,
     for each, its papers with their versions and lengths. The meeting page has these already
@@ -87,7 +61,7 @@ def front_sheet_html(meeting, items, *, numbering="pack", restricted=False):
         {
             "title": f"Agenda: {meeting.committee.name}, {meeting.day_label}",
             "meeting": meeting,
-            "members": front_sheet_members(meeting),
+            "members": queries.members_with_substitutes(meeting.committee, on=meeting.local_date),
             "items": items,
             "numbering": numbering,
             "banner": RESTRICTED_BANNER if restricted else "",
@@ -124,85 +98,6 @@ def minutes_html(meeting, *, numbering="document"):
     )
 
 
-def open_action_points_before(meeting):
-    """The committee's action points that were open when `meeting` began, as they stood then.
-
-    Where a point's history reaches back to the meeting (a record made at or before it
-    started), that record says whether it was open and what it said. Otherwise it is worked
-    out from the point as it is now: open, or closed on or after the meeting's date, or closed
-    at this meeting or a later one, counts as open then. A point closed later therefore stays
-    in the log of every earlier meeting, and a pack already built never changes for it."""
-    points = list(
-        ActionPoint.objects.public()
-        .filter(committee=meeting.committee, meeting__starts_at__lt=meeting.starts_at)
-        .select_related("meeting", "owner_person", "owner_organisation", "due_meeting")
-        .order_by("sort_key", "pk")
-    )
-    if not points:
-        return []
-    then = _history_as_of(points, meeting.starts_at)
-    day = meeting.local_date
-    open_then = []
-    for point in points:
-        record = then.get(point.pk)
-        if record is not None:
-            if record.status != ActionPoint.Status.OPEN:
-                continue
-            point.reference, point.description = record.reference, record.description
-            point.due_date = record.due_date
-            point.owner_person_id = record.owner_person_id
-            point.owner_organisation_id = record.owner_organisation_id
-            point.due_meeting_id = record.due_meeting_id
-        elif point.status != ActionPoint.Status.OPEN and not _still_open_on(point, meeting, day):
-            continue
-        open_then.append(point)
-    _resolve_owners(open_then)
-    return open_then
-
-
-def _still_open_on(point, meeting, day):
-    """Whether a point closed now was still open when `meeting` began, judged by its dates."""
-    if point.closed_on is None or point.closed_on >= day:
-        return True
-    closed_at = point.closed_at_meeting
-    return closed_at is not None and closed_at.starts_at >= meeting.starts_at
-
-
-def _history_as_of(points, moment):
-    """Point id -> its last history record made at or before `moment` (one query)."""
-    history = ActionPoint.history.model.objects.filter(
-        id__in=[point.pk for point in points], history_date__lte=moment
-    ).order_by("id", "-history_date", "-history_id")
-    latest = {}
-    for record in history:
-        latest.setdefault(record.id, record)
-    return latest
-
-
-def _resolve_owners(points):
-    """Owners and due meetings of points whose recorded ones differ from today's (setting a
-    different id drops the one read with the point): one query for each kind that differs,
-    none when nothing does."""
-    from safer_norfolk.models import Organisation, Person
-
-    for name, model in [
-        ("owner_person", Person),
-        ("owner_organisation", Organisation),
-        ("due_meeting", Meeting),
-    ]:
-        field = ActionPoint._meta.get_field(name)
-        missing = [
-            point
-            for point in points
-            if getattr(point, field.attname) is not None and not field.is_cached(point)
-        ]
-        if not missing:
-            continue
-        found = model.objects.in_bulk({getattr(point, field.attname) for point in missing})
-        for point in missing:
-            field.set_cached_value(point, found.get(getattr(point, field.attname)))
-
-
 def action_log_html(meeting, *, numbering="pack"):
     return render_html(
         "meetings/pdf/action_log.html",
@@ -210,7 +105,7 @@ def action_log_html(meeting, *, numbering="pack"):
             "title": f"Open action points: {meeting.committee.name}",
             "committee": meeting.committee,
             "meeting": meeting,
-            "action_points": open_action_points_before(meeting),
+            "action_points": queries.open_action_points_before(meeting),
             "numbering": numbering,
         },
     )
@@ -232,31 +127,6 @@ def since_html(meeting, *, numbering="pack"):
             "numbering": numbering,
         },
     )
-
-
-def minutes_meeting_for(meeting, *, restricted=False):
-    """The meeting whose minutes `meeting`'s "minutes" item names: the one whose minutes it
-    confirmed, otherwise the committee's meeting just before it that was not cancelled or
-    postponed. None when there is none (the committee's first meeting here)."""
-    meetings = (Meeting.objects.all() if restricted else Meeting.objects.public()).select_related(
-        "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
-    )
-    earlier = meetings.filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
-    confirmed = earlier.filter(minutes_confirmed_at_meeting=meeting).order_by("-starts_at").first()
-    if confirmed is not None:
-        return confirmed
-    return (
-        earlier.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
-        .order_by("-starts_at")
-        .first()
-    )
-
-
-def previous_meeting_with_minutes(meeting):
-    """The meeting the "minutes" item names, when its minutes are public; otherwise None
-    (never another meeting's minutes in its place)."""
-    named = minutes_meeting_for(meeting)
-    return named if named is not None and named.minutes_are_public else None
 
 
 def minutes_not_held_html(meeting, named, *, numbering="none"):
@@ -320,15 +190,13 @@ class PackPlan:
 def plan_pack(meeting, *, restricted=False):
     """What the pack will hold, without rendering anything (cheap: used for the cache key).
 
-    The "minutes" item brings the minutes of the meeting it names (`minutes_meeting_for`),
+    The "minutes" item brings the minutes of the meeting it names (`queries.minutes_meeting_for`),
     or a page saying they are not held here: never another meeting's. Minutes uploaded as a
     paper of kind "minutes" on that item are the ones the officer chose to circulate (a
     signed copy, or minutes kept outside this site), so they take the generated minutes'
     place rather than appearing twice."""
-    meeting = Meeting.objects.select_related("committee__partnership", "committee__contact").get(
-        pk=meeting.pk
-    )
-    items = agenda_items(meeting, restricted=restricted)
+    meeting = queries.pack_meeting(meeting.pk)
+    items = queries.agenda_with_papers(meeting, restricted=restricted)
     plan = PackPlan(meeting=meeting, items=items, restricted=restricted)
     for item in items:
         uploaded_minutes = any(paper.kind == Document.Kind.MINUTES for paper in item.papers)
@@ -362,7 +230,7 @@ def plan_pack(meeting, *, restricted=False):
 
 
 def _minutes_part(meeting, item, *, restricted):
-    named = minutes_meeting_for(meeting, restricted=restricted)
+    named = queries.minutes_meeting_for(meeting, restricted=restricted)
     if named is not None and named.minutes_are_public:
         return PackPart(
             title=f"Minutes of the meeting on {date_format(named.local_date, 'j F Y')}",

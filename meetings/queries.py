@@ -1,7 +1,10 @@
-"""The queryset behind each meetings screen, built once with its joins.
+"""The reads behind each meetings page, PDF, download, admin action and API endpoint, each
+built once with its joins.
 
 Every public query starts from a model's `public()`; with `preview=True` (officers only,
-decided by the view) the unpublished material is included and the page says so.
+decided by the view) the unpublished material is included and the page says so. The few
+reads of the officers' side (a restricted pack, the admin's actions, the record an API write
+answers with) say so in their names or docstrings.
 """
 
 import datetime
@@ -11,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Func, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from delivery_plans import queries as plan_queries
@@ -33,6 +37,8 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Observation, Outcome
+from safer_norfolk.models import Organisation, Person
+from safer_norfolk.queries import public_key, public_keys
 
 
 def committees():
@@ -67,6 +73,22 @@ def current_memberships(committee, on=None):
         .select_related("person", "representing", "substitute_for__person")
         .order_by("order", "pk")
     )
+
+
+def members_with_substitutes(committee, on=None):
+    """The committee's members on the day `on` (default today), in order, each with the
+    substitutes named for them: [(membership, [substitute memberships])]. A substitute named
+    for no one is listed as a member."""
+    memberships = list(current_memberships(committee, on=on))
+    substitutes = {}
+    for membership in memberships:
+        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
+    return [
+        (membership, substitutes.get(membership.pk, []))
+        for membership in memberships
+        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
+    ]
 
 
 def open_action_points(committee):
@@ -107,16 +129,7 @@ def committee_page(slug, past_page=None):
     )
     if committee is None:
         raise Http404("No such committee.")
-    memberships = list(current_memberships(committee))
-    substitutes = {}
-    for membership in memberships:
-        if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
-            substitutes.setdefault(membership.substitute_for_id, []).append(membership)
-    main_members = [
-        (membership, substitutes.get(membership.pk, []))
-        for membership in memberships
-        if membership.role != Membership.Role.SUBSTITUTE or not membership.substitute_for_id
-    ]
+    main_members = members_with_substitutes(committee)
     now = timezone.now()
     # Through the committee's own manager, each meeting's `committee` is the committee already
     # read: no join, and no copy of it made for each of the meetings listed.
@@ -591,3 +604,261 @@ def schema_org_event(meeting, url):
     if locations:
         event["location"] = locations[0] if len(locations) == 1 else locations
     return event
+
+
+# --- the agenda pack and its documents ----------------------------------------------------------
+
+
+def pack_meeting(pk):
+    """A meeting read afresh with what its pack prints of the committee."""
+    return Meeting.objects.select_related("committee__partnership", "committee__contact").get(pk=pk)
+
+
+def agenda_with_papers(meeting, *, restricted=False):
+    """The meeting's agenda in order, each item's listed papers read ahead into `papers`: the
+    public ones, or with `restricted` (an officer's full pack) every item and paper."""
+    documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
+    items = (AgendaItem.objects.all() if restricted else AgendaItem.objects.public()).filter(
+        meeting=meeting
+    )
+    return list(
+        items.order_by("sort_key").prefetch_related(
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+        )
+    )
+
+
+def open_action_points_before(meeting):
+    """The committee's action points that were open when `meeting` began, as they stood then.
+
+    Where a point's history reaches back to the meeting (a record made at or before it
+    started), that record says whether it was open and what it said. Otherwise it is worked
+    out from the point as it is now: open, or closed on or after the meeting's date, or closed
+    at this meeting or a later one, counts as open then. A point closed later therefore stays
+    in the log of every earlier meeting, and a pack already built never changes for it."""
+    points = list(
+        ActionPoint.objects.public()
+        .filter(committee=meeting.committee, meeting__starts_at__lt=meeting.starts_at)
+        .select_related("meeting", "owner_person", "owner_organisation", "due_meeting")
+        .order_by("sort_key", "pk")
+    )
+    if not points:
+        return []
+    then = _history_as_of(points, meeting.starts_at)
+    day = meeting.local_date
+    open_then = []
+    for point in points:
+        record = then.get(point.pk)
+        if record is not None:
+            if record.status != ActionPoint.Status.OPEN:
+                continue
+            point.reference, point.description = record.reference, record.description
+            point.due_date = record.due_date
+            point.owner_person_id = record.owner_person_id
+            point.owner_organisation_id = record.owner_organisation_id
+            point.due_meeting_id = record.due_meeting_id
+        elif point.status != ActionPoint.Status.OPEN and not _still_open_on(point, meeting, day):
+            continue
+        open_then.append(point)
+    _resolve_owners(open_then)
+    return open_then
+
+
+def _still_open_on(point, meeting, day):
+    """Whether a point closed now was still open when `meeting` began, judged by its dates."""
+    if point.closed_on is None or point.closed_on >= day:
+        return True
+    closed_at = point.closed_at_meeting
+    return closed_at is not None and closed_at.starts_at >= meeting.starts_at
+
+
+def _history_as_of(points, moment):
+    """Point id -> its last history record made at or before `moment` (one query)."""
+    history = ActionPoint.history.model.objects.filter(
+        id__in=[point.pk for point in points], history_date__lte=moment
+    ).order_by("id", "-history_date", "-history_id")
+    latest = {}
+    for record in history:
+        latest.setdefault(record.id, record)
+    return latest
+
+
+def _resolve_owners(points):
+    """Owners and due meetings of points whose recorded ones differ from today's (setting a
+    different id drops the one read with the point): one query for each kind that differs,
+    none when nothing does."""
+    for name, model in [
+        ("owner_person", Person),
+        ("owner_organisation", Organisation),
+        ("due_meeting", Meeting),
+    ]:
+        relation = ActionPoint._meta.get_field(name)
+        missing = [
+            point
+            for point in points
+            if getattr(point, relation.attname) is not None and not relation.is_cached(point)
+        ]
+        if not missing:
+            continue
+        found = model.objects.in_bulk({getattr(point, relation.attname) for point in missing})
+        for point in missing:
+            relation.set_cached_value(point, found.get(getattr(point, relation.attname)))
+
+
+def minutes_meeting_for(meeting, *, restricted=False):
+    """The meeting whose minutes `meeting`'s "minutes" item names: the one whose minutes it
+    confirmed, otherwise the committee's meeting just before it that was not cancelled or
+    postponed. None when there is none (the committee's first meeting here)."""
+    meetings = (Meeting.objects.all() if restricted else Meeting.objects.public()).select_related(
+        "committee__partnership", "minutes_confirmed_at_meeting__committee", "signed_by"
+    )
+    earlier = meetings.filter(committee=meeting.committee, starts_at__lt=meeting.starts_at)
+    confirmed = earlier.filter(minutes_confirmed_at_meeting=meeting).order_by("-starts_at").first()
+    if confirmed is not None:
+        return confirmed
+    return (
+        earlier.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def previous_meeting_with_minutes(meeting):
+    """The meeting the "minutes" item names, when its minutes are public; otherwise None
+    (never another meeting's minutes in its place)."""
+    named = minutes_meeting_for(meeting)
+    return named if named is not None and named.minutes_are_public else None
+
+
+# --- the committee's downloads ----------------------------------------------------------------
+
+
+def committee_for(slug):
+    """The committee with this slug (its calendar and CSV address), or 404."""
+    return get_object_or_404(Committee, slug=slug)
+
+
+def committee_action_points(committee, status=None):
+    """A committee's published action points for its CSV; `status` ("open" or "closed")
+    narrows them, any other value is ignored."""
+    points = (
+        ActionPoint.objects.public()
+        .filter(committee=committee)
+        .select_related("meeting", "owner_person", "owner_organisation", "closed_at_meeting")
+        .order_by("sort_key")
+    )
+    if status in ActionPoint.Status.values:
+        points = points.filter(status=status)
+    return points
+
+
+# --- the officers' side -------------------------------------------------------------------------
+
+
+def next_meeting_after(meeting):
+    """The committee's next meeting after `meeting` that is not cancelled, published or not
+    (the admin confirms minutes there), or None."""
+    return (
+        Meeting.objects.filter(committee=meeting.committee, starts_at__gt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def with_public_links(queryset):
+    """Action points or written questions with the keys of the public records they link to:
+    what their serializers read, for lists and for the answer to a write alike."""
+    queryset = queryset.prefetch_related(public_keys("plan_actions", Action, "plan_action_list"))
+    if queryset.model is ActionPoint:
+        queryset = queryset.annotate(
+            public_due_meeting=public_key(Meeting, "due_meeting"),
+            public_closing_meeting=public_key(Meeting, "closed_at_meeting"),
+        )
+    return queryset
+
+
+def item_relations(prefix=""):
+    """What an agenda item's serializer reads besides its own row: the keys of the plan
+    actions and outcomes it links, and its published papers, each read ahead into a list.
+    `prefix` leads from the records listed to their agenda items ("public_items__").
+    Given flat like this rather than nested inside the agenda items' Prefetch, Django does
+    not walk every item a second time making a related manager per item and relation: a
+    quarter of the meetings list's time. Keys come in key order: the models' own orderings
+    join every plan action to its plan to sort a handful of keys."""
+    return [
+        public_keys(f"{prefix}plan_actions", Action, "plan_action_list"),
+        public_keys(f"{prefix}outcomes", Outcome, "outcome_list"),
+        Prefetch(
+            f"{prefix}documents",
+            queryset=Document.objects.public().listed().order_by("order", "pk"),
+            to_attr="papers",
+        ),
+    ]
+
+
+def public_items():
+    """A meeting's published agenda items, in order, with what their serializer reads."""
+    return [
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.public()
+            .annotate(public_plan=public_key(Plan, "plan"))
+            .order_by("sort_key"),
+            to_attr="public_items",
+        ),
+        *item_relations("public_items__"),
+    ]
+
+
+def api_meetings():
+    return (
+        Meeting.objects.public()
+        .annotate(public_confirming_meeting=public_key(Meeting, "minutes_confirmed_at_meeting"))
+        .select_related("committee")
+        .prefetch_related(*public_items())
+    )
+
+
+def api_agenda_items():
+    return (
+        AgendaItem.objects.public()
+        .annotate(public_plan=public_key(Plan, "plan"))
+        .select_related("meeting__committee")
+        .prefetch_related(*item_relations())
+    )
+
+
+def api_minutes():
+    return Minute.objects.public().prefetch_related(
+        Prefetch("resolutions", queryset=Resolution.objects.public())
+    )
+
+
+def api_action_points():
+    return with_public_links(ActionPoint.objects.public())
+
+
+def api_action_point_as_written(pk):
+    """An action point an officer has just raised or closed, published or not, as the API
+    answers the write; 404 if there is none."""
+    return get_object_or_404(with_public_links(ActionPoint.objects.all()), pk=pk)
+
+
+def api_written_questions():
+    return with_public_links(WrittenQuestion.objects.public())
+
+
+def api_written_question_as_written(pk):
+    """A written question an officer has just answered, published or not, as the API
+    answers the write; 404 if there is none."""
+    return get_object_or_404(with_public_links(WrittenQuestion.objects.all()), pk=pk)
+
+
+def api_work_programme():
+    return WorkProgrammeItem.objects.public().annotate(
+        public_meeting=public_key(Meeting, "meeting")
+    )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,7 +16,7 @@ from meetings import feeds, ocd, outstanding, pdf, queries, services
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
 from meetings.forms import SearchForm
-from meetings.models import ActionPoint, AgendaItem, AgendaPack, Committee
+from meetings.models import ActionPoint, AgendaItem, AgendaPack
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
 from safer_norfolk.models import RenderedDocument
@@ -131,9 +131,9 @@ def _ready_pack(request, meeting, restricted):
             request, "meetings/pack_preparing.html", {"meeting": meeting, "pack": pack}, status=202
         )
     else:
-        items = pdf.agenda_items(meeting)
+        items = queries.agenda_with_papers(meeting)
         previous = (
-            pdf.previous_meeting_with_minutes(meeting)
+            queries.previous_meeting_with_minutes(meeting)
             if any(item.kind == AgendaItem.Kind.MINUTES for item in items)
             else None
         )
@@ -344,7 +344,7 @@ def site_calendar(request):
 
 
 def committee_calendar(request, slug):
-    committee = get_object_or_404(Committee, slug=slug)
+    committee = queries.committee_for(slug)
     data = feeds.calendar(
         feeds.public_meetings().filter(committee=committee), name=committee.name, request=request
     )
@@ -359,15 +359,8 @@ def meeting_calendar(request, slug, date):
 
 def committee_action_points_csv(request, slug):
     """A committee's published action points; ?status=open or closed narrows them."""
-    committee = get_object_or_404(Committee, slug=slug)
-    points = (
-        ActionPoint.objects.public()
-        .filter(committee=committee)
-        .select_related("meeting", "owner_person", "owner_organisation", "closed_at_meeting")
-        .order_by("sort_key")
-    )
-    if request.GET.get("status") in ActionPoint.Status.values:
-        points = points.filter(status=request.GET["status"])
+    committee = queries.committee_for(slug)
+    points = queries.committee_action_points(committee, request.GET.get("status"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{committee.slug}-action-points.csv"'
     writer = csv.writer(response)

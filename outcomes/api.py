@@ -4,6 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from outcomes import queries
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.services import ImportReport, save_observations
 from safer_norfolk.api import (
@@ -11,7 +12,6 @@ from safer_norfolk.api import (
     KeysField,
     PublicReadViewSet,
     model_permission,
-    public_keys,
 )
 
 
@@ -103,9 +103,7 @@ class OutcomeViewSet(PublicReadViewSet):
     ordering = ["framework", "sort_key"]
 
     def public_queryset(self):
-        return Outcome.objects.public().prefetch_related(
-            public_keys("contributes_to", Outcome, "contribution_list")
-        )
+        return queries.api_outcomes()
 
 
 class MeasureViewSet(PublicReadViewSet):

@@ -17,6 +17,8 @@ from django.http import Http404
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.periods import period_label, year_earlier
 from outcomes.trends import Change, Travel, compare
+from safer_norfolk.queries import public_keys
+from safer_norfolk.query_params import is_slug
 
 
 @dataclass
@@ -146,6 +148,25 @@ def framework_for(slug):
     if framework is None:
         raise Http404("No published outcome framework here.")
     return framework
+
+
+def framework_observations(framework, *, measure=None, area=""):
+    """Every published figure of a framework, for its CSV, in measure, area and period
+    order; `measure` (a key) and `area` (a slug) narrow them."""
+    observations = (
+        Observation.objects.public()
+        .filter(measure__outcome__framework=framework)
+        .select_related("measure__outcome", "area")
+        .order_by("measure__outcome__sort_key", "measure__sort_key", "area__order", "period_start")
+    )
+    if measure is not None:
+        observations = observations.filter(measure_id=measure)
+    if area:
+        # A value that cannot be a slug names no area (and never reaches the database).
+        observations = (
+            observations.filter(area__slug=area) if is_slug(area) else observations.none()
+        )
+    return observations
 
 
 @dataclass
@@ -350,4 +371,13 @@ def measure_page(slug, number, measure_number):
         periods=periods,
         areas=areas,
         by_area=by_area,
+    )
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def api_outcomes():
+    return Outcome.objects.public().prefetch_related(
+        public_keys("contributes_to", Outcome, "contribution_list")
     )

@@ -8,7 +8,7 @@ from outcomes.charts import format_value, line_chart
 from outcomes.figures import plain_figure
 from outcomes.models import Observation
 from safer_norfolk.exports import safe_row
-from safer_norfolk.query_params import is_slug, record_id
+from safer_norfolk.query_params import record_id
 
 
 def framework_list(request):
@@ -54,20 +54,11 @@ def measure_detail(request, slug, number, measure):
 def observations_csv(request, slug):
     """Every published figure of a framework; ?measure= and ?area= narrow it."""
     framework = queries.framework_for(slug)
-    observations = (
-        Observation.objects.public()
-        .filter(measure__outcome__framework=framework)
-        .select_related("measure__outcome", "area")
-        .order_by("measure__outcome__sort_key", "measure__sort_key", "area__order", "period_start")
+    observations = queries.framework_observations(
+        framework,
+        measure=record_id(request.GET.get("measure", "")),
+        area=request.GET.get("area", ""),
     )
-    measure, area = record_id(request.GET.get("measure", "")), request.GET.get("area", "")
-    if measure is not None:
-        observations = observations.filter(measure_id=measure)
-    if area:
-        # A value that cannot be a slug names no area (and never reaches the database).
-        observations = (
-            observations.filter(area__slug=area) if is_slug(area) else observations.none()
-        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{framework.slug}-figures.csv"'
     writer = csv.writer(response)

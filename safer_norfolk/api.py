@@ -10,7 +10,6 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
@@ -70,23 +69,11 @@ class KeysField(serializers.ListField):
 
 class PublicKeyField(serializers.IntegerField):
     """The key of a related record only when that record is public (else null): read from an
-    annotation made by `public_key`, so an unpublished record's key never reaches the API."""
+    annotation made by `safer_norfolk.queries.public_key`, so an unpublished record's key
+    never reaches the API."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, allow_null=True, **kwargs)
-
-
-def public_key(model, field):
-    """An annotation: the key held in `field` if its record is public by `model`'s public()."""
-    return Subquery(model.objects.public().filter(pk=OuterRef(field)).values("pk")[:1])
-
-
-def public_keys(relation, model, to_attr):
-    """A Prefetch of the public records of a many-to-many `relation`, keys only, for a
-    KeysField reading `to_attr`: links to unpublished records are not listed."""
-    return Prefetch(
-        relation, queryset=model.objects.public().only("pk").order_by("pk"), to_attr=to_attr
-    )
 
 
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):

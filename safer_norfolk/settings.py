@@ -6,6 +6,7 @@ needs, and refuses to start with the development key, DEBUG on or no ALLOWED_HOS
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,10 @@ INSTALLED_APPS = [
     "delivery_plans",
     "meetings",
 ]
+# The scale-data generator (`manage.py generate_scale_data`, for benchmarks and tests) is in
+# the source tree, not in the installed package: installed only where it can be imported.
+if find_spec("scale_data"):
+    INSTALLED_APPS.append("scale_data")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

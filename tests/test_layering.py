@@ -1,12 +1,16 @@
-"""DESIGN §3: imports go one way only, safer_norfolk ← outcomes ← delivery_plans ← meetings."""
+"""DESIGN §3: imports go one way only, safer_norfolk ← outcomes ← delivery_plans ← meetings;
+the scale-data generator, development tooling that builds records of every app, sits above
+them all, so no app of the service depends on it."""
 
 import ast
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["safer_norfolk", "outcomes", "delivery_plans", "meetings"]
+LAYERS = ["safer_norfolk", "outcomes", "delivery_plans", "meetings", "scale_data"]
 # The composition root wires every app's URLs together and may import them all.
 COMPOSITION_ROOT = ROOT / "safer_norfolk" / "urls.py"
 
@@ -33,6 +37,18 @@ def test_app_never_imports_a_higher_layer(layer):
     ]
 
     assert offences == []
+
+
+def test_the_installed_package_holds_the_apps_and_not_the_scale_data_generator():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+
+    def shipped(package):
+        return any(fnmatch(package, pattern) for pattern in include)
+
+    assert all(shipped(app) for app in LAYERS[:-1])
+    assert not shipped("scale_data")
+    assert not shipped("scale_data.management.commands")
 
 
 def test_layering_check_sees_an_offending_import(tmp_path):

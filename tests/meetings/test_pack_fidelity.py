@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from meetings import pdf, services
+from meetings import pdf, queries, services
 from meetings.models import ActionPoint, AgendaPack, Document
 from tests.factories import (
     ActionPointFactory,
@@ -128,7 +128,7 @@ def test_the_meeting_named_is_the_one_whose_minutes_this_meeting_confirmed(panel
     july.minutes_confirmed_at_meeting = february
     july.save()
     assert minutes_titles(february) == ["Minutes of the meeting on 20 July 2021"]
-    assert pdf.previous_meeting_with_minutes(february) == july
+    assert queries.previous_meeting_with_minutes(february) == july
     # The one it confirms is named even though another meeting came between.
     assert minutes_titles(september) == ["Minutes of the meeting on 20 July 2021"]
 
@@ -276,7 +276,7 @@ def open_log_page(data):
 
 
 def log_of(meeting):
-    return [point.reference for point in pdf.open_action_points_before(meeting)]
+    return [point.reference for point in queries.open_action_points_before(meeting)]
 
 
 def test_a_point_closed_after_the_meeting_stays_open_in_its_pack_for_ever(
@@ -346,7 +346,7 @@ def test_the_history_says_how_a_point_stood_where_it_reaches_back(officer, revie
     reopened.status, reopened.response, reopened.closed_on = "open", "", None
     reopened.save()
 
-    log = pdf.open_action_points_before(september)
+    log = queries.open_action_points_before(september)
 
     # 07/03's history begins only now: its dates decide, and it was never closed.
     assert [(p.reference, p.description) for p in log] == [

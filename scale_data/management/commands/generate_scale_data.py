@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.scale_data import DEFAULT_SEED, SCALES, ScaleDataConflict, generate
+from scale_data.generator import DEFAULT_SEED, SCALES, ScaleDataConflict, generate
 
 
 class Command(BaseCommand):

@@ -16,11 +16,11 @@ from django.utils.html import escape
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, Plan
 from meetings.models import ActionPoint, AgendaItem, Committee, Meeting, Minute, WrittenQuestion
-from meetings.scale_data import CHANGE_REASON, COMMON_TERM, FORTY_ITEMS, RARE_TERM, SCALES
 from outcomes.models import Measure, Observation, Outcome, OutcomeFramework
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import natural_sort_key
 from safer_norfolk.models import Organisation, Person
+from scale_data.generator import CHANGE_REASON, COMMON_TERM, FORTY_ITEMS, RARE_TERM, SCALES
 
 pytestmark = pytest.mark.django_db
 
