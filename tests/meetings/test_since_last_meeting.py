@@ -171,7 +171,10 @@ def test_the_committee_page_finds_the_same_last_and_next_meetings_as_a_search_of
     if last is None:
         assert "The committee has not met yet." in html
     else:
-        assert f'Changes since the meeting on <a class="govuk-link" href="{last.get_absolute_url()}">' in html
+        assert (
+            f'Changes since the meeting on <a class="govuk-link" href="{last.get_absolute_url()}">'
+            in html
+        )
         assert ("up to today" in html) == (following is None)
     alone = since_last_meeting(committee)
     assert (alone.start, alone.end) == expected
