@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.html import escape
+from markupsafe import escape
 
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, Plan

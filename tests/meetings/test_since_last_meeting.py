@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from meetings.queries import since_last_meeting
+from meetings.queries import committee_page, since_last_meeting
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
@@ -163,9 +163,19 @@ def test_the_committee_page_finds_the_same_last_and_next_meetings_as_a_search_of
         by_day.get(min((days for days in held if days > 0), default=None)),
     )
 
-    page = client.get(committee.get_absolute_url(), {"page": page_number}).context["page"]
+    page = committee_page(committee.slug, page_number)
+    html = client.get(committee.get_absolute_url(), {"page": page_number}).content.decode()
 
     assert (page.since.start, page.since.end) == expected
+    last, following = expected
+    if last is None:
+        assert "The committee has not met yet." in html
+    else:
+        assert (
+            f'Changes since the meeting on <a class="govuk-link" href="{last.get_absolute_url()}">'
+            in html
+        )
+        assert ("up to today" in html) == (following is None)
     alone = since_last_meeting(committee)
     assert (alone.start, alone.end) == expected
 
