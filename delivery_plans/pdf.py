@@ -3,6 +3,7 @@
 `delivery_plans.queries`."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from delivery_plans import queries
 from delivery_plans.models import ActionUpdate
@@ -24,6 +25,7 @@ def report_context(plan):
     return {
         "title": f"{plan.title}: progress report",
         "plan": plan,
+        "today": timezone.localdate(),
         "summary": queries.summarise(actions),
         "groups": queries.distance_groups_in_number_order(actions, queries.sections_of(plan)),
         "numbering": "document",

@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
-from outcomes.models import Observation
 from outcomes.figures import plain_figure
+from outcomes.models import Observation
 from safer_norfolk.exports import safe_row
 from safer_norfolk.query_params import is_slug, record_id
 
@@ -30,7 +30,7 @@ def outcome_detail(request, slug, number):
 
 def measure_detail(request, slug, number, measure):
     page = queries.measure_page(slug, number, measure)
-    chart = ""
+    chart = None
     if page.series:
         first, last = page.series[0], page.series[-1]
         chart = line_chart(
