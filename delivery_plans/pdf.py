@@ -2,6 +2,8 @@
 (N / action / success measure / owner / date / latest update / RAG), fed by
 `delivery_plans.queries`."""
 
+from django.utils import timezone
+
 from delivery_plans import queries
 from safer_norfolk.pdf import render_html, render_pdf
 from safer_norfolk.text import render_markdown
@@ -16,6 +18,7 @@ def report_context(plan):
     return {
         "title": f"{plan.title}: progress report",
         "plan": plan,
+        "today": timezone.localdate(),
         "summary": queries.summarise(actions),
         "groups": queries.distance_groups_in_number_order(actions, queries.sections_of(plan)),
         "numbering": "document",

@@ -1,9 +1,10 @@
 """Charts drawn on the server as SVG: they work without JavaScript, print, and carry a title
-and description for screen readers. The data table beside each chart holds every figure."""
+and description for screen readers. The data table beside each chart holds every figure.
+Here the chart's coordinates and labels are worked out; its markup is the `line_chart` macro
+in jinja2/outcomes/_macros.html."""
 
+from dataclasses import dataclass
 from decimal import Decimal
-
-from django.utils.html import format_html, format_html_join
 
 from outcomes.figures import measured_text
 
@@ -27,11 +28,51 @@ def format_value(value, unit="", *, scale=False):
     return measured_text(value, unit, pence=not scale)
 
 
+@dataclass(frozen=True)
+class Tick:
+    y: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: str
+    y: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What the line chart macro (jinja2/outcomes/_macros.html) draws: the SVG's size, its
+    title and description, and the gridlines, period labels and points, with coordinates
+    already written to one decimal place."""
+
+    id: str
+    title: str
+    description: str
+    ticks: list
+    labels: list
+    points: list
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    label_y: int = HEIGHT - BOTTOM + 20
+
+
 def line_chart(points, *, chart_id, title, description, unit="", dates=None):
-    """An SVG line chart of `points`, a list of (label, Decimal) in time order. With `dates`
-    (one per point) the points are spaced by time, so a gap in the figures shows as a gap."""
+    """A line chart of `points`, a list of (label, Decimal) in time order, as coordinates and
+    labels for the template to draw; None without points. With `dates` (one per point) the
+    points are spaced by time, so a gap in the figures shows as a gap."""
     if not points:
-        return ""
+        return None
     if dates and len(dates) == len(points) and dates[-1] > dates[0]:
         span = (dates[-1] - dates[0]).days
         positions = [(day - dates[0]).days / span for day in dates]
@@ -47,7 +88,6 @@ def line_chart(points, *, chart_id, title, description, unit="", dates=None):
     bottom = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    # Coordinates are formatted here: format_html escapes (and so stringifies) its arguments.
     def x(index):
         return f"{LEFT + plot_w * positions[index]:.1f}"
 
@@ -57,54 +97,21 @@ def line_chart(points, *, chart_id, title, description, unit="", dates=None):
     ticks = []
     tick = bottom
     while tick <= top:
-        ticks.append(tick)
+        ticks.append(Tick(y(tick), format_value(tick, unit, scale=True)))
         tick += step
-    gridlines = format_html_join(
-        "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="app-chart__grid"/>'
-        '<text x="{}" y="{}" dy="4" class="app-chart__axis" text-anchor="end">{}</text>',
-        (
-            (LEFT, WIDTH - RIGHT, y(t), y(t), LEFT - 8, y(t), format_value(t, unit, scale=True))
-            for t in ticks
-        ),
-    )
     every = max(1, len(points) // 8)  # at most about eight period labels fit under the axis
-    labels = format_html_join(
-        "",
-        '<text x="{}" y="{}" class="app-chart__axis" text-anchor="middle">{}</text>',
-        (
-            (x(i), HEIGHT - BOTTOM + 20, label)
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        ticks=ticks,
+        labels=[
+            Label(x(i), label)
             for i, (label, _) in enumerate(points)
             if i % every == 0 or i == len(points) - 1
-        ),
-    )
-    path = " ".join(
-        f"{'M' if i == 0 else 'L'}{x(i)},{y(value)}" for i, (_, value) in enumerate(points)
-    )
-    markers = format_html_join(
-        "",
-        '<circle cx="{}" cy="{}" r="4" class="app-chart__point"><title>{}: {}</title></circle>',
-        (
-            (x(i), y(value), label, format_value(value, unit))
+        ],
+        points=[
+            Point(x(i), y(value), label, format_value(value, unit))
             for i, (label, value) in enumerate(points)
-        ),
-    )
-    return format_html(
-        '<svg class="app-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
-        'xmlns="http://www.w3.org/2000/svg" focusable="false">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        "{}{}"
-        '<path d="{}" class="app-chart__line"/>{}</svg>',
-        WIDTH,
-        HEIGHT,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        description,
-        gridlines,
-        labels,
-        path,
-        markers,
+        ],
     )

@@ -29,7 +29,7 @@ def outcome_detail(request, slug, number):
 
 def measure_detail(request, slug, number, measure):
     page = queries.measure_page(slug, number, measure)
-    chart = ""
+    chart = None
     if page.series:
         first, last = page.series[0], page.series[-1]
         chart = line_chart(

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -33,6 +34,11 @@ def page(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content.decode()
+
+
+def squeezed(html):
+    """The markup without the whitespace beside its tags."""
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", html)
 
 
 @pytest.fixture
@@ -178,7 +184,7 @@ def test_plan_page_summarises_rag_distance_overdue_stale_and_gaps(client, plan):
     html = page(client, plan["plan"].get_absolute_url())
 
     assert "Safer Norfolk Plan 2021-24 delivery plan" in html
-    summary = html[html.index(">Summary<") : html.index("Gaps in the plan")]
+    summary = squeezed(html[html.index(">Summary<") : html.index("Gaps in the plan")])
     assert 'RAG: Red</strong></dt><dd class="govuk-summary-list__value">1<' in summary
     assert 'RAG: Green</strong></dt><dd class="govuk-summary-list__value">1<' in summary
     assert 'Success measure met</strong></dt><dd class="govuk-summary-list__value">1<' in summary
@@ -197,6 +203,85 @@ def test_plan_actions_are_in_natural_number_order(client, plan):
 
     positions = [html.index(f">{n}</a></th>") for n in ["1.9", "1.10", "3.1", "3.2", "3.10"]]
     assert positions == sorted(positions)
+
+
+def action_rows(html):
+    """The plan table's rows by action number: each cell's text, tags read as their words."""
+    table = squeezed(html[html.index('id="actions"') :])
+    rows = {}
+    for row in re.findall(r'<tr class="govuk-table__row"><th scope="row".*?</tr>', table):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        number = re.sub(r"<[^>]*>", "", cells[0])
+        rows[number] = [cells[0], *cells[1:4], re.findall(r"govuk-tag--\w+\">([^<]*)<", cells[4])]
+    return rows
+
+
+def test_plan_table_rows_show_owners_dates_and_every_status_tag(client, plan):
+    rows = action_rows(page(client, plan["plan"].get_absolute_url()))
+
+    link, title, owners, date, tags = rows["3.2"]
+    assert link == f'<a class="govuk-link" href="{plan["overdue"].get_absolute_url()}">3.2</a>'
+    assert title.startswith("Knife crime education")
+    assert owners == "Police"
+    assert date == "September 2021"
+    assert tags == ["RAG: Amber", "Some way to go", "Overdue", "No recent update"]
+    # No owner, date, success measure or update: the gaps are said, not left blank.
+    assert rows["3.10"][1:] == [
+        "Hospital navigators",
+        "No owner named",
+        "TBC",
+        ["RAG not assessed", "Distance not assessed", "No recent update"],
+    ]
+    assert rows["1.9"][4] == ["RAG: Green", "Success measure met"]
+    assert rows["1.10"][4] == ["RAG: Red", "Far off"]
+
+
+def test_plan_table_rows_shorten_long_text_and_escape_every_value(client, plan):
+    action = plan["tbc"]
+    action.title = "Tackle <script>alert('x')</script> & " + " ".join(f"w{n}" for n in range(40))
+    action.success_measure = "Fewer <b>repeat</b> victims " + "a " * 40
+    action.owner_note = "CSP <Board> & partners"
+    action.due_text = "Year 2 <TBC>"
+    action.save()
+
+    html = page(client, plan["plan"].get_absolute_url())
+
+    row = action_rows(html)["3.10"]
+    thirty_words = "Tackle &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; " + " ".join(
+        f"w{n}" for n in range(27)
+    )
+    twenty_five_words = "Fewer &lt;b&gt;repeat&lt;/b&gt; victims" + " a" * 22
+    assert row[1] == (
+        f"{thirty_words} …"
+        f'<br><span class="govuk-body-s app-meta">Success measure: {twenty_five_words} …</span>'
+    )
+    assert row[2] == "CSP &lt;Board&gt; &amp; partners"  # the owner as written, none recorded
+    assert row[3] == "Year 2 &lt;TBC&gt;"
+    assert "<script>" not in html
+
+
+def test_plan_table_names_the_owners_in_order_escaped(client, plan):
+    plan["far"].owners.add(OrganisationFactory(name="Scams <Partnership> & Co", short_name=""))
+    plan["far"].owner_note = "Police and NASP"
+    plan["far"].save()
+
+    rows = action_rows(page(client, plan["plan"].get_absolute_url()))
+
+    assert rows["1.10"][2] == "Police, Scams &lt;Partnership&gt; &amp; Co"  # not as written
+
+
+def test_tally_tables_count_each_column(client, plan):
+    html = squeezed(page(client, plan["plan"].get_absolute_url()))
+
+    by_owner = html[html.index(">By owner<") :]
+    police = re.search(
+        r'<th scope="row" class="govuk-table__header">Police</th>(.*?)</tr>', by_owner
+    )
+    cells = re.findall(
+        r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>', police[1]
+    )
+    # actions, red, amber, green, complete, met or nearly met, far off, overdue, no recent update
+    assert cells == ["3", "1", "1", "0", "0", "0", "1", "1", "1"]
 
 
 @pytest.mark.parametrize(
@@ -275,6 +360,23 @@ def test_action_page_has_an_empty_scrutiny_trail_message(client, plan):
 
     assert "No written question or action point has referred to this action yet." in html
     assert "No update has been published for this action yet." in html
+
+
+def test_action_page_shows_its_status_tags_and_names_a_missing_owner(client, plan):
+    html = squeezed(page(client, plan["tbc"].get_absolute_url()))
+
+    status = re.search(r'<p class="govuk-body">(<strong class="govuk-tag.*?)</p>', html)[1]
+    assert re.findall(r"govuk-tag--\w+\">([^<]*)<", status) == [
+        "RAG not assessed",
+        "Distance not assessed",
+        "No recent update",
+    ]
+    assert '<dt class="govuk-summary-list__key">Owner</dt>' in html
+    assert '<dd class="govuk-summary-list__value">No owner named</dd>' in html
+
+    overdue = squeezed(page(client, plan["overdue"].get_absolute_url()))
+    assert ">Overdue</strong>" in overdue
+    assert '<dd class="govuk-summary-list__value">Police</dd>' in overdue
 
 
 def test_outcome_page_lists_the_actions_serving_it(client, plan):
@@ -361,8 +463,6 @@ def test_action_page_queries_do_not_grow_with_history(client):
 
 
 def test_every_actions_table_has_a_caption_for_screen_readers(client, plan):
-    import re
-
     for url in (plan["plan"].get_absolute_url(), plan["plan"].get_absolute_url() + "distance/"):
         html = page(client, url)
         captions = re.findall(r"<caption[^>]*>(.*?)</caption>", html)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.template import engines
 from django.template.defaultfilters import floatformat
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -9,6 +10,7 @@ from outcomes.charts import format_value
 from outcomes.figures import figure_text as figure
 from outcomes.figures import measured_text as measured
 from outcomes.figures import places_shown, plain_figure
+from outcomes.models import Observation
 
 
 # Figures as stored (three decimal places, up to 14 digits), and with more places than that.
@@ -72,3 +74,25 @@ def test_a_files_figure_is_plain_and_unpadded():
 def test_figure_of_nothing_is_empty():
     assert figure(None) == ""
     assert figure("") == ""
+
+
+def figure_cell(observation, unit=""):
+    macros = engines["jinja2"].env.get_template("outcomes/_macros.html").module
+    return str(macros.figure_cell(observation, unit))
+
+
+def test_a_cell_shows_the_figure_whether_provisional_and_its_note_escaped():
+    cell = figure_cell(
+        Observation(value=Decimal("1234.5"), is_provisional=True, note="Revised <draft> & late")
+    )
+
+    assert cell == (
+        '1,234.5 <abbr title="provisional">(p)</abbr><br>'
+        '<span class="govuk-body-s app-meta">Revised &lt;draft&gt; &amp; late</span>'
+    )
+    assert figure_cell(Observation(value=Decimal("12"), is_provisional=False, note="")) == "12"
+    assert (
+        figure_cell(Observation(value=Decimal("12"), is_provisional=False, note=""), "gbp")
+        == "12.00"
+    )
+    assert figure_cell(None) == "–"
