@@ -6,7 +6,7 @@ in jinja2/outcomes/_macros.html."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from outcomes.figures import measured_text
+from safer_norfolk.figures import measured_text
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 48

@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
-from outcomes.figures import plain_figure
 from safer_norfolk.exports import safe_row
+from safer_norfolk.figures import plain_figure
 from safer_norfolk.query_params import record_id
 
 

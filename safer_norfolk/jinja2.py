@@ -15,8 +15,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from outcomes.figures import figure_text, measured_text
 from safer_norfolk import formats
+from safer_norfolk.figures import figure_text, measured_text
 from safer_norfolk.text import render_markdown, render_numbered_paragraphs, render_resolution
 
 

@@ -7,10 +7,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from outcomes.charts import format_value
-from outcomes.figures import figure_text as figure
-from outcomes.figures import measured_text as measured
-from outcomes.figures import places_shown, plain_figure
 from outcomes.models import Observation
+from safer_norfolk.figures import figure_text as figure
+from safer_norfolk.figures import measured_text as measured
+from safer_norfolk.figures import places_shown, plain_figure
 
 
 # Figures as stored (three decimal places, up to 14 digits), and with more places than that.
