@@ -77,7 +77,8 @@ bench: install assets
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_plan.py"
 	$(PY) tests/postgres_server.py --keep benchmarks/data/county $(PY) benchmarks/pages.py --scale county
 
-# The page benchmark alone, on the small dataset (a minute or two); both need wrk.
+# The page benchmark alone, on the small dataset (every public URL pattern: several
+# minutes); both need wrk. Either fails when a pattern misses its share of the ceiling.
 bench-small: install assets
 	$(PY) tests/postgres_server.py --keep benchmarks/data/small $(PY) benchmarks/pages.py --scale small
 
