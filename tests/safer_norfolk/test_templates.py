@@ -10,7 +10,7 @@ from django.template import engines
 from django.template.backends.jinja2 import Template as JinjaTemplate
 from django.template.loader import get_template
 
-from meetings import pdf
+from meetings import pdf, queries
 from safer_norfolk.text import render_markdown
 from tests.factories import (
     AgendaItemFactory,
@@ -144,7 +144,7 @@ def test_a_document_shows_markdown_as_html_and_plain_text_as_text():
         meeting=meeting, heading="Reports", body="The panel **noted** the report & agreed."
     )
 
-    front_sheet = pdf.front_sheet_html(meeting, pdf.agenda_items(meeting))
+    front_sheet = pdf.front_sheet_html(meeting, queries.agenda_with_papers(meeting))
     minutes = pdf.minutes_html(meeting)
 
     assert "<strong>photo ID</strong> &amp; arrive early." in front_sheet
