@@ -6,6 +6,7 @@ the user doing it: services check what only a service can know (a partnership of
 answer only questions addressed to their organisation).
 """
 
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from meetings.models import (
     Membership,
     WrittenQuestion,
 )
+from safer_norfolk import page_cache
 from safer_norfolk.audit import save_as
 
 # The items every agenda opens with (DESIGN §2), numbered in this order.
@@ -328,10 +330,21 @@ def record_written_response(*, question, response, responded_by, by, responded_o
 # --- agenda packs -------------------------------------------------------------------------
 
 
-def request_pack(*, meeting, restricted=False):
+# How long a process remembers which pack is current at a content generation: the answer
+# cannot go stale (a new generation is a new key), so this only bounds what is kept.
+CURRENT_PACK_SECONDS = 3600
+
+
+def request_pack(*, meeting, restricted=False, generation=None):
     """The pack for the meeting as it stands now: the stored one if nothing in it has
     changed, otherwise a new one queued for building (with the immediate task backend it is
     built before this returns). Returns the AgendaPack row.
+
+    Finding whether anything changed reads everything the pack holds. Given `generation`
+    (the site's content counter, read before anything else: safer_norfolk.page_cache), a
+    pack found built and current is remembered for that generation, and later requests at
+    the same generation take it without reading the pack's content again: no save or delete
+    anywhere leaves the counter where it was.
 
     A pack whose build failed, or that is still not built PACK_BUILD_TIMEOUT_MINUTES after it
     was asked for (its task lost, or stuck), is queued again, at most once per timeout. Its
@@ -343,6 +356,16 @@ def request_pack(*, meeting, restricted=False):
 
     from meetings import pdf, tasks
 
+    remembered = f"current-pack:{meeting.pk}:{int(restricted)}:{generation}"
+    if generation is not None:
+        known = caches[page_cache.CACHE_ALIAS].get(remembered)
+        pack = known and (
+            AgendaPack.objects.filter(
+                pk=known, meeting=meeting, restricted=restricted, status=AgendaPack.Status.READY
+            ).first()
+        )
+        if pack:
+            return pack
     content_hash = pdf.plan_pack(meeting, restricted=restricted).content_hash()
     now = timezone.now()
     timeout = timedelta(minutes=settings.PACK_BUILD_TIMEOUT_MINUTES)
@@ -364,6 +387,8 @@ def request_pack(*, meeting, restricted=False):
     if created or retry:
         tasks.build_agenda_pack.enqueue(pack.pk)
         pack.refresh_from_db()
+    if generation is not None and pack.status == AgendaPack.Status.READY:
+        caches[page_cache.CACHE_ALIAS].set(remembered, pack.pk, CURRENT_PACK_SECONDS)
     return pack
 
 

@@ -123,7 +123,8 @@ def _ready_pack(request, meeting, restricted):
     PACK_BUILD_TIMEOUT_MINUTES, a page saying so with the meeting's public papers one by one
     (503, since the pack itself is not available: no cache keeps the page as the pack, and a
     client that asks again later may find the pack built)."""
-    pack = services.request_pack(meeting=meeting, restricted=restricted)
+    generation, _day = page_cache.content_version(request)
+    pack = services.request_pack(meeting=meeting, restricted=restricted, generation=generation)
     if pack.status == AgendaPack.Status.READY:
         return pack, None
     if pack.status == AgendaPack.Status.BUILDING and not pack.error:
