@@ -91,12 +91,39 @@ def members_with_substitutes(committee, on=None):
     ]
 
 
+# The columns of a meeting that a row of meetings shows: its address (the committee's slug,
+# its day), its date and time, and its status tag.
+MEETING_ROW = (
+    "committee",
+    "starts_at",
+    "start_time_known",
+    "status",
+    "agenda_status",
+    "minutes_status",
+)
+
+
 def open_action_points(committee):
+    """The committee's open action points, with the columns their table shows."""
     return (
         ActionPoint.objects.public()
         .open()
         .filter(committee=committee)
         .select_related("meeting__committee", "owner_person", "owner_organisation")
+        .only(
+            "reference",
+            "description",
+            "corrected_at",
+            "due_date",
+            "status",
+            "response",
+            "meeting__starts_at",
+            "meeting__committee__slug",
+            "owner_person__honorific",
+            "owner_person__name",
+            "owner_organisation__name",
+            "owner_organisation__short_name",
+        )
         .order_by("sort_key")
     )
 
@@ -133,7 +160,7 @@ def committee_page(slug, past_page=None):
     now = timezone.now()
     # Through the committee's own manager, each meeting's `committee` is the committee already
     # read: no join, and no copy of it made for each of the meetings listed.
-    meetings = committee.meetings.public()
+    meetings = committee.meetings.public().only(*MEETING_ROW)
     upcoming = list(meetings.upcoming(now))
     open_actions = list(open_action_points(committee)[: OPEN_ACTIONS_SHOWN + 1])
     past = Paginator(meetings.past(now), PAST_MEETINGS_PER_PAGE).get_page(past_page)
@@ -149,7 +176,12 @@ def committee_page(slug, past_page=None):
             .exclude(status=WorkProgrammeItem.Status.CONSIDERED)
             # A target meeting whose agenda is not yet published is neither linked nor dated.
             .prefetch_related(
-                Prefetch("meeting", queryset=Meeting.objects.public().select_related("committee"))
+                Prefetch(
+                    "meeting",
+                    queryset=Meeting.objects.public()
+                    .select_related("committee")
+                    .only("starts_at", "committee__slug"),
+                )
             )
             .order_by("order", "pk")
         ),
@@ -284,7 +316,9 @@ def meeting_page_for(meeting, *, preview=False):
     )
     confirmed_here = Meeting.objects.all() if preview else Meeting.objects.public()
     page.confirms = list(
-        confirmed_here.filter(minutes_confirmed_at_meeting=meeting).select_related("committee")
+        confirmed_here.filter(minutes_confirmed_at_meeting=meeting)
+        .select_related("committee")
+        .only("starts_at", "committee__slug")
     )
     if not minutes_visible:
         return page
@@ -333,9 +367,9 @@ def meeting_page_for(meeting, *, preview=False):
     )
     page.action_points = list(
         visible(ActionPoint)
-        .select_related(
-            "owner_person", "owner_organisation", "minute", "closed_at_meeting__committee"
-        )
+        # The minute for the printed minutes' "(minute 4)"; the meeting that closed a point is
+        # shown by neither.
+        .select_related("owner_person", "owner_organisation", "minute")
         .order_by("sort_key")
     )
     page.questions = list(
@@ -499,10 +533,20 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         return since
     first_day = start.local_date
     last_day = end.local_date if end else today
+    # Each list reads the columns its lines show (here and in the agenda pack's PDF), their
+    # addresses' included.
     points = (
         ActionPoint.objects.public()
         .filter(committee=committee)
-        .select_related("meeting__committee", "owner_organisation", "owner_person")
+        .select_related("meeting__committee")
+        .only(
+            "reference",
+            "description",
+            "response",
+            "closed_on",
+            "meeting__starts_at",
+            "meeting__committee__slug",
+        )
     )
     since.keep("raised", points.filter(meeting=start).order_by("sort_key", "pk"))
     since.keep(
@@ -521,6 +565,7 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
             responded_on__lte=last_day,
         )
         .select_related("meeting__committee")
+        .only("number", "responded_on", "meeting__starts_at", "meeting__committee__slug")
         .order_by("responded_on", "meeting__starts_at", "number", "pk"),
     )
     # The partnership's plans and those on the committee's agendas: the agenda items are read
@@ -541,6 +586,7 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         ActionUpdate.objects.public()
         .filter(action__plan__in=plan_ids, reported_on__gte=first_day, reported_on__lte=last_day)
         .select_related("action__plan")
+        .only("reported_on", "rag", "action__number", "action__plan__title", "action__plan__slug")
         .order_by("reported_on", "action__plan__title", "action__sort_key", "pk"),
     )
     linked_outcomes = Outcome.objects.filter(
@@ -555,6 +601,17 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
             period_end__lte=last_day,
         )
         .select_related("measure__outcome__framework", "area")
+        .only(
+            "period_start",
+            "period_end",
+            "value",
+            "area__name",
+            "measure__number",
+            "measure__title",
+            "measure__unit",
+            "measure__outcome__number",
+            "measure__outcome__framework__slug",
+        )
         # Every tie broken: many figures share a period, and a measure's number is only
         # unique within its outcome.
         .order_by(

@@ -1,6 +1,9 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.queries import committee_page, since_last_meeting
@@ -247,3 +250,48 @@ def test_a_committee_with_no_plans_lists_no_updates_or_figures(setting):
 
     assert since.start is not None
     assert (since.updates, since.observations) == ([], [])
+
+
+def add_a_row_to_each_list(setting):
+    """One more record in each of the five lists, in the window since the last meeting."""
+    committee, last = setting["committee"], setting["last"]
+    measure = MeasureFactory(title="Reported thefts")
+    section = SectionFactory(plan=PlanFactory(organisation=committee.partnership))
+    section.outcomes.add(measure.outcome)
+    ActionUpdateFactory(action=ActionFactory(section=section), reported_on=day(-18))
+    ObservationFactory(measure=measure, period_start=day(-40), period_end=day(-12), value=7)
+    ActionPointFactory(committee=committee, meeting=last, reference="07/02")
+    ActionPointFactory(
+        committee=committee,
+        meeting=setting["earlier"],
+        reference="01/03",
+        status="closed",
+        closed_on=day(-25),
+        response="Done too",
+    )
+    WrittenQuestionFactory(
+        meeting=last, number=2, status="answered", response="No", responded_on=day(-14)
+    )
+
+
+def test_the_lists_read_every_column_they_show_in_their_own_query(client, setting):
+    """The lists read only the columns their lines show (here and in the agenda pack): a
+    column left out would be read again for each row, on the page or in the pack."""
+    url = setting["committee"].get_absolute_url()
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    add_a_row_to_each_list(setting)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(url).content.decode()
+    assert len(after) == len(before)
+    for shown in ("Reported thefts", "07/02", "01/03"):
+        assert shown in html
+
+    since = since_last_meeting(setting["committee"], before=setting["upcoming"])
+    assert all(len(rows) == 2 for rows in (since.raised, since.closed, since.answered))
+    with CaptureQueriesContext(connection) as rendering:
+        render_to_string(
+            "meetings/pdf/since.html",
+            {"meeting": setting["upcoming"], "since": since, "numbering": "pack"},
+        )
+    assert len(rendering) == 0
