@@ -150,13 +150,29 @@ def framework_for(slug):
     return framework
 
 
+# A framework's figures as its CSV lists them: one tuple a figure, these fields in this order.
+OBSERVATION_FIELDS = (
+    "measure__outcome__number",
+    "measure__number",
+    "measure__title",
+    "area__name",
+    "area__gss_code",
+    "period_start",
+    "period_end",
+    "value",
+    "is_provisional",
+    "note",
+)
+
+
 def framework_observations(framework, *, measure=None, area=""):
     """Every published figure of a framework, for its CSV, in measure, area and period
-    order; `measure` (a key) and `area` (a slug) narrow them."""
+    order, as tuples of OBSERVATION_FIELDS (one query, no model instances: a county
+    framework has tens of thousands of figures); `measure` (a key) and `area` (a slug)
+    narrow them."""
     observations = (
         Observation.objects.public()
         .filter(measure__outcome__framework=framework)
-        .select_related("measure__outcome", "area")
         .order_by("measure__outcome__sort_key", "measure__sort_key", "area__order", "period_start")
     )
     if measure is not None:
@@ -166,7 +182,7 @@ def framework_observations(framework, *, measure=None, area=""):
         observations = (
             observations.filter(area__slug=area) if is_slug(area) else observations.none()
         )
-    return observations
+    return observations.values_list(*OBSERVATION_FIELDS)
 
 
 @dataclass

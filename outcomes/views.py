@@ -1,11 +1,13 @@
 import csv
+import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
-from safer_norfolk.exports import safe_row
+from outcomes.periods import period_label
+from safer_norfolk.exports import safe_cell
 from safer_norfolk.figures import plain_figure
 from safer_norfolk.query_params import record_id
 
@@ -50,50 +52,56 @@ def measure_detail(request, slug, number, measure):
     )
 
 
+CSV_HEADINGS = [
+    "framework",
+    "outcome",
+    "measure",
+    "measure title",
+    "area",
+    "ONS code",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "provisional",
+    "note",
+]
+
+
 def observations_csv(request, slug):
-    """Every published figure of a framework; ?measure= and ?area= narrow it."""
+    """Every published figure of a framework; ?measure= and ?area= narrow it. The rows are
+    read as tuples in one query and written to one string, set as the body at once."""
     framework = queries.framework_for(slug)
     observations = queries.framework_observations(
         framework,
         measure=record_id(request.GET.get("measure", "")),
         area=request.GET.get("area", ""),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{framework.slug}-figures.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "framework",
-            "outcome",
-            "measure",
-            "measure title",
-            "area",
-            "ONS code",
-            "period",
-            "period_start",
-            "period_end",
-            "value",
-            "provisional",
-            "note",
-        ]
-    )
-    for observation in observations:
+    body = io.StringIO()
+    writer = csv.writer(body)
+    writer.writerow(CSV_HEADINGS)
+    framework_cell = safe_cell(framework.slug)
+    labels = {}  # a period's label by its dates: a framework's figures share a few periods
+    for outcome, measure, title, area, code, start, end, value, provisional, note in observations:
+        label = labels.get((start, end))
+        if label is None:
+            label = labels[start, end] = period_label(start, end)
         writer.writerow(
-            safe_row(
-                [
-                    framework.slug,
-                    observation.measure.outcome.number,
-                    observation.measure.number,
-                    observation.measure.title,
-                    observation.area.name,
-                    observation.area.gss_code,
-                    observation.period_label,
-                    observation.period_start,
-                    observation.period_end,
-                    plain_figure(observation.value),
-                    "yes" if observation.is_provisional else "no",
-                    observation.note,
-                ]
-            )
+            [
+                framework_cell,
+                safe_cell(outcome),
+                safe_cell(measure),
+                safe_cell(title),
+                safe_cell(area),
+                safe_cell(code),
+                safe_cell(label),
+                start,  # dates and "yes"/"no" never read as formulas
+                end,
+                safe_cell(plain_figure(value)),
+                "yes" if provisional else "no",
+                safe_cell(note),
+            ]
         )
+    response = HttpResponse(body.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.slug}-figures.csv"'
     return response

@@ -2,8 +2,10 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.decorators import method_decorator
-from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 
 def health(request):
@@ -28,3 +30,28 @@ class ApiDocsView(SpectacularRedocView):
     """The API reference, from the site's own copy of Redoc: no fonts or scripts from elsewhere."""
 
     template_name = "safer_norfolk/api_docs.html"
+
+
+class ProcessSchemaGenerator(SchemaGenerator):
+    """drf-spectacular's generator, run once per process for each API version and language.
+
+    The public schema depends only on the code and the settings (SERVE_PUBLIC: it lists
+    every endpoint whoever asks), both fixed for a process's life, and generating it walks
+    every view and serializer (a quarter of a second). A deploy starts new processes, which
+    generate it afresh."""
+
+    schemas = {}  # (version, language) -> the schema
+
+    def get_schema(self, request=None, public=False):
+        if not public:  # filtered by the asker's permissions: never shared
+            return super().get_schema(request=request, public=public)
+        key = (self.api_version, translation.get_language())
+        if key not in self.schemas:
+            self.schemas[key] = super().get_schema(request=request, public=public)
+        return self.schemas[key]
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema (YAML or JSON by content negotiation), generated once per process."""
+
+    generator_class = ProcessSchemaGenerator

@@ -88,6 +88,42 @@ def test_observations_csv_can_be_imported_again_and_hides_drafts(client):
     )
 
 
+def test_observations_csv_rows_come_from_one_query_in_order_and_stay_inert(
+    client, django_assert_num_queries
+):
+    framework = OutcomeFrameworkFactory(slug="plan-outcomes")
+    first = MeasureFactory(
+        outcome=OutcomeFactory(framework=framework, number="1", sort_key=1),
+        number="1",
+        title="=HYPERLINK(x)",
+    )
+    second = MeasureFactory(
+        outcome=OutcomeFactory(framework=framework, number="2", sort_key=2), number="1"
+    )
+    ObservationFactory(measure=second, value="-2.500", note="@SUM(A1)")
+    ObservationFactory(measure=first, area=area("norwich"), value="12.340", is_provisional=True)
+    ObservationFactory(measure=first, value=3100)
+
+    url = reverse("outcomes:observations_csv", args=["plan-outcomes"])
+    with django_assert_num_queries(3):  # the page cache's generation, the framework, its figures
+        response = client.get(url)
+
+    lines = response.content.decode().splitlines()
+    assert lines[0] == (
+        "framework,outcome,measure,measure title,area,ONS code,period,period_start,period_end,"
+        "value,provisional,note"
+    )
+    table = list(csv.reader(lines[1:]))
+    assert [(row[1], row[4], row[9], row[10]) for row in table] == [
+        ("1", "Norfolk", "3100", "no"),
+        ("1", "Norwich", "12.34", "yes"),
+        ("2", "Norfolk", "'-2.5", "no"),
+    ]
+    assert {row[3] for row in table[:2]} == {"'=HYPERLINK(x)"}
+    assert table[2][11] == "'@SUM(A1)"
+    assert response["Content-Disposition"] == 'attachment; filename="plan-outcomes-figures.csv"'
+
+
 def test_committee_action_points_csv(client):
     meeting = MeetingFactory(minutes_published=True)
     ActionPointFactory(
@@ -169,3 +205,31 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     text = target.read_text()
     assert "/api/v1/action-points/{id}/close/" in text
     assert "/api/v1/observations/bulk/" in text
+
+
+def test_the_schema_is_generated_once_per_process_and_served_unchanged(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from safer_norfolk.views import ProcessSchemaGenerator
+
+    monkeypatch.setattr(ProcessSchemaGenerator, "schemas", {})
+    runs = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, request=None, public=False):
+        runs.append(public)
+        return generate(self, request=request, public=public)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    json_type = "application/vnd.oai.openapi+json"
+
+    first = client.get("/api/schema/", HTTP_ACCEPT=json_type)
+    again = client.get("/api/schema/", HTTP_ACCEPT=json_type)
+    yaml = client.get("/api/schema/")
+
+    assert runs == [True]
+    assert first.content == again.content
+    assert first.json() == generate(SchemaGenerator(), request=None, public=True)
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert yaml["Content-Disposition"] == 'inline; filename="Safer Norfolk API.yaml"'
+    assert "/api/v1/meetings/" in yaml.content.decode()
