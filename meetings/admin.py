@@ -12,7 +12,6 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from meetings import queries, services
 from meetings.forms import DocumentForm, MeetingForm
@@ -30,6 +29,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
+from safer_norfolk import formats
 from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
 from safer_norfolk.storage import UploadNotStored
 
@@ -282,8 +282,8 @@ class MeetingAdmin(AuditedAdmin):
         """The local day and time; the day alone when the start time was not recorded."""
         starts = timezone.localtime(meeting.starts_at)
         if not meeting.start_time_known:
-            return f"{date_format(starts, 'j M Y')} (time not recorded)"
-        return date_format(starts, "j M Y, H:i")
+            return f"{formats.date(starts, 'j M Y')} (time not recorded)"
+        return formats.date(starts, "j M Y, H:i")
 
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;

@@ -17,10 +17,9 @@ import json
 import logging
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
-
 from meetings import queries
 from meetings.models import AgendaItem, Document, Meeting
+from safer_norfolk import formats
 from safer_norfolk.pdf import page_count, render_html, render_pdf
 from safer_norfolk.pdf_safety import without_active_content
 from safer_norfolk.text import paragraphs, render_markdown
@@ -233,13 +232,13 @@ def _minutes_part(meeting, item, *, restricted):
     named = queries.minutes_meeting_for(meeting, restricted=restricted)
     if named is not None and named.minutes_are_public:
         return PackPart(
-            title=f"Minutes of the meeting on {date_format(named.local_date, 'j F Y')}",
+            title=f"Minutes of the meeting on {formats.date(named.local_date, 'j F Y')}",
             item=item,
             html=minutes_html(named, numbering="none"),
         )
     return PackPart(
         title=(
-            f"Minutes of the meeting on {date_format(named.local_date, 'j F Y')}: not held here"
+            f"Minutes of the meeting on {formats.date(named.local_date, 'j F Y')}: not held here"
             if named is not None
             else "Minutes of the previous meeting: not held here"
         ),

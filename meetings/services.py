@@ -10,7 +10,6 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
@@ -22,7 +21,7 @@ from meetings.models import (
     Membership,
     WrittenQuestion,
 )
-from safer_norfolk import page_cache
+from safer_norfolk import formats, page_cache
 from safer_norfolk.audit import save_as
 
 # The items every agenda opens with (DESIGN §2), numbered in this order.
@@ -35,7 +34,7 @@ STANDARD_ITEMS = [
 
 
 def _day(meeting):
-    return date_format(meeting.local_date, "j F Y")
+    return formats.date(meeting.local_date, "j F Y")
 
 
 def _lock(instance):
@@ -53,7 +52,7 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
     same_day = Meeting.objects.filter(committee=committee, starts_at__date=day)
     if same_day.exists():
         raise ValidationError(
-            {"starts_at": f"{committee} already has a meeting on {date_format(day, 'j F Y')}."}
+            {"starts_at": f"{committee} already has a meeting on {formats.date(day, 'j F Y')}."}
         )
     meeting = Meeting(
         committee=committee,
@@ -253,7 +252,9 @@ def raise_action_point(
 def close_action_point(*, action_point, response, by, closed_on=None, closed_at_meeting=None):
     action_point = _lock(action_point)
     if action_point.status == ActionPoint.Status.CLOSED:
-        when = date_format(action_point.closed_on, "j F Y") if action_point.closed_on else "earlier"
+        when = (
+            formats.date(action_point.closed_on, "j F Y") if action_point.closed_on else "earlier"
+        )
         raise ValidationError(
             f"Action point {action_point.reference} is already closed (closed {when})."
         )

@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localdate
 from knox.models import AuthToken, get_digest_token, get_expiry
 from knox.settings import CONSTANTS
 
+from safer_norfolk import formats
 from safer_norfolk.admin_audit import AuditedAdmin
 from safer_norfolk.models import Organisation, Person
 
@@ -104,7 +104,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         until = (
-            f"until {date_format(localdate(obj.expiry), 'j F Y')}"
+            f"until {formats.date(localdate(obj.expiry), 'j F Y')}"
             if obj.expiry
             else "until it is deleted"
         )

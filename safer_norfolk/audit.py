@@ -19,9 +19,9 @@ import io
 
 from django.db import connections, models
 from django.utils import timezone
-from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
+from safer_norfolk import formats
 from safer_norfolk.page_cache import content_changed
 
 
@@ -56,8 +56,8 @@ def describe_newer_change(instance):
         if changed:
             what = f" ({', '.join(changed)})"
     return (
-        f"{label} was changed by {who} at {date_format(when, 'H:i')} on "
-        f"{date_format(when, 'j F Y')}{what} since you opened it."
+        f"{label} was changed by {who} at {formats.date(when, 'H:i')} on "
+        f"{formats.date(when, 'j F Y')}{what} since you opened it."
     )
 
 
