@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
-    "template_partials",
     "django_tasks",
     "django_tasks_db",
     "simple_history",
