@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: run test bench bench-small load lint check-deploy test-sqlite test-postgres test-browser test-contract install assets clean
+.PHONY: lock run test bench bench-small load lint check-deploy test-sqlite test-postgres test-browser test-contract install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -26,11 +26,21 @@ test: install assets lint check-deploy
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+# Exactly the locked versions, each checked against its hash; then the project itself.
+$(INSTALLED): pyproject.toml requirements/development.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/development.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# The lock files, after a change to pyproject.toml: versions already locked are kept where the
+# ranges still allow them. `make lock UPGRADE="--upgrade-package django"` moves one package
+# (docs/development.md).
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: install
+	$(LOCK) --output-file=requirements/production.txt pyproject.toml
+	$(LOCK) --extra=dev --output-file=requirements/development.txt pyproject.toml
 
 assets: $(CSS)
 

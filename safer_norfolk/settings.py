@@ -370,6 +370,10 @@ TASKS = {
 # would be run twice. Given up after this many attempts.
 TASK_RECLAIM_AFTER_SECONDS = env_int("TASK_RECLAIM_AFTER_SECONDS", 15 * 60, minimum=1)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
+# /health/ready/ answers 503 when more tasks than this wait to run, or the oldest has waited
+# longer than this: no worker is taking them (docs/deployment.md). 0 leaves the queue out.
+READY_TASK_MAX_WAITING = env_int("READY_TASK_MAX_WAITING", 200, minimum=0)
+READY_TASK_MAX_AGE_SECONDS = env_int("READY_TASK_MAX_AGE_SECONDS", 10 * 60, minimum=0)
 # A pack still being built this long after it was asked for is treated as failed: its address
 # offers the meeting's papers one by one, and the next request queues it again.
 PACK_BUILD_TIMEOUT_MINUTES = env_int("PACK_BUILD_TIMEOUT_MINUTES", 10, minimum=1)

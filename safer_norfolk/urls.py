@@ -46,6 +46,7 @@ urlpatterns = [
     path("", meetings_views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("health/ready/", views.ready, name="ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
@@ -54,3 +55,5 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("delivery_plans.urls")),
 ]
+
+handler500 = "safer_norfolk.views.server_error"

@@ -1,11 +1,15 @@
+import logging
+
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+logger = logging.getLogger(__name__)
 
 
 def health(request):
@@ -14,6 +18,45 @@ def health(request):
     response = HttpResponse("ok\n", content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def ready(request):
+    """For a load balancer deciding where to send requests: the database answers, every
+    migration is applied, the media storage answers and the task queue is being worked.
+    200 when all hold; 503 naming the check that failed otherwise (safer_norfolk.health)."""
+    from safer_norfolk import health
+
+    checks = health.readiness()
+    ok = all(check["ok"] for check in checks.values())
+    response = JsonResponse(
+        {"status": "ready" if ok else "not ready", "checks": checks}, status=200 if ok else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """The 500 page, in the site's own layout. It reads nothing from the database (which may
+    be what failed): the layout's values come from the settings, and no messages are shown.
+    If even that cannot be rendered, a line of plain text."""
+    from django.template import loader
+
+    from safer_norfolk.context_processors import site
+
+    context = {
+        **site(None),
+        "messages": [],
+        "request_id": getattr(request, "request_id", ""),
+    }
+    try:
+        body = loader.get_template("500.html").render(context)
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        return HttpResponseServerError(
+            "Sorry, there is a problem with the service. Try again later.\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponseServerError(body)
 
 
 def accessibility(request):

@@ -315,3 +315,29 @@ def test_a_pack_the_bucket_cannot_take_is_recorded_as_failed_and_built_on_the_ne
     pack.refresh_from_db()
     assert pack.status == AgendaPack.Status.READY
     assert object_bytes(bucket, pack.file.name) == body
+
+
+# --- readiness ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_readiness_writes_to_the_bucket_and_leaves_nothing_there(client, bucket):
+    response = client.get(reverse("ready"))
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"] == {"ok": True, "detail": "writable"}
+    assert objects_in(bucket) == {}
+
+
+@pytest.mark.django_db
+def test_readiness_names_a_bucket_that_is_gone(client, bucket):
+    client_s3, name = bucket
+    client_s3.delete_bucket(Bucket=name)
+
+    response = client.get(reverse("ready"))
+
+    assert response.status_code == 503
+    storage = response.json()["checks"]["storage"]
+    assert storage["ok"] is False
+    assert storage["detail"].startswith("failed: ")
+    assert name not in response.content.decode()
