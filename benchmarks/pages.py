@@ -240,7 +240,7 @@ def pick_pages():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as autovacuum would
 
-    routes = [route for route in crawl.routes() if route.name != "health"]
+    routes = [route for route in crawl.routes() if route.name not in ("health", "ready")]
     plain = {(route.name, route.kwargs) for route in routes}
     client = Client(HTTP_HOST="127.0.0.1")
     pages_by_route, pages, skipped = page_models(), [], []
