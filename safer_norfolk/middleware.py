@@ -7,8 +7,29 @@ from django.contrib.auth import logout
 from django.http import Http404
 from django.utils import timezone
 
-from safer_norfolk import page_cache
+from safer_norfolk import logs, page_cache
 from safer_norfolk.accounts import SIGNED_IN_AT, log
+
+
+class RequestIdMiddleware:
+    """Gives each request its id (safer_norfolk.logs), makes it the context of every log line
+    written while the request is answered, returns it as `X-Request-ID`, and logs every
+    refusal (403) to the security log with the officer, if any, who was refused."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = logs.request_id_for(request)
+        token = logs.current_request.set(request)
+        try:
+            response = self.get_response(request)
+            if response.status_code == 403:
+                log.warning("Permission refused: %s %s", request.method, request.path)
+        finally:
+            logs.current_request.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
 
 
 class SessionLifetimeMiddleware:

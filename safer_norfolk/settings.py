@@ -77,6 +77,8 @@ if find_spec("scale_data"):
     INSTALLED_APPS.append("scale_data")
 
 MIDDLEWARE = [
+    # First: every response, a cached page's too, carries the id its log lines carry.
+    "safer_norfolk.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "safer_norfolk.middleware.RefuseNulInPathMiddleware",
@@ -185,6 +187,9 @@ if DATABASE_URL:
             DATABASE_URL,
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
             conn_health_checks=True,
+            # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction
+            # (docs/deployment.md): QuerySet.iterator() then reads in chunks client-side.
+            disable_server_side_cursors=env_bool("DATABASE_TRANSACTION_POOLING", False),
         )
     }
 else:
@@ -429,10 +434,33 @@ REST_FRAMEWORK = {
 # password changes or the expiry the administrator gave it.
 REST_KNOX = {"TOKEN_TTL": None}
 
+# Errors are reported to a Sentry-compatible service when its DSN is set (docs/deployment.md).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from safer_norfolk.logs import start_error_reporting
+
+    start_error_reporting(SENTRY_DSN, environment=DJANGO_ENV, release=env_str("SENTRY_RELEASE", ""))
+
+# One JSON object a line in production, for a log collector; lines of text otherwise. Each
+# carries the request id and the signed-in officer's user id (safer_norfolk.logs).
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "safer_norfolk.logs.RequestContext"}},
+    "formatters": {
+        "json": {"()": "safer_norfolk.logs.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each rendering step at INFO; only its problems are worth a log line.
     "loggers": {

@@ -27,7 +27,7 @@ def test_a_failing_page_answers_with_the_sites_500_page(visitor, monkeypatch, se
 
     assert response.status_code == 500
     page = response.content.decode()
-    assert "<h1 class=\"govuk-heading-xl\">Sorry, there is a problem with the service</h1>" in page
+    assert '<h1 class="govuk-heading-xl">Sorry, there is a problem with the service</h1>' in page
     assert "govuk-template__header" in page
     assert settings.SITE_NAME in page
     assert reverse("accessibility") in page

@@ -19,6 +19,8 @@ def load_settings(monkeypatch, **environ):
         "DEBUG",
         "ALLOWED_HOSTS",
         "DATABASE_URL",
+        "DATABASE_CONN_MAX_AGE",
+        "DATABASE_TRANSACTION_POOLING",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
@@ -40,6 +42,23 @@ def test_settings_use_database_url_for_postgresql(monkeypatch):
     database = loaded["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "safer")
+
+
+def test_server_side_cursors_stay_on_unless_the_pool_is_per_transaction(monkeypatch):
+    url = "postgres://officer:pw@pgbouncer.internal:6432/safer"
+
+    direct = load_settings(monkeypatch, DATABASE_URL=url)["DATABASES"]["default"]
+    pooled = load_settings(
+        monkeypatch,
+        DATABASE_URL=url,
+        DATABASE_TRANSACTION_POOLING="true",
+        DATABASE_CONN_MAX_AGE="0",
+    )["DATABASES"]["default"]
+
+    assert direct["DISABLE_SERVER_SIDE_CURSORS"] is False
+    assert direct["CONN_MAX_AGE"] == 60
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert pooled["CONN_MAX_AGE"] == 0
 
 
 def test_production_refuses_the_development_secret_key(monkeypatch):
