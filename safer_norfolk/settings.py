@@ -138,13 +138,32 @@ PAGE_CACHE_QUERY_PARAMETERS = {
 # 0 turns the limit off. Counted per web process.
 RENDER_LIMIT = env_int("RENDER_LIMIT", 10, minimum=0)
 RENDER_LIMIT_SECONDS = env_int("RENDER_LIMIT_SECONDS", 60, minimum=1)
+# The page cache's store: each web process's own memory, bounded by entries and by bytes
+# (safer_norfolk.cache), or with PAGE_CACHE_URL one Redis server that every web process shares
+# (bounded by Redis's own maxmemory; docs/deployment.md).
+PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", "")
+if PAGE_CACHE_URL:
+    if not PAGE_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"PAGE_CACHE_URL must be a Redis address (redis://, rediss:// or unix://), not {PAGE_CACHE_URL!r}."
+        )
+    PAGE_CACHE_STORE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "safer-norfolk-pages",
+    }
+else:
+    PAGE_CACHE_STORE = {
+        "BACKEND": "safer_norfolk.cache.BoundedLocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {
+            "MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000, minimum=1),
+            "MAX_BYTES": env_int("PAGE_CACHE_PROCESS_MAX_MB", 64, minimum=1) * 1024 * 1024,
+        },
+    }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000, minimum=1)},
-    },
+    "pages": PAGE_CACHE_STORE,
 }
 WSGI_APPLICATION = "safer_norfolk.wsgi.application"
 

@@ -21,6 +21,7 @@ def load_settings(monkeypatch, **environ):
         "DATABASE_URL",
         "DATABASE_CONN_MAX_AGE",
         "DATABASE_TRANSACTION_POOLING",
+        "PAGE_CACHE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
@@ -59,6 +60,21 @@ def test_server_side_cursors_stay_on_unless_the_pool_is_per_transaction(monkeypa
     assert direct["CONN_MAX_AGE"] == 60
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert pooled["CONN_MAX_AGE"] == 0
+
+
+def test_the_page_cache_is_each_processs_own_unless_a_redis_server_is_named(monkeypatch):
+    own = load_settings(monkeypatch)["CACHES"]["pages"]
+    shared = load_settings(monkeypatch, PAGE_CACHE_URL="redis://cache.internal:6379/0")
+
+    assert own["BACKEND"] == "safer_norfolk.cache.BoundedLocMemCache"
+    assert own["OPTIONS"]["MAX_BYTES"] == 64 * 1024 * 1024
+    assert shared["CACHES"]["pages"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["CACHES"]["pages"]["LOCATION"] == "redis://cache.internal:6379/0"
+
+
+def test_a_page_cache_address_that_is_not_redis_is_refused(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="PAGE_CACHE_URL must be a Redis address"):
+        load_settings(monkeypatch, PAGE_CACHE_URL="memcached://cache.internal:11211")
 
 
 def test_production_refuses_the_development_secret_key(monkeypatch):
