@@ -408,6 +408,38 @@ def outstanding_and_facets(filters, *, sort="due", today=None):
     return Rows(rows, values), _counts(counted, values)
 
 
+def tally(today=None):
+    """(Counter of every outstanding row by kind, how many of the rows are due before today):
+    what facets({}) counts by kind and what facets({"overdue_only": True}) adds up to, in one
+    statement that reads only each row's kind and due day. The home page shows these."""
+    intervals = tuple(Plan.objects.order_by("pk").values_list("pk", "reporting_interval_days"))
+    today = today or timezone.localdate()
+    statement = _tally_statement(today, intervals, timezone.get_current_timezone_name())
+    every, overdue = Counter(), 0
+    for kind, count, due in _run(statement, {}):
+        every[kind] += count
+        overdue += due or 0
+    return every, overdue
+
+
+@lru_cache(maxsize=4)
+def _tally_statement(today, intervals, zone):
+    """The SQL and parameters counting every unfiltered row by kind, and those due before
+    `today` (the rows the "overdue only" filter keeps: their due day is before today)."""
+    parts = _parts({}, today, dict(intervals))
+    compiled = _compiled(_union([part.values_list("row_kind", "row_due_on") for part in parts]), ())
+    if compiled is None:
+        return None
+    sql, params = compiled
+    kind, due = connection.ops.quote_name("row_kind"), connection.ops.quote_name("row_due_on")
+    # The SQL is the compiled statement; every value in it is a parameter.
+    counting = (
+        f"SELECT {kind}, COUNT(*), SUM(CASE WHEN {due} < %s THEN 1 ELSE 0 END)"  # noqa: S608
+        f" FROM ({sql}) AS outstanding GROUP BY {kind}"
+    )
+    return counting, (_parameter("due_before", today), *params)
+
+
 def _counts(counted, values):
     # Each row read is (kind, key, committee, owner, status); the key only keeps rows apart.
     return facet_counts((kind, *rest) for kind, _, *rest in _run(counted, values))
