@@ -45,6 +45,7 @@ KINDS = [
     (QUESTION, "Written question"),
     (PLAN_ACTION, "Plan action"),
 ]
+KIND_LABELS = dict(KINDS)
 STATUSES = [
     ("open", "Open"),
     ("awaiting", "Awaiting response"),
@@ -365,7 +366,7 @@ class Row:
 
     @property
     def kind_label(self):
-        return dict(KINDS)[self.kind]
+        return KIND_LABELS[self.kind]
 
     @property
     def url(self):
@@ -586,14 +587,18 @@ class Rows:
 
     @staticmethod
     def _dicts(rows):
-        convert = [CONVERT.get(name) for name in COLUMNS]
-        return [
-            {
-                f"row_{name}": to(value) if to else value
-                for name, to, value in zip(COLUMNS, convert, row, strict=True)
-            }
-            for row in rows
-        ]
+        dicts = []
+        for row in rows:
+            values = dict(zip(KEYS, row, strict=True))
+            for key, index, to in CONVERTED:
+                values[key] = to(row[index])
+            dicts.append(values)
+        return dicts
+
+
+# Each column's key in a row's dict, and (key, position, conversion) of the columns converted.
+KEYS = [f"row_{name}" for name in COLUMNS]
+CONVERTED = [(f"row_{name}", COLUMNS.index(name), to) for name, to in CONVERT.items()]
 
 
 def facet_counts(rows):
@@ -623,4 +628,5 @@ def by_count(counter):
 
 
 def to_rows(values):
-    return [Row(**{name: value[f"row_{name}"] for name in COLUMNS}) for value in values]
+    named = list(zip(COLUMNS, KEYS, strict=True))
+    return [Row(**{name: value[key] for name, key in named}) for value in values]
