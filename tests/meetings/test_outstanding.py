@@ -16,6 +16,7 @@ from tests.factories import (
     AgendaItemFactory,
     CommitteeFactory,
     MeetingFactory,
+    MinuteFactory,
     OrganisationFactory,
     PersonFactory,
     PlanFactory,
@@ -379,8 +380,16 @@ def test_the_home_pages_tally_is_what_the_page_counts_and_its_overdue_filter_kee
         due_date=days(-2), due_precision="day",
     )  # fmt: skip
     ActionUpdateFactory(action=late, rag="green", distance="met", reported_on=days(-5))
-    # Overdue but in draft minutes, and a draft plan's late action: neither is counted.
+    # Overdue but in draft minutes, raised on an exempt item's minute, a question on an
+    # exempt item, and a draft plan's late action: none is counted.
     ActionPointFactory(meeting=MeetingFactory(minutes_draft=True), due_date=days(-40))
+    held = data["late_point"].meeting
+    exempt = AgendaItemFactory(meeting=held, is_exempt=True, title=f"Exempt {SECRET}")
+    ActionPointFactory(
+        meeting=held, committee=held.committee, due_date=days(-40),
+        minute=MinuteFactory(meeting=held, agenda_item=exempt),
+    )  # fmt: skip
+    WrittenQuestionFactory(meeting=held, number=9, agenda_item=exempt, response_due=days(-40))
     ActionFactory(
         section=SectionFactory(plan=PlanFactory(status="draft")), due_date=days(-40),
         due_precision="day", owners=[data["police"]],
