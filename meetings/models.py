@@ -599,8 +599,9 @@ class Minute(Versioned):
         ]
         indexes = [
             # The way from an action point or decision to its agenda item for the exempt rule
-            # (agendaitem_exempt_rule_idx), read from the index alone.
-            models.Index(fields=["id", "agenda_item"], name="minute_exempt_rule_idx"),
+            # (agendaitem_exempt_rule_idx), and from a decision to its meeting, read from the
+            # index alone.
+            models.Index(fields=["id", "meeting", "agenda_item"], name="minute_exempt_rule_idx"),
         ]
 
     def __str__(self):

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="minute",
-            index=models.Index(fields=["id", "agenda_item"], name="minute_exempt_rule_idx"),
+            index=models.Index(fields=["id", "meeting", "agenda_item"], name="minute_exempt_rule_idx"),
         ),
     ]
