@@ -370,6 +370,13 @@ class AgendaItem(Versioned):
                 fields=["meeting", "number"], name="agenda_item_number_unique_per_meeting"
             ),
         ]
+        indexes = [
+            # The exempt rule of the minutes' records (public(): not an exempt item's), looked
+            # up for every open action point the outstanding page and the home page count and
+            # every minute, decision and action point a search counts: read from the index
+            # alone, without a visit to the item's row.
+            models.Index(fields=["id", "is_exempt"], name="agendaitem_exempt_rule_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number}. {self.title}"
@@ -589,6 +596,12 @@ class Minute(Versioned):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="minute_number_unique_per_meeting"
             ),
+        ]
+        indexes = [
+            # The way from an action point or decision to its agenda item for the exempt rule
+            # (agendaitem_exempt_rule_idx), and from a decision to its meeting, read from the
+            # index alone.
+            models.Index(fields=["id", "meeting", "agenda_item"], name="minute_exempt_rule_idx"),
         ]
 
     def __str__(self):

@@ -45,6 +45,7 @@ KINDS = [
     (QUESTION, "Written question"),
     (PLAN_ACTION, "Plan action"),
 ]
+KIND_LABELS = dict(KINDS)
 STATUSES = [
     ("open", "Open"),
     ("awaiting", "Awaiting response"),
@@ -365,7 +366,7 @@ class Row:
 
     @property
     def kind_label(self):
-        return dict(KINDS)[self.kind]
+        return KIND_LABELS[self.kind]
 
     @property
     def url(self):
@@ -406,6 +407,38 @@ def outstanding_and_facets(filters, *, sort="due", today=None):
     page shows both."""
     (rows, counted), values = _prepared(filters, sort, today)
     return Rows(rows, values), _counts(counted, values)
+
+
+def tally(today=None):
+    """(Counter of every outstanding row by kind, how many of the rows are due before today):
+    what facets({}) counts by kind and what facets({"overdue_only": True}) adds up to, in one
+    statement that reads only each row's kind and due day. The home page shows these."""
+    intervals = tuple(Plan.objects.order_by("pk").values_list("pk", "reporting_interval_days"))
+    today = today or timezone.localdate()
+    statement = _tally_statement(today, intervals, timezone.get_current_timezone_name())
+    every, overdue = Counter(), 0
+    for kind, count, due in _run(statement, {}):
+        every[kind] += count
+        overdue += due or 0
+    return every, overdue
+
+
+@lru_cache(maxsize=4)
+def _tally_statement(today, intervals, zone):
+    """The SQL and parameters counting every unfiltered row by kind, and those due before
+    `today` (the rows the "overdue only" filter keeps: their due day is before today)."""
+    parts = _parts({}, today, dict(intervals))
+    compiled = _compiled(_union([part.values_list("row_kind", "row_due_on") for part in parts]), ())
+    if compiled is None:
+        return None
+    sql, params = compiled
+    kind, due = connection.ops.quote_name("row_kind"), connection.ops.quote_name("row_due_on")
+    # The SQL is the compiled statement; every value in it is a parameter.
+    counting = (
+        f"SELECT {kind}, COUNT(*), SUM(CASE WHEN {due} < %s THEN 1 ELSE 0 END)"  # noqa: S608
+        f" FROM ({sql}) AS outstanding GROUP BY {kind}"
+    )
+    return counting, (_parameter("due_before", today), *params)
 
 
 def _counts(counted, values):
@@ -554,14 +587,18 @@ class Rows:
 
     @staticmethod
     def _dicts(rows):
-        convert = [CONVERT.get(name) for name in COLUMNS]
-        return [
-            {
-                f"row_{name}": to(value) if to else value
-                for name, to, value in zip(COLUMNS, convert, row, strict=True)
-            }
-            for row in rows
-        ]
+        dicts = []
+        for row in rows:
+            values = dict(zip(KEYS, row, strict=True))
+            for key, index, to in CONVERTED:
+                values[key] = to(row[index])
+            dicts.append(values)
+        return dicts
+
+
+# Each column's key in a row's dict, and (key, position, conversion) of the columns converted.
+KEYS = [f"row_{name}" for name in COLUMNS]
+CONVERTED = [(f"row_{name}", COLUMNS.index(name), to) for name, to in CONVERT.items()]
 
 
 def facet_counts(rows):
@@ -591,4 +628,5 @@ def by_count(counter):
 
 
 def to_rows(values):
-    return [Row(**{name: value[f"row_{name}"] for name in COLUMNS}) for value in values]
+    named = list(zip(COLUMNS, KEYS, strict=True))
+    return [Row(**{name: value[key] for name, key in named}) for value in values]

@@ -444,15 +444,14 @@ def home_meetings(limit=5):
 
 def home_page(limit=5):
     """What the home page shows: upcoming meetings, recently published minutes, how much is
-    outstanding (counted by the outstanding page's own query, so the two always agree) and
+    outstanding (counted from the outstanding page's own statements, so the two always agree) and
     each published plan's progress. The same few queries whatever the data."""
-    every = outstanding.facets({})["kind"]
-    overdue = outstanding.facets({"overdue_only": True})["kind"]
+    every, overdue = outstanding.tally()
     return {
         **home_meetings(limit),
         "outstanding_counts": [(kind, label, every[kind]) for kind, label in outstanding.KINDS],
         "outstanding_total": every.total(),
-        "overdue_total": overdue.total(),
+        "overdue_total": overdue,
         "plan_progress": plan_queries.plan_progress(),
     }
 

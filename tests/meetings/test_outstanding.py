@@ -16,6 +16,7 @@ from tests.factories import (
     AgendaItemFactory,
     CommitteeFactory,
     MeetingFactory,
+    MinuteFactory,
     OrganisationFactory,
     PersonFactory,
     PlanFactory,
@@ -360,6 +361,58 @@ def test_rows_and_counts_together_are_those_apart_from_parts_built_once(data):
     assert counts["kind"].total() == len(rows) == 5
     # The plans' reporting intervals (for "no recent update") are read once, not per use.
     assert sum("reporting_interval_days" in query["sql"] for query in captured) == 1
+
+
+def test_the_home_pages_tally_is_what_the_page_counts_and_its_overdue_filter_keeps(data):
+    from collections import Counter
+
+    from meetings import outstanding
+
+    # Due before today with its day to be confirmed: the "overdue only" filter keeps it,
+    # though its row is not tagged overdue. Due by the day and past: both.
+    unsure = ActionFactory(
+        section=data["fraud"], number="1.17", owners=[data["council"]], title="Unsure",
+        due_date=days(-30), due_precision="tbc",
+    )  # fmt: skip
+    ActionUpdateFactory(action=unsure, rag="amber", reported_on=days(-5))
+    late = ActionFactory(
+        section=data["fraud"], number="1.18", owners=[data["police"]], title="Late",
+        due_date=days(-2), due_precision="day",
+    )  # fmt: skip
+    ActionUpdateFactory(action=late, rag="green", distance="met", reported_on=days(-5))
+    # Overdue but in draft minutes, raised on an exempt item's minute, a question on an
+    # exempt item, and a draft plan's late action: none is counted.
+    ActionPointFactory(meeting=MeetingFactory(minutes_draft=True), due_date=days(-40))
+    held = data["late_point"].meeting
+    exempt = AgendaItemFactory(meeting=held, is_exempt=True, title=f"Exempt {SECRET}")
+    ActionPointFactory(
+        meeting=held, committee=held.committee, due_date=days(-40),
+        minute=MinuteFactory(meeting=held, agenda_item=exempt),
+    )  # fmt: skip
+    WrittenQuestionFactory(meeting=held, number=9, agenda_item=exempt, response_due=days(-40))
+    ActionFactory(
+        section=SectionFactory(plan=PlanFactory(status="draft")), due_date=days(-40),
+        due_precision="day", owners=[data["police"]],
+    )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as captured:
+        every, overdue = outstanding.tally()
+
+    assert every == Counter(action_point=2, question=1, plan_action=4)
+    assert every == outstanding.facets({})["kind"]
+    # The late action point, the question past its response day and the two past actions.
+    assert overdue == 4 == outstanding.facets({"overdue_only": True})["kind"].total()
+    assert len(captured) == 2  # the plans' reporting intervals, then one statement
+
+
+def test_the_home_pages_tally_counts_a_day_as_overdue_only_once_it_has_passed(data):
+    from meetings import outstanding
+
+    every, overdue = outstanding.tally(today=days(-10))
+    assert every.total() == outstanding.facets({}, today=days(-10))["kind"].total()
+    # On that day the action point due that day was not yet overdue; the question was not.
+    assert overdue == outstanding.facets({"overdue_only": True}, today=days(-10))["kind"].total()
+    assert outstanding.tally(today=days(-9))[1] == overdue + 1
 
 
 def test_the_owner_list_names_only_owners_of_open_published_action_points(client, data):
