@@ -399,5 +399,6 @@ def committee_action_points_csv(request, slug):
 
 def meeting_ocd(request, slug, date):
     """The meeting as an Open Civic Data event (meetings.ocd)."""
-    event = ocd.event(queries.meeting_page(slug, date), request)
+    meeting = queries.meeting_for(slug, date)
+    event = ocd.event(meeting, queries.agenda_with_papers(meeting), request)
     return JsonResponse(event, json_dumps_params={"indent": 2})
