@@ -407,10 +407,13 @@ class QuestionStatus:
 
 
 def written_questions(status=None, today=None):
-    """Public written questions, newest meeting first, with counts for each status."""
+    """Public written questions, newest meeting first, with counts for each status and
+    `listed`, the number of questions the status given lists (read with the counts, so the
+    list's pages need no count of their own)."""
     today = today or timezone.localdate()
     base = WrittenQuestion.objects.public()
     counts = base.aggregate(
+        every=Count("pk"),
         awaiting=Count("pk", filter=Q(status=WrittenQuestion.Status.AWAITING)),
         overdue=Count(
             "pk", filter=Q(status=WrittenQuestion.Status.AWAITING, response_due__lt=today)
@@ -426,6 +429,7 @@ def written_questions(status=None, today=None):
         questions = questions.overdue(today)
     elif status == QuestionStatus.ANSWERED:
         questions = questions.filter(status=WrittenQuestion.Status.ANSWERED)
+    counts["listed"] = counts[status] if status in dict(QuestionStatus.CHOICES) else counts["every"]
     return questions.order_by("-meeting__starts_at", "number"), counts
 
 

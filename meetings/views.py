@@ -91,7 +91,9 @@ def written_question_list(request):
     if status not in dict(queries.QuestionStatus.CHOICES):
         status = None
     questions, counts = queries.written_questions(status)
-    page = Paginator(questions, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(questions, 50)
+    paginator.count = counts["listed"]  # counted with the statuses: no second count
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/written_question_list.html",
