@@ -252,6 +252,13 @@ class Meeting(Versioned):
                 condition=Q(agenda_status="published", minutes_status__in=MINUTES_PUBLIC),
                 name="meeting_public_minutes_idx",
             ),
+            # Serves the committee list's count of each committee's public meetings
+            # (queries.committees), read from the index alone.
+            models.Index(
+                fields=["committee", "id"],
+                condition=Q(agenda_status="published"),
+                name="meeting_public_count_idx",
+            ),
         ]
 
     def __str__(self):
@@ -741,6 +748,14 @@ class ActionPoint(Versioned):
                 fields=["owner_person", "meeting"],
                 condition=Q(status="open"),
                 name="actionpoint_open_owner_idx",
+            ),
+            # Serves the committee list's count of each committee's open action points
+            # (queries.committees): the points and the meetings and minutes the public rule
+            # looks up, read from the index alone.
+            models.Index(
+                fields=["committee", "id", "meeting", "minute"],
+                condition=Q(status="open"),
+                name="actionpoint_open_count_idx",
             ),
         ]
 

@@ -1,8 +1,9 @@
 """A published meeting as an Open Civic Data event (the `event` object of the OCD data
 specification, as python-opencivicdata and pupa write it).
 
-Made from the meeting page's data (queries.meeting_page: public() agenda items and papers
-only). The id is an OCD id, "ocd-event/" and a UUID made from the meeting's calendar UID, so
+Made from the public meeting and its agenda (queries.meeting_for, queries.agenda_with_papers:
+public() agenda items and papers only), without the minutes, attendance, action points and
+questions the meeting page reads besides. The id is an OCD id, "ocd-event/" and a UUID made from the meeting's calendar UID, so
 it stays the same for the meeting however often it is exported; the live stream is a media
 object; `documents` lists every public paper with the agenda front sheet, the agenda pack
 and, once published, the minutes.
@@ -28,10 +29,10 @@ def event_id(meeting):
     return f"ocd-event/{uuid.uuid5(EVENT_NAMESPACE, feeds.meeting_uid(meeting))}"
 
 
-def event(page, request):
-    """The event of the public meeting page `page` (a queries.MeetingPage), its addresses
-    full ones on the host `request` came in on."""
-    meeting = page.meeting
+def event(meeting, agenda, request):
+    """The event of the public meeting `meeting`, whose public agenda items, each with its
+    public papers in `papers`, are `agenda`; its addresses full ones on the host `request`
+    came in on."""
     slug, date = meeting.committee.slug, meeting.local_date
 
     def address(path):
@@ -57,7 +58,7 @@ def event(page, request):
     documents = [
         made_here("Agenda front sheet", "agenda_pdf", meeting.agenda_published_at),
         made_here("Agenda pack", "pack_pdf", meeting.agenda_published_at),
-        *(paper(document) for item in page.agenda for document in item.papers),
+        *(paper(document) for item in agenda for document in item.papers),
         *(paper(document) for document in meeting_papers(meeting)),
     ]
     if meeting.minutes_are_public:
@@ -107,7 +108,7 @@ def event(page, request):
                     for document in item.papers
                 ],
             }
-            for position, item in enumerate(page.agenda, start=1)
+            for position, item in enumerate(agenda, start=1)
         ],
         "documents": documents,
         "links": [{"note": "Committee page", "url": address(meeting.committee.get_absolute_url())}],

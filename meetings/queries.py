@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from delivery_plans import queries as plan_queries
-from delivery_plans.models import Action, ActionUpdate, Plan
+from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from delivery_plans.queries import with_current_status
 from meetings import outstanding
 from meetings.models import (
@@ -36,7 +36,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from outcomes.models import Observation, Outcome
+from outcomes.models import Measure, Observation, Outcome
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.queries import public_key, public_keys
 
@@ -407,10 +407,13 @@ class QuestionStatus:
 
 
 def written_questions(status=None, today=None):
-    """Public written questions, newest meeting first, with counts for each status."""
+    """Public written questions, newest meeting first, with counts for each status and
+    `listed`, the number of questions the status given lists (read with the counts, so the
+    list's pages need no count of their own)."""
     today = today or timezone.localdate()
     base = WrittenQuestion.objects.public()
     counts = base.aggregate(
+        every=Count("pk"),
         awaiting=Count("pk", filter=Q(status=WrittenQuestion.Status.AWAITING)),
         overdue=Count(
             "pk", filter=Q(status=WrittenQuestion.Status.AWAITING, response_due__lt=today)
@@ -426,6 +429,7 @@ def written_questions(status=None, today=None):
         questions = questions.overdue(today)
     elif status == QuestionStatus.ANSWERED:
         questions = questions.filter(status=WrittenQuestion.Status.ANSWERED)
+    counts["listed"] = counts[status] if status in dict(QuestionStatus.CHOICES) else counts["every"]
     return questions.order_by("-meeting__starts_at", "number"), counts
 
 
@@ -588,14 +592,18 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         .only("reported_on", "rag", "action__number", "action__plan__title", "action__plan__slug")
         .order_by("reported_on", "action__plan__title", "action__sort_key", "pk"),
     )
-    linked_outcomes = Outcome.objects.filter(
-        Q(plan_actions__plan__in=plan_ids) | Q(plan_sections__plan__in=plan_ids)
-    ).values("pk")
+    # The measures of the outcomes the plans' actions and sections report against: two
+    # subqueries, one for each link, each read once and looked up by hash as the figures are
+    # read by period end (one subquery joining both links through Outcome was run again for
+    # every figure, and PostgreSQL joins a single subquery to every figure in the period).
+    by_actions = Action.outcomes.through.objects.filter(action__plan__in=plan_ids)
+    by_sections = Section.outcomes.through.objects.filter(section__plan__in=plan_ids)
     since.keep(
         "observations",
         Observation.objects.public()
         .filter(
-            measure__outcome__in=linked_outcomes,
+            Q(measure__in=Measure.objects.filter(outcome__in=by_actions.values("outcome_id")))
+            | Q(measure__in=Measure.objects.filter(outcome__in=by_sections.values("outcome_id"))),
             period_end__gte=first_day,
             period_end__lte=last_day,
         )

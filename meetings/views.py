@@ -92,7 +92,9 @@ def written_question_list(request):
     if status not in dict(queries.QuestionStatus.CHOICES):
         status = None
     questions, counts = queries.written_questions(status)
-    page = Paginator(questions, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(questions, 50)
+    paginator.count = counts["listed"]  # counted with the statuses: no second count
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/written_question_list.html",
@@ -403,5 +405,6 @@ def committee_action_points_csv(request, slug):
 
 def meeting_ocd(request, slug, date):
     """The meeting as an Open Civic Data event (meetings.ocd)."""
-    event = ocd.event(queries.meeting_page(slug, date), request)
+    meeting = queries.meeting_for(slug, date)
+    event = ocd.event(meeting, queries.agenda_with_papers(meeting), request)
     return JsonResponse(event, json_dumps_params={"indent": 2})

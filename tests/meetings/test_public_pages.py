@@ -410,6 +410,57 @@ def test_written_questions_list_filters_by_status(client):
     assert "Answered (1)" in everything
 
 
+def test_every_question_of_each_status_is_reachable_a_page_at_a_time(client):
+    """The pages of each list hold exactly its questions: counted with the statuses, never
+    counting one the list leaves out (an exempt item's, unpublished minutes')."""
+    today = timezone.localdate()
+    meeting = MeetingFactory(minutes_published=True)
+    WrittenQuestionFactory.create_batch(
+        51, meeting=meeting, status="answered", response="Yes.", responded_on=today
+    )
+    WrittenQuestionFactory(meeting=meeting, status="withdrawn")
+    WrittenQuestionFactory(meeting=meeting, response_due=today - datetime.timedelta(days=3))
+    exempt = AgendaItemFactory(meeting=meeting, is_exempt=True)
+    WrittenQuestionFactory(
+        meeting=meeting,
+        agenda_item=exempt,
+        question=f"Exempt {SECRET}",
+        status="answered",
+        response="Yes.",
+        responded_on=today,
+    )
+    WrittenQuestionFactory(
+        meeting=MeetingFactory(minutes_draft=True),
+        question=f"Draft {SECRET}",
+        status="answered",
+        response="Yes.",
+        responded_on=today,
+    )
+    url = reverse("meetings:questions")
+
+    def shown(query):
+        html = page(client, url + query)
+        assert SECRET not in html
+        return html.count('app-meta">Question '), html
+
+    expected = {"": [50, 3], "?status=answered": [50, 1], "?status=awaiting": [1]}
+    for query, per_page in expected.items():
+        first, html = shown(query)
+        assert first == per_page[0]
+        if len(per_page) == 1:
+            assert "Page 2" not in html
+            continue
+        assert "Page 2" in html
+        joiner = "&" if query else "?"
+        last, html = shown(f"{query}{joiner}page=2")
+        assert last == per_page[1]
+        assert "Page 2 of 2" in html
+        assert "Page 3" not in html
+    assert "Answered (51)" in html
+    assert "Awaiting response (1)" in html
+    assert "Overdue (1)" in html
+
+
 def test_officer_following_view_on_site_to_a_draft_gets_the_preview(client, officer):
     meeting = MeetingFactory(draft=True)
     AgendaItemFactory(meeting=meeting, title="Draft item")

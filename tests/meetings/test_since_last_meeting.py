@@ -295,3 +295,44 @@ def test_the_lists_read_every_column_they_show_in_their_own_query(client, settin
             {"meeting": setting["upcoming"], "since": since, "numbering": "pack"},
         )
     assert len(rendering) == 0
+
+
+def test_new_figures_are_those_of_measures_the_committees_plans_report_against(setting):
+    """Figures of a measure whose outcome a plan action links, or a plan section, of the
+    partnership's plans or those on the committee's agendas; each figure once, however many
+    links lead to it; none of other plans' outcomes or of an unpublished framework."""
+    committee = setting["committee"]
+    ours = PlanFactory(organisation=committee.partnership)
+    on_agenda = PlanFactory(title="On our agenda")
+    AgendaItemFactory(meeting=setting["last"], plan=on_agenda)
+    other = PlanFactory(title="Another partnership's")
+
+    def measure_with_figure(title, **outcome):
+        measure = MeasureFactory(title=title, **outcome)
+        ObservationFactory(measure=measure, period_start=day(-40), period_end=day(-10), value=7)
+        return measure
+
+    by_action = measure_with_figure("By our action")
+    by_agenda_action = measure_with_figure("By an action of a plan on our agenda")
+    twice = measure_with_figure("By a section and an action")
+    elsewhere = measure_with_figure("By another plan's action")
+    measure_with_figure("By nothing")
+    unpublished = measure_with_figure("In a draft framework", outcome__framework__status="draft")
+    ActionFactory(section=SectionFactory(plan=ours)).outcomes.add(
+        by_action.outcome, twice.outcome, unpublished.outcome
+    )
+    SectionFactory(plan=ours).outcomes.add(twice.outcome)
+    ActionFactory(section=SectionFactory(plan=on_agenda)).outcomes.add(by_agenda_action.outcome)
+    ActionFactory(section=SectionFactory(plan=other)).outcomes.add(elsewhere.outcome)
+    SectionFactory(plan=other).outcomes.add(elsewhere.outcome)
+
+    titles = [o.measure.title for o in since_last_meeting(committee).observations]
+
+    assert sorted(titles) == sorted(
+        [
+            "Reported burglaries",
+            "By our action",
+            "By an action of a plan on our agenda",
+            "By a section and an action",
+        ]
+    )
