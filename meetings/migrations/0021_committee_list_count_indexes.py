@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0019_agenda_pack_layout'),
+        ('meetings', '0020_exempt_rule_indexes'),
     ]
 
     operations = [
