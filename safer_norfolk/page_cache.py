@@ -52,9 +52,11 @@ process, beside the copies.
 import hashlib
 import logging
 import math
+import mimetypes
 import re
 import time
 from functools import cache
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -84,6 +86,9 @@ CACHE_ALIAS = "pages"
 # Stored documents of older versions deleted each time a new one is stored: more than are
 # stored, so they never pile up, yet few enough that no request waits long for the storage.
 STALE_DOCUMENTS_PER_STORE = 20
+# RenderedDocument.object_key's length.
+KEY_LENGTH = 255
+FILENAME = re.compile(r'filename="([^"]*)"')
 
 
 def current_generation():
@@ -323,9 +328,28 @@ def content_version(request):
 def document_response(request, *, kind, key, render):
     """The PDF `kind` (a RenderedDocument.Kind) of the object `key`: the stored file of the
     current content version if there is one; otherwise the one `render()` makes now, stored
-    for every later request. Anonymous visitors are limited in how many they can have made
-    (`render_limit_wait`). `render()` returns (filename, bytes), or a response to send
-    instead when there is nothing to make yet (an agenda whose pack is being built)."""
+    for every later request (`stored_response`). `render()` returns (filename, bytes), or a
+    response to send instead when there is nothing to make yet (an agenda whose pack is
+    being built)."""
+
+    def make():
+        rendered = render()
+        if isinstance(rendered, HttpResponseBase):
+            return rendered
+        filename, data = rendered
+        return _pdf_response(data, filename)
+
+    return stored_response(request, kind=kind, key=key, make=make)
+
+
+def stored_response(request, *, kind, key, make):
+    """The file `kind` (a RenderedDocument.Kind) made for `key` (`file_key` for one that holds
+    addresses or has variants): the stored file of the current content version if there is
+    one, sent with the headers it was made with; otherwise the response `make()` returns. A
+    complete one (200, not streamed) is stored, body and headers, for every later request
+    in any process; anything else (a page saying the pack is being built) is sent as it is.
+    Anonymous visitors are limited in how many files they can have made
+    (`render_limit_wait`); a stored file is served whatever their count."""
     from safer_norfolk.models import RenderedDocument
 
     generation, day = content_version(request)
@@ -335,28 +359,56 @@ def document_response(request, *, kind, key, render):
     if stored is not None:
         data = _read(stored)
         if data is not None:
-            return _pdf_response(data, stored.filename)
+            return _stored_response(data, stored.headers)
         stored.delete()
     wait = render_limit_wait(request)
     if wait:
         return too_many_requests(wait)
-    rendered = render()
-    if isinstance(rendered, HttpResponseBase):
-        return rendered
-    filename, data = rendered
+    response = make()
+    if response.status_code != 200 or response.streaming:
+        return response
+    headers = dict(response.items())
     _store(
         RenderedDocument(
-            kind=kind, object_key=str(key), generation=generation, day=day, filename=filename
+            kind=kind,
+            object_key=str(key),
+            generation=generation,
+            day=day,
+            filename=_filename(headers.get("Content-Disposition", "")),
+            headers=headers,
         ),
-        data,
+        response.content,
     )
-    return _pdf_response(data, filename)
+    return _stored_response(response.content, headers)
+
+
+def file_key(request, *parts):
+    """The key of a file made for `parts` (its object, then the variant asked for, each
+    normalised to what the view reads) on the scheme and host `request` was asked on: a
+    calendar or feed holds full addresses on that host, so a file made for one host name is
+    never served on another. A key longer than the field is kept as its hash."""
+    key = "/".join([f"{request.scheme}://{request.get_host()}", *map(str, parts)])
+    if len(key) > KEY_LENGTH:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def _pdf_response(data, filename):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _stored_response(data, headers):
+    response = HttpResponse(data)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _filename(disposition):
+    match = FILENAME.search(disposition)
+    return match.group(1) if match else ""
 
 
 def _read(document):
@@ -372,7 +424,12 @@ def _store(document, data):
     """Keep `document`'s file and row, then delete a few stale ones' rows and files."""
     from safer_norfolk.models import RenderedDocument
 
-    name = f"{document.kind}-{document.object_key}-{document.generation}-{document.day}.pdf"
+    content_type = document.headers.get("Content-Type", "").partition(";")[0]
+    extension = (
+        PurePosixPath(document.filename).suffix or mimetypes.guess_extension(content_type) or ""
+    )
+    key = hashlib.sha256(document.object_key.encode()).hexdigest()[:16]
+    name = f"{document.kind}-{key}-{document.generation}-{document.day}{extension}"
     document.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():
