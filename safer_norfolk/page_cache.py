@@ -33,10 +33,15 @@ change the page either, even when a page writes its own address into its links, 
 copy served for `?b=2&a=1&x=3` is exactly the page made for `?a=1&b=2`. Signed-in officers'
 requests are left as they came.
 
-Documents. A PDF made from the content (minutes, a plan report, the public agenda front
-sheet) is kept in the media storage with a RenderedDocument row naming its content version:
-the counter's value the request read, and the day (a plan report prints the date and what is
-overdue). Any request, in any process, finds the file of the current version and is served
+Documents. A file made from the content (a PDF of the minutes, a plan report or the public
+agenda front sheet; the site's or a committee's calendar, an Atom feed, a committee's action
+points CSV, a framework's figures CSV) is kept in the media storage with a RenderedDocument
+row naming its content version, what it was made for and the headers it is sent with. The
+version is the counter's value the request read, and the day (a plan report prints the date
+and what is overdue; the site calendar's history starts on a day two years back). What it was
+made for is the object, and for a file holding full addresses or read with parameters, the
+scheme and host it was asked on and the parameters' values as the view reads them
+(`file_key`). Any request, in any process, finds the file of the current version and is served
 it; a version is never served once the counter has moved on or the day has ended. Storing a
 new version deletes, with their files, that document's older versions and any document made
 on an earlier day (a few at a time), so files of documents nobody asks for again go too.
