@@ -258,6 +258,9 @@ class RenderedDocument(models.Model):
     generation = models.BigIntegerField()
     day = models.DateField()
     file = models.FileField(upload_to="rendered/")
+    # The file gzip-compressed, kept beside a file larger than the page cache keeps
+    # (PAGE_CACHE_MAX_BYTES) and sent to browsers that accept gzip.
+    compressed = models.FileField(upload_to="rendered/", blank=True)
     filename = models.CharField(
         max_length=200, blank=True, help_text="The name it is downloaded under, if any."
     )

@@ -164,6 +164,10 @@ def is_cacheable_request(request):
 def is_cacheable_response(response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    # An encoded body (a large stored file sent compressed) is not the page every visitor
+    # can read, and a copy's key does not name the encoding.
+    if response.has_header("Content-Encoding"):
+        return False
     cache_control = response.get("Cache-Control", "")
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
@@ -362,10 +366,12 @@ def stored_response(request, *, kind, key, make):
         kind=kind, object_key=str(key), generation=generation, day=day
     ).first()
     if stored is not None:
-        data = _read(stored)
-        if data is not None:
-            return _stored_response(data, stored.headers)
+        response = _serve(request, stored)
+        if response is not None:
+            return response
         stored.delete()
+        names = [field.name for field in (stored.file, stored.compressed) if field]
+        transaction.on_commit(lambda: _delete_files(names))
     wait = render_limit_wait(request)
     if wait:
         return too_many_requests(wait)
@@ -373,18 +379,22 @@ def stored_response(request, *, kind, key, make):
     if response.status_code != 200 or response.streaming:
         return response
     headers = dict(response.items())
-    _store(
-        RenderedDocument(
-            kind=kind,
-            object_key=str(key),
-            generation=generation,
-            day=day,
-            filename=_filename(headers.get("Content-Disposition", "")),
-            headers=headers,
-        ),
-        response.content,
+    document = RenderedDocument(
+        kind=kind,
+        object_key=str(key),
+        generation=generation,
+        day=day,
+        filename=_filename(headers.get("Content-Disposition", "")),
+        headers=headers,
     )
-    return _stored_response(response.content, headers)
+    compressed = _store(document, response.content)
+    gzip = compressed is not None and accepts_gzip(request)
+    return _stored_response(
+        compressed if gzip else response.content,
+        headers,
+        compressed=compressed is not None,
+        gzip=gzip,
+    )
 
 
 def file_key(request, *parts):
@@ -404,10 +414,28 @@ def _pdf_response(data, filename):
     return response
 
 
-def _stored_response(data, headers):
+def _serve(request, document):
+    """The stored `document` as a response, compressed if it is kept compressed and the
+    visitor accepts gzip; None if its file is lost."""
+    gzip = bool(document.compressed) and accepts_gzip(request)
+    data = _read(document, document.compressed if gzip else document.file)
+    if data is None:
+        return None
+    return _stored_response(data, document.headers, compressed=bool(document.compressed), gzip=gzip)
+
+
+def _stored_response(data, headers, *, compressed=False, gzip=False):
+    """`data` sent with the `headers` it was made with. A file kept compressed too is larger
+    than the page cache keeps: a browser that accepts gzip is sent the compressed body from
+    storage (the page cache keeps no encoded response: its key does not name the encoding)."""
     response = HttpResponse(data)
     for name, value in headers.items():
         response[name] = value
+    if compressed:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzip:
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(data))
     return response
 
 
@@ -416,9 +444,9 @@ def _filename(disposition):
     return match.group(1) if match else ""
 
 
-def _read(document):
+def _read(document, field):
     try:
-        with document.file.open("rb") as handle:
+        with field.open("rb") as handle:
             return handle.read()
     except FileNotFoundError:
         logger.warning("Stored document %s has lost its file: it is made again", document.pk)
@@ -426,7 +454,9 @@ def _read(document):
 
 
 def _store(document, data):
-    """Keep `document`'s file and row, then delete a few stale ones' rows and files."""
+    """Keep `document`'s file and row, then delete a few stale ones' rows and files. A file
+    larger than the page cache keeps is kept gzip-compressed too: the compressed bytes are
+    returned (None for a file kept whole only)."""
     from safer_norfolk.models import RenderedDocument
 
     content_type = document.headers.get("Content-Type", "").partition(";")[0]
@@ -436,13 +466,19 @@ def _store(document, data):
     key = hashlib.sha256(document.object_key.encode()).hexdigest()[:16]
     name = f"{document.kind}-{key}-{document.generation}-{document.day}{extension}"
     document.file.save(name, ContentFile(data), save=False)
+    compressed = None
+    if len(data) > settings.PAGE_CACHE_MAX_BYTES:
+        compressed = compress_string(data)
+        document.compressed.save(f"{name}.gz", ContentFile(compressed), save=False)
     try:
         with transaction.atomic():
             document.save()
     except IntegrityError:
         # Another request stored the same version meanwhile: theirs is kept.
         document.file.delete(save=False)
-        return
+        if compressed is not None:
+            document.compressed.delete(save=False)
+        return compressed
     # This document's older versions, and anything made before today (no version of an
     # earlier day is ever served again), whatever object it was made for.
     stale = list(
@@ -457,8 +493,9 @@ def _store(document, data):
     )
     if stale:
         RenderedDocument.objects.filter(pk__in=[old.pk for old in stale]).delete()
-        names = [old.file.name for old in stale]
+        names = [field.name for old in stale for field in (old.file, old.compressed) if field]
         transaction.on_commit(lambda: _delete_files(names))
+    return compressed
 
 
 def _delete_files(names):

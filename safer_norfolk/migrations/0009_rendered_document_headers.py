@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
             name="headers",
             field=models.JSONField(default=dict),
         ),
+        migrations.AddField(
+            model_name="rendereddocument",
+            name="compressed",
+            field=models.FileField(blank=True, upload_to="rendered/"),
+        ),
         migrations.AlterField(
             model_name="rendereddocument",
             name="filename",

@@ -9,6 +9,7 @@ request reaches the view and what is counted is the stored files' own behaviour.
 """
 
 import datetime
+import gzip
 import secrets
 
 import pytest
@@ -309,3 +310,41 @@ def test_the_site_calendar_holds_every_meeting_of_the_day_two_years_back(client)
 
     assert early.venue.encode() in content
     assert b"Too old room" not in content
+
+
+def test_a_file_larger_than_the_page_cache_keeps_is_sent_compressed_from_storage(
+    client, settings, builds, committee
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    url = reverse("meetings:calendar")
+    settings.PAGE_CACHE_MAX_BYTES = len(client.get(url).content) - 1
+    MeetingFactory(committee=committee, starts_at=SOON, venue="Assembly House")  # a new version
+
+    squeezed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    whole = client.get(url)
+
+    assert builds == ["calendar", "calendar"]  # once per version, whatever the encoding
+    assert squeezed["Content-Encoding"] == "gzip"
+    assert again.content == squeezed.content
+    assert "Content-Encoding" not in whole  # no copy of the compressed body is kept
+    assert b"Assembly House" in whole.content
+    assert gzip.decompress(squeezed.content) == whole.content
+    for response in (squeezed, whole):
+        assert "Accept-Encoding" in response["Vary"]
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response["Content-Disposition"] == 'inline; filename="meetings.ics"'
+    stored = RenderedDocument.objects.get(
+        generation=RenderedDocument.objects.latest("pk").generation
+    )
+    assert stored.compressed.name.endswith(".ics.gz")
+
+
+def test_a_file_the_page_cache_keeps_is_stored_whole_only(client, committee):
+    client.get(reverse("meetings:committee_calendar", args=[committee.slug]))
+    response = client.get(
+        reverse("meetings:committee_calendar", args=[committee.slug]), HTTP_ACCEPT_ENCODING="gzip"
+    )
+
+    assert not RenderedDocument.objects.get().compressed
+    assert "Content-Encoding" not in response
