@@ -22,6 +22,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from meetings.models import Committee, Document, Meeting
+from safer_norfolk import page_cache
+from safer_norfolk.models import RenderedDocument
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_LENGTH = datetime.timedelta(hours=2)
@@ -89,7 +91,12 @@ def public_meetings():
 
 
 def site_calendar_meetings():
-    return public_meetings().filter(starts_at__gte=timezone.now() - CALENDAR_HISTORY)
+    """Public meetings from the start of the day CALENDAR_HISTORY ago: the file is the same
+    all day, so it is made once a day and content version (`page_cache.stored_response`)."""
+    since = timezone.localdate() - CALENDAR_HISTORY
+    return public_meetings().filter(
+        starts_at__gte=datetime.datetime.combine(since, datetime.time(), LONDON)
+    )
 
 
 # --- Atom ---------------------------------------------------------------------------------
@@ -160,8 +167,20 @@ def latest_entries(committee=None, limit=50):
 
 
 class LatestFeed(Feed):
+    """The latest agendas, minutes and papers, site-wide or of one committee: made once per
+    content version, then served from storage (safer_norfolk.page_cache.stored_response)."""
+
     feed_type = Atom1Feed
     description_template = None
+
+    def __call__(self, request, slug=None):
+        committee = self.get_object(request, slug)  # an unknown committee is a 404 first
+        return page_cache.stored_response(
+            request,
+            kind=RenderedDocument.Kind.FEED,
+            key=page_cache.file_key(request, committee.slug if committee else ""),
+            make=lambda: super(LatestFeed, self).__call__(request, slug=slug),
+        )
 
     def get_object(self, request, slug=None):
         return get_object_or_404(Committee, slug=slug) if slug else None

@@ -346,16 +346,37 @@ def _calendar_response(data, filename):
 
 
 def site_calendar(request):
-    data = feeds.calendar(feeds.site_calendar_meetings(), name=settings.SITE_NAME, request=request)
-    return _calendar_response(data, "meetings.ics")
+    """Every public meeting from two years back, and all to come; made once per content
+    version and day (the history window moves with the day), then served from storage."""
+
+    def make():
+        data = feeds.calendar(
+            feeds.site_calendar_meetings(), name=settings.SITE_NAME, request=request
+        )
+        return _calendar_response(data, "meetings.ics")
+
+    return page_cache.stored_response(
+        request, kind=RenderedDocument.Kind.CALENDAR, key=page_cache.file_key(request), make=make
+    )
 
 
 def committee_calendar(request, slug):
     committee = queries.committee_for(slug)
-    data = feeds.calendar(
-        feeds.public_meetings().filter(committee=committee), name=committee.name, request=request
+
+    def make():
+        data = feeds.calendar(
+            feeds.public_meetings().filter(committee=committee),
+            name=committee.name,
+            request=request,
+        )
+        return _calendar_response(data, f"{committee.slug}.ics")
+
+    return page_cache.stored_response(
+        request,
+        kind=RenderedDocument.Kind.COMMITTEE_CALENDAR,
+        key=page_cache.file_key(request, committee.slug),
+        make=make,
     )
-    return _calendar_response(data, f"{committee.slug}.ics")
 
 
 def meeting_calendar(request, slug, date):
@@ -365,9 +386,26 @@ def meeting_calendar(request, slug, date):
 
 
 def committee_action_points_csv(request, slug):
-    """A committee's published action points; ?status=open or closed narrows them."""
+    """A committee's published action points; ?status=open or closed narrows them. Made
+    once per content version and status, then served from storage."""
     committee = queries.committee_for(slug)
-    points = queries.committee_action_points(committee, request.GET.get("status"))
+    status = request.GET.get("status")
+    if status not in ActionPoint.Status.values:
+        status = ""  # any other value is ignored: the file of every action point
+
+    def make():
+        return _action_points_csv(committee, status)
+
+    return page_cache.stored_response(
+        request,
+        kind=RenderedDocument.Kind.ACTION_POINTS_CSV,
+        key=page_cache.file_key(request, committee.slug, status),
+        make=make,
+    )
+
+
+def _action_points_csv(committee, status):
+    points = queries.committee_action_points(committee, status)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{committee.slug}-action-points.csv"'
     writer = csv.writer(response)

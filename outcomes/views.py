@@ -7,9 +7,11 @@ from django.shortcuts import render
 from outcomes import queries
 from outcomes.charts import format_value, line_chart
 from outcomes.periods import period_label
+from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_cell
 from safer_norfolk.figures import plain_figure
-from safer_norfolk.query_params import record_id
+from safer_norfolk.models import RenderedDocument
+from safer_norfolk.query_params import is_slug, record_id
 
 
 def framework_list(request):
@@ -69,14 +71,29 @@ CSV_HEADINGS = [
 
 
 def observations_csv(request, slug):
-    """Every published figure of a framework; ?measure= and ?area= narrow it. The rows are
-    read as tuples in one query and written to one string, set as the body at once."""
+    """Every published figure of a framework; ?measure= and ?area= narrow it. Made once per
+    content version and variant, then served from storage (`page_cache.stored_response`)."""
     framework = queries.framework_for(slug)
-    observations = queries.framework_observations(
-        framework,
-        measure=record_id(request.GET.get("measure", "")),
-        area=request.GET.get("area", ""),
+    measure = record_id(request.GET.get("measure", ""))
+    area = request.GET.get("area", "")
+    # A value that cannot be a slug names no area: every such value is the same empty file.
+    area_key = area if not area or is_slug(area) else "?"
+
+    def make():
+        return _observations_csv(framework, measure, area)
+
+    return page_cache.stored_response(
+        request,
+        kind=RenderedDocument.Kind.FIGURES_CSV,
+        key=page_cache.file_key(request, framework.slug, measure or "", area_key),
+        make=make,
     )
+
+
+def _observations_csv(framework, measure, area):
+    """The figures as CSV: the rows are read as tuples in one query and written to one
+    string, set as the body at once."""
+    observations = queries.framework_observations(framework, measure=measure, area=area)
     body = io.StringIO()
     writer = csv.writer(body)
     writer.writerow(CSV_HEADINGS)

@@ -231,24 +231,42 @@ class ImportJob(models.Model):
 
 
 class RenderedDocument(models.Model):
-    """A generated PDF kept in the media storage for one content version (the content
-    generation and the day): every visitor is served the stored file until the content
-    changes or the day ends, then the next request makes and keeps a new one and older
-    versions are deleted (safer_norfolk.page_cache). Derived from audited records, so it
-    has no history of its own and does not count as a change to the content."""
+    """A file made from the content (a generated PDF, a calendar, a feed, a CSV) kept in the
+    media storage for one content version (the content generation and the day): every
+    visitor is served the stored file until the content changes or the day ends, then the
+    next request makes and keeps a new one and older versions are deleted
+    (safer_norfolk.page_cache). Derived from audited records, so it has no history of its own
+    and does not count as a change to the content."""
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", "Agenda front sheet"
         MINUTES = "minutes", "Minutes"
         PLAN_REPORT = "plan_report", "Plan report"
+        CALENDAR = "calendar", "Meetings calendar"
+        COMMITTEE_CALENDAR = "committee_calendar", "Committee calendar"
+        FEED = "feed", "Latest papers feed"
+        ACTION_POINTS_CSV = "action_points_csv", "Committee action points CSV"
+        FIGURES_CSV = "figures_csv", "Framework figures CSV"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    object_key = models.CharField(max_length=64, help_text="The key of the meeting or plan.")
+    object_key = models.CharField(
+        max_length=255,
+        help_text="The key of what it was made for: the meeting or plan, or for a file "
+        "holding addresses the host it was asked on, with the variant it was asked for.",
+    )
     # The content version: the content generation it was made under, and the day.
     generation = models.BigIntegerField()
     day = models.DateField()
     file = models.FileField(upload_to="rendered/")
-    filename = models.CharField(max_length=200, help_text="The name it is downloaded under.")
+    # The file gzip-compressed, kept beside a file larger than the page cache keeps
+    # (PAGE_CACHE_MAX_BYTES) and sent to browsers that accept gzip.
+    compressed = models.FileField(upload_to="rendered/", blank=True)
+    filename = models.CharField(
+        max_length=200, blank=True, help_text="The name it is downloaded under, if any."
+    )
+    # The headers it was made with (Content-Type, Content-Disposition, Last-Modified), sent
+    # again with every copy served from the stored file.
+    headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

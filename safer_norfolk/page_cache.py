@@ -33,10 +33,15 @@ change the page either, even when a page writes its own address into its links, 
 copy served for `?b=2&a=1&x=3` is exactly the page made for `?a=1&b=2`. Signed-in officers'
 requests are left as they came.
 
-Documents. A PDF made from the content (minutes, a plan report, the public agenda front
-sheet) is kept in the media storage with a RenderedDocument row naming its content version:
-the counter's value the request read, and the day (a plan report prints the date and what is
-overdue). Any request, in any process, finds the file of the current version and is served
+Documents. A file made from the content (a PDF of the minutes, a plan report or the public
+agenda front sheet; the site's or a committee's calendar, an Atom feed, a committee's action
+points CSV, a framework's figures CSV) is kept in the media storage with a RenderedDocument
+row naming its content version, what it was made for and the headers it is sent with. The
+version is the counter's value the request read, and the day (a plan report prints the date
+and what is overdue; the site calendar's history starts on a day two years back). What it was
+made for is the object, and for a file holding full addresses or read with parameters, the
+scheme and host it was asked on and the parameters' values as the view reads them
+(`file_key`). Any request, in any process, finds the file of the current version and is served
 it; a version is never served once the counter has moved on or the day has ended. Storing a
 new version deletes, with their files, that document's older versions and any document made
 on an earlier day (a few at a time), so files of documents nobody asks for again go too.
@@ -52,9 +57,11 @@ process, beside the copies.
 import hashlib
 import logging
 import math
+import mimetypes
 import re
 import time
 from functools import cache
+from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -84,6 +91,9 @@ CACHE_ALIAS = "pages"
 # Stored documents of older versions deleted each time a new one is stored: more than are
 # stored, so they never pile up, yet few enough that no request waits long for the storage.
 STALE_DOCUMENTS_PER_STORE = 20
+# RenderedDocument.object_key's length.
+KEY_LENGTH = 255
+FILENAME = re.compile(r'filename="([^"]*)"')
 
 
 def current_generation():
@@ -153,6 +163,10 @@ def is_cacheable_request(request):
 
 def is_cacheable_response(response):
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # An encoded body (a large stored file sent compressed) is not the page every visitor
+    # can read, and a copy's key does not name the encoding.
+    if response.has_header("Content-Encoding"):
         return False
     cache_control = response.get("Cache-Control", "")
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -323,9 +337,28 @@ def content_version(request):
 def document_response(request, *, kind, key, render):
     """The PDF `kind` (a RenderedDocument.Kind) of the object `key`: the stored file of the
     current content version if there is one; otherwise the one `render()` makes now, stored
-    for every later request. Anonymous visitors are limited in how many they can have made
-    (`render_limit_wait`). `render()` returns (filename, bytes), or a response to send
-    instead when there is nothing to make yet (an agenda whose pack is being built)."""
+    for every later request (`stored_response`). `render()` returns (filename, bytes), or a
+    response to send instead when there is nothing to make yet (an agenda whose pack is
+    being built)."""
+
+    def make():
+        rendered = render()
+        if isinstance(rendered, HttpResponseBase):
+            return rendered
+        filename, data = rendered
+        return _pdf_response(data, filename)
+
+    return stored_response(request, kind=kind, key=key, make=make)
+
+
+def stored_response(request, *, kind, key, make):
+    """The file `kind` (a RenderedDocument.Kind) made for `key` (`file_key` for one that holds
+    addresses or has variants): the stored file of the current content version if there is
+    one, sent with the headers it was made with; otherwise the response `make()` returns. A
+    complete one (200, not streamed) is stored, body and headers, for every later request
+    in any process; anything else (a page saying the pack is being built) is sent as it is.
+    Anonymous visitors are limited in how many files they can have made
+    (`render_limit_wait`); a stored file is served whatever their count."""
     from safer_norfolk.models import RenderedDocument
 
     generation, day = content_version(request)
@@ -333,24 +366,46 @@ def document_response(request, *, kind, key, render):
         kind=kind, object_key=str(key), generation=generation, day=day
     ).first()
     if stored is not None:
-        data = _read(stored)
-        if data is not None:
-            return _pdf_response(data, stored.filename)
+        response = _serve(request, stored)
+        if response is not None:
+            return response
         stored.delete()
+        names = [field.name for field in (stored.file, stored.compressed) if field]
+        transaction.on_commit(lambda: _delete_files(names))
     wait = render_limit_wait(request)
     if wait:
         return too_many_requests(wait)
-    rendered = render()
-    if isinstance(rendered, HttpResponseBase):
-        return rendered
-    filename, data = rendered
-    _store(
-        RenderedDocument(
-            kind=kind, object_key=str(key), generation=generation, day=day, filename=filename
-        ),
-        data,
+    response = make()
+    if response.status_code != 200 or response.streaming:
+        return response
+    headers = dict(response.items())
+    document = RenderedDocument(
+        kind=kind,
+        object_key=str(key),
+        generation=generation,
+        day=day,
+        filename=_filename(headers.get("Content-Disposition", "")),
+        headers=headers,
     )
-    return _pdf_response(data, filename)
+    compressed = _store(document, response.content)
+    gzip = compressed is not None and accepts_gzip(request)
+    return _stored_response(
+        compressed if gzip else response.content,
+        headers,
+        compressed=compressed is not None,
+        gzip=gzip,
+    )
+
+
+def file_key(request, *parts):
+    """The key of a file made for `parts` (its object, then the variant asked for, each
+    normalised to what the view reads) on the scheme and host `request` was asked on: a
+    calendar or feed holds full addresses on that host, so a file made for one host name is
+    never served on another. A key longer than the field is kept as its hash."""
+    key = "/".join([f"{request.scheme}://{request.get_host()}", *map(str, parts)])
+    if len(key) > KEY_LENGTH:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def _pdf_response(data, filename):
@@ -359,9 +414,39 @@ def _pdf_response(data, filename):
     return response
 
 
-def _read(document):
+def _serve(request, document):
+    """The stored `document` as a response, compressed if it is kept compressed and the
+    visitor accepts gzip; None if its file is lost."""
+    gzip = bool(document.compressed) and accepts_gzip(request)
+    data = _read(document, document.compressed if gzip else document.file)
+    if data is None:
+        return None
+    return _stored_response(data, document.headers, compressed=bool(document.compressed), gzip=gzip)
+
+
+def _stored_response(data, headers, *, compressed=False, gzip=False):
+    """`data` sent with the `headers` it was made with. A file kept compressed too is larger
+    than the page cache keeps: a browser that accepts gzip is sent the compressed body from
+    storage (the page cache keeps no encoded response: its key does not name the encoding)."""
+    response = HttpResponse(data)
+    for name, value in headers.items():
+        response[name] = value
+    if compressed:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzip:
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(data))
+    return response
+
+
+def _filename(disposition):
+    match = FILENAME.search(disposition)
+    return match.group(1) if match else ""
+
+
+def _read(document, field):
     try:
-        with document.file.open("rb") as handle:
+        with field.open("rb") as handle:
             return handle.read()
     except FileNotFoundError:
         logger.warning("Stored document %s has lost its file: it is made again", document.pk)
@@ -369,18 +454,31 @@ def _read(document):
 
 
 def _store(document, data):
-    """Keep `document`'s file and row, then delete a few stale ones' rows and files."""
+    """Keep `document`'s file and row, then delete a few stale ones' rows and files. A file
+    larger than the page cache keeps is kept gzip-compressed too: the compressed bytes are
+    returned (None for a file kept whole only)."""
     from safer_norfolk.models import RenderedDocument
 
-    name = f"{document.kind}-{document.object_key}-{document.generation}-{document.day}.pdf"
+    content_type = document.headers.get("Content-Type", "").partition(";")[0]
+    extension = (
+        PurePosixPath(document.filename).suffix or mimetypes.guess_extension(content_type) or ""
+    )
+    key = hashlib.sha256(document.object_key.encode()).hexdigest()[:16]
+    name = f"{document.kind}-{key}-{document.generation}-{document.day}{extension}"
     document.file.save(name, ContentFile(data), save=False)
+    compressed = None
+    if len(data) > settings.PAGE_CACHE_MAX_BYTES:
+        compressed = compress_string(data)
+        document.compressed.save(f"{name}.gz", ContentFile(compressed), save=False)
     try:
         with transaction.atomic():
             document.save()
     except IntegrityError:
         # Another request stored the same version meanwhile: theirs is kept.
         document.file.delete(save=False)
-        return
+        if compressed is not None:
+            document.compressed.delete(save=False)
+        return compressed
     # This document's older versions, and anything made before today (no version of an
     # earlier day is ever served again), whatever object it was made for.
     stale = list(
@@ -395,8 +493,9 @@ def _store(document, data):
     )
     if stale:
         RenderedDocument.objects.filter(pk__in=[old.pk for old in stale]).delete()
-        names = [old.file.name for old in stale]
+        names = [field.name for old in stale for field in (old.file, old.compressed) if field]
         transaction.on_commit(lambda: _delete_files(names))
+    return compressed
 
 
 def _delete_files(names):
