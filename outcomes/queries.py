@@ -264,7 +264,8 @@ def linked_outcomes():
 
 
 def actions_serving(outcome):
-    """Published plan actions that serve `outcome`, directly or through their section or theme.
+    """Published plan actions that serve `outcome`, directly or through their section or theme,
+    with the fields the outcome page shows.
 
     Read through the reverse relation so this layer never imports delivery_plans: the
     action model's own public() rule decides what shows.
@@ -279,6 +280,9 @@ def actions_serving(outcome):
         Action.objects.public()
         .filter(Q(pk__in=by_link) | Q(section__in=sections) | Q(section__parent__in=sections))
         .select_related("plan")
+        # What the page shows of each (its number, title and plan, and its address): an
+        # outcome can be served by hundreds of actions, each with long texts not shown here.
+        .only("number", "title", "plan__slug", "plan__title")
         .order_by("plan__title", "sort_key")
     )
 
