@@ -69,8 +69,8 @@ def figures_for(measures, area):
         return result
     ranked = (
         Observation.objects.filter(measure__in=[m.pk for m in measures], area=area)
-        # No ordering: the model's own would join up to the framework to sort rows that are
-        # filed by measure here, and keep the index on (measure, area, period end) unused.
+        # No ordering: the model's own would join the measure, outcome and framework to sort
+        # every figure of the measures in the area, rows that are filed by measure here.
         .order_by()
         .annotate(
             rank=Window(
