@@ -69,6 +69,9 @@ def figures_for(measures, area):
         return result
     ranked = (
         Observation.objects.filter(measure__in=[m.pk for m in measures], area=area)
+        # No ordering: the model's own would join the measure, outcome and framework to sort
+        # every figure of the measures in the area, rows that are filed by measure here.
+        .order_by()
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -84,16 +87,23 @@ def figures_for(measures, area):
             figures.latest = observation
         else:
             figures.previous = observation
-    wanted = Q(pk__in=[])
-    for measure_id, figures in result.items():
-        if figures.latest:
-            wanted |= Q(
-                measure_id=measure_id,
-                period_start=year_earlier(figures.latest.period_start),
-                period_end=year_earlier(figures.latest.period_end),
-            )
-    for observation in Observation.objects.filter(wanted, area=area):
-        result[observation.measure_id].year_before = observation
+    # Each measure's figure for the period a year before its latest: read by the few period
+    # ends they have (measures share their periods), and matched on the exact period here.
+    year_before = {
+        (measure_id, year_earlier(f.latest.period_start), year_earlier(f.latest.period_end))
+        for measure_id, f in result.items()
+        if f.latest
+    }
+    if year_before:
+        candidates = Observation.objects.filter(
+            measure__in=[key[0] for key in year_before],
+            area=area,
+            period_end__in={key[2] for key in year_before},
+        ).order_by()
+        for observation in candidates:
+            key = (observation.measure_id, observation.period_start, observation.period_end)
+            if key in year_before:
+                result[observation.measure_id].year_before = observation
     for measure in measures:
         figures = result[measure.pk]
         judge = {"direction": measure.direction, "threshold_percent": measure.threshold_percent}
@@ -254,21 +264,25 @@ def linked_outcomes():
 
 
 def actions_serving(outcome):
-    """Published plan actions that serve `outcome`, directly or through their section or theme.
+    """Published plan actions that serve `outcome`, directly or through their section or theme,
+    with the fields the outcome page shows.
 
     Read through the reverse relation so this layer never imports delivery_plans: the
     action model's own public() rule decides what shows.
     """
     Action = outcome.plan_actions.model
+    Section = Action.section.field.related_model
+    # Each link is read as a list of keys: no join multiplies an action by its links, so no
+    # DISTINCT has to sort every matching row with all its columns.
+    by_link = Action.outcomes.through.objects.filter(outcome=outcome).values("action_id")
+    sections = Section.outcomes.through.objects.filter(outcome=outcome).values("section_id")
     return list(
         Action.objects.public()
-        .filter(
-            Q(outcomes=outcome)
-            | Q(section__outcomes=outcome)
-            | Q(section__parent__outcomes=outcome)
-        )
-        .distinct()
+        .filter(Q(pk__in=by_link) | Q(section__in=sections) | Q(section__parent__in=sections))
         .select_related("plan")
+        # What the page shows of each (its number, title and plan, and its address): an
+        # outcome can be served by hundreds of actions, each with long texts not shown here.
+        .only("number", "title", "plan__slug", "plan__title")
         .order_by("plan__title", "sort_key")
     )
 

@@ -95,6 +95,29 @@ class ProcessSchemaGenerator(SchemaGenerator):
 
 
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema (YAML or JSON by content negotiation), generated once per process."""
+    """The OpenAPI schema (YAML or JSON by content negotiation), generated once per process,
+    and written out once per process in each format asked for: writing the YAML takes longer
+    than any page's queries, and the schema it writes never changes while the process runs."""
 
     generator_class = ProcessSchemaGenerator
+    # (the schema's id, the media type) -> (the schema, its body, its Content-Type). The schema
+    # is kept with its body: ProcessSchemaGenerator keeps the object for the process's life, so
+    # its id names that schema alone.
+    bodies = {}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        schema = getattr(response, "data", None)
+        shared = ProcessSchemaGenerator.schemas.values()
+        if response.status_code != 200 or not any(schema is kept for kept in shared):
+            return response  # an error, or a schema made for this asker alone
+        if response.accepted_media_type != response.accepted_renderer.media_type:
+            return response  # written with the asker's own parameters (indent): not kept
+        key = (id(schema), response.accepted_media_type)
+        kept = self.bodies.get(key)
+        if kept is None or kept[0] is not schema:
+            body = response.rendered_content  # sets the Content-Type
+            kept = self.bodies[key] = (schema, body, response["Content-Type"])
+        response.content = kept[1]
+        response["Content-Type"] = kept[2]
+        return response

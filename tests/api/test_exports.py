@@ -241,3 +241,45 @@ def test_the_schema_is_generated_once_per_process_and_served_unchanged(client, m
     assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
     assert yaml["Content-Disposition"] == 'inline; filename="Safer Norfolk API.yaml"'
     assert "/api/v1/meetings/" in yaml.content.decode()
+
+
+def test_the_schema_is_written_once_per_process_in_each_format(client, monkeypatch):
+    from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+
+    from safer_norfolk.views import ProcessSchemaGenerator, SchemaView
+
+    monkeypatch.setattr(ProcessSchemaGenerator, "schemas", {})
+    monkeypatch.setattr(SchemaView, "bodies", {})
+    written = []
+    for renderer in (OpenApiYamlRenderer, OpenApiJsonRenderer):
+
+        def counted(self, data, *args, _render=renderer.render, **kwargs):
+            written.append(type(self).__name__)
+            return _render(self, data, *args, **kwargs)
+
+        monkeypatch.setattr(renderer, "render", counted)
+    json_type = "application/vnd.oai.openapi+json"
+
+    yaml = [client.get("/api/schema/") for _ in range(3)]
+    json = [client.get("/api/schema/", HTTP_ACCEPT=json_type) for _ in range(2)]
+    indented = client.get("/api/schema/", HTTP_ACCEPT=f"{json_type}; indent=1")
+
+    assert written == ["OpenApiYamlRenderer", "OpenApiJsonRenderer", "OpenApiJsonRenderer"]
+    assert len({response.content for response in yaml}) == 1
+    assert {response["Content-Type"] for response in yaml} == {
+        "application/vnd.oai.openapi; charset=utf-8"
+    }
+    assert yaml[2]["Content-Disposition"] == 'inline; filename="Safer Norfolk API.yaml"'
+    assert json[0].content == json[1].content
+    assert json[1]["Content-Type"] == json[0]["Content-Type"]
+    assert json[1]["Content-Type"].startswith(json_type)
+    assert json[1].json() == yaml_module().safe_load(yaml[2].content)
+    # Asked with its own parameters, the schema is written for the asker, as they asked.
+    assert indented.json() == json[0].json()
+    assert indented.content != json[0].content
+
+
+def yaml_module():
+    import yaml
+
+    return yaml

@@ -299,3 +299,71 @@ def test_chart_spaces_points_by_time_when_given_dates():
 
     xs = [float(part.split('"')[1]) for part in svg.split("<circle cx=")[1:]]
     assert xs[1] - xs[0] < (xs[2] - xs[1]) / 1.5  # one year's gap is about half of two years'
+
+
+def test_a_figure_a_year_earlier_is_matched_on_its_whole_period(client, plan):
+    """The same period a year before is the one the latest is judged on; a figure of another
+    length that happens to end on the same day is not it (the period before is used)."""
+    from outcomes.periods import period_label
+
+    def month(year, number):
+        start = datetime.date(year, number, 1)
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        return {"period_start": start, "period_end": end}
+
+    monthly = MeasureFactory(outcome=plan["long_term"], number="5", title="Monthly thefts")
+    ObservationFactory(measure=monthly, value=100, **month(2022, 3))
+    ObservationFactory(measure=monthly, value=200, **month(2022, 2))
+    ObservationFactory(  # ends on 31 March 2021 too, but is a quarter
+        measure=monthly,
+        value=50,
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 3, 31),
+    )
+    other = MeasureFactory(outcome=plan["long_term"], number="6", title="Monthly robberies")
+    ObservationFactory(measure=other, value=100, **month(2022, 3))
+    ObservationFactory(measure=other, value=300, **month(2022, 2))
+    ObservationFactory(measure=other, value=80, **month(2021, 3))
+
+    html = page(client, plan["framework"].get_absolute_url())
+
+    thefts = html[html.index("Monthly thefts") :]
+    thefts = thefts[: thefts.index("</tr>")]
+    assert f"compared with {period_label(*month(2022, 2).values())}" in thefts
+    assert "down 100 (50.0%)" in thefts
+    robberies = html[html.index("Monthly robberies") :]
+    robberies = robberies[: robberies.index("</tr>")]
+    assert f"compared with {period_label(*month(2021, 3).values())}" in robberies
+    assert "up 20 (25.0%)" in robberies
+
+
+def test_outcome_page_lists_each_published_action_serving_it_once_in_plan_order(client, plan):
+    from tests.factories import ActionFactory, PlanFactory, SectionFactory
+
+    outcome = plan["long_term"]
+    second = PlanFactory(title="B plan")
+    first = PlanFactory(title="A plan")
+    theme = SectionFactory(plan=first, number="1")
+    priority = SectionFactory(plan=first, number="1.1", parent=theme)
+    theme.outcomes.add(outcome)
+    by_theme = ActionFactory(section=priority, number="2", title="Through its theme")
+    by_section = ActionFactory(section=SectionFactory(plan=second, number="3"), number="10")
+    by_section.section.outcomes.add(outcome)
+    direct = ActionFactory(section=SectionFactory(plan=second, number="4"), number="9")
+    direct.outcomes.add(outcome)
+    both = ActionFactory(section=priority, number="1", title="Linked twice")
+    both.outcomes.add(outcome)
+    unlinked = ActionFactory(section=SectionFactory(plan=first, number="5"), number="3")
+    draft = PlanFactory(title=f"Draft {SECRET}", status="draft")
+    hidden = ActionFactory(section=SectionFactory(plan=draft), title=f"Action {SECRET}")
+    hidden.outcomes.add(outcome)
+    hidden.section.outcomes.add(outcome)
+
+    html = page(client, outcome.get_absolute_url())
+
+    assert SECRET not in html
+    assert unlinked.get_absolute_url() not in html
+    listed = [both, by_theme, direct, by_section]  # by plan title, then action number
+    positions = [html.index(f'href="{action.get_absolute_url()}"') for action in listed]
+    assert positions == sorted(positions)
+    assert html.count(f'href="{both.get_absolute_url()}"') == 1
