@@ -107,7 +107,7 @@ ROOT_URLCONF = "safer_norfolk.urls"
 # Public pages are cached per web process for anonymous visitors and dropped whenever any
 # content changes (safer_norfolk.page_cache); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
-PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 1024 * 1024, minimum=0)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024, minimum=0)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/health/", "/static/")
 # The query parameters each public page reads, by URL name; a dotted path names a FilterSet,
 # each of whose filters reads the parameter of its own name. The REST API's views declare
