@@ -266,6 +266,27 @@ def outstanding_csv(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+
+    def make():
+        return _outstanding_csv(request, values)
+
+    # Made once per content version and day for each combination of filters, as given, then
+    # served from storage: the filters' own spelling keys the file, so two different
+    # selections never share one.
+    given = [
+        f"{name}={','.join(sorted(request.GET.getlist(name)))}"
+        for name in sorted({*filters.filters, "sort"})
+        if request.GET.getlist(name)
+    ]
+    return page_cache.stored_response(
+        request,
+        kind=RenderedDocument.Kind.OUTSTANDING_CSV,
+        key=page_cache.file_key(request, *given),
+        make=make,
+    )
+
+
+def _outstanding_csv(request, values):
     rows = outstanding.outstanding(values, sort=values.get("sort", "due"))
     # Written whole, then handed to the response once: thousands of rows written to the
     # response one by one spent as long again encoding and keeping each line.

@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                     ("feed", "Latest papers feed"),
                     ("action_points_csv", "Committee action points CSV"),
                     ("figures_csv", "Framework figures CSV"),
+                    ("outstanding_csv", "Outstanding items CSV"),
                 ],
                 max_length=20,
             ),

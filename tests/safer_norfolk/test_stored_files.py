@@ -1,4 +1,4 @@
-"""Calendars, Atom feeds and the action points and figures CSVs are made once per content
+"""Calendars, Atom feeds and the action points, figures and outstanding CSVs are made once per content
 version and served from storage (safer_norfolk.page_cache.stored_response): a file changes
 as soon as what it shows is published, withdrawn or made exempt, a later request reads the
 stored file without making it again, older versions are deleted and a lost file is made
@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import feeds
+from meetings import feeds, outstanding
 from meetings import queries as meeting_queries
 from outcomes import queries as outcome_queries
 from safer_norfolk.models import RenderedDocument
@@ -63,6 +63,7 @@ def builds(monkeypatch):
     counted(feeds, "latest_entries", "feed")
     counted(meeting_queries, "committee_action_points", "action points")
     counted(outcome_queries, "framework_observations", "figures")
+    counted(outstanding, "outstanding", "outstanding")
     return made
 
 
@@ -222,6 +223,46 @@ def test_an_action_point_made_exempt_or_unpublished_leaves_the_csv(client, commi
     meeting.minutes_status = "draft"
     meeting.save()
     assert all(SECRET.encode() not in client.get(each).content for each in variants)
+
+
+def test_the_outstanding_csv_is_made_once_per_selection_and_follows_publication(
+    client, builds, committee
+):
+    meeting = committee.meetings.get()
+    item = AgendaItemFactory(meeting=meeting, is_exempt=True)
+    ActionPointFactory(
+        meeting=meeting, minute=MinuteFactory(meeting=meeting, agenda_item=item), description=SECRET
+    )
+    url = reverse("meetings:outstanding_csv")
+    every, action_points = url, f"{url}?kind=action_point&sort=-due"
+
+    first = client.get(every)
+    again = client.get(every)
+    narrowed = client.get(action_points)
+
+    assert first.status_code == again.status_code == narrowed.status_code == 200
+    assert builds.count("outstanding") == 2  # one per selection; the repeat read storage
+    assert again.content == first.content
+    assert again["Content-Disposition"] == 'attachment; filename="outstanding.csv"'
+    assert b"Circulate the briefing note" in first.content
+    assert b"Circulate the briefing note" in narrowed.content
+    assert all(SECRET.encode() not in response.content for response in (first, narrowed))
+
+    item.is_exempt = False
+    item.save()
+    assert all(SECRET.encode() in client.get(each).content for each in (every, action_points))
+
+    meeting.minutes_status = "draft"
+    meeting.save()
+    assert all(SECRET.encode() not in client.get(each).content for each in (every, action_points))
+
+
+def test_the_outstanding_csv_still_refuses_an_unknown_filter(client, builds):
+    response = client.get(reverse("meetings:outstanding_csv") + "?committee=999")
+
+    assert response.status_code == 400
+    assert builds == []
+    assert not RenderedDocument.objects.exists()
 
 
 def test_figures_leave_the_csv_when_their_framework_is_withdrawn_and_new_ones_appear(
