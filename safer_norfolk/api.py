@@ -235,7 +235,7 @@ def service_errors(error):
 
 ERROR_RESPONSES = {
     "400": "The parameters or the body are not valid: the body names each problem.",
-    "404": "No published record here (or no such page of results).",
+    "404": "No published record here (or a `cursor` this list did not make).",
 }
 WRITE_RESPONSES = {
     "401": "Sign in, or send a token.",

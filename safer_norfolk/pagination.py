@@ -58,8 +58,8 @@ class PublicPagination(CursorPagination):
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
             if parameter["name"] == self.cursor_query_param:
                 parameter["description"] = (
-                    "Where the page starts: copy it from the `next` or `previous` link of the "
-                    "page before; a cursor not made by this list answers 404."
+                    "Where the page starts: take it from a page's `next` or `previous` link "
+                    "(which carry it already); a cursor this list did not make answers 404."
                 )
         return parameters
 

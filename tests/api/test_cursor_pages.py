@@ -137,3 +137,21 @@ def test_the_page_parameter_of_numbered_pages_is_ignored(client):
     page = client.get("/api/v1/action-points/", {"page": 2, "page_size": 2}).json()
 
     assert [record["id"] for record in page["results"]] == [p.pk for p in points[:2]]
+
+
+def test_the_schema_documents_cursor_pages_without_a_count(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    lists = [
+        (path, operations["get"])
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/") and path.count("/") == 4 and "get" in operations
+    ]
+    assert len(lists) == 20
+    for path, operation in lists:
+        names = {parameter["name"] for parameter in operation["parameters"]}
+        assert {"cursor", "page_size"} <= names, path
+        assert "page" not in names, path
+        reference = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        page = schema["components"]["schemas"][reference["$ref"].rsplit("/", 1)[1]]
+        assert set(page["properties"]) == {"next", "previous", "results"}, path
