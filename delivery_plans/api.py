@@ -80,7 +80,7 @@ class SectionViewSet(PublicReadViewSet):
     serializer_class = SectionSerializer
     filterset_fields = ["plan", "parent"]
     ordering_fields = ["order", "sort_key", "id"]
-    ordering = ["plan", "order", "sort_key"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_sections()
@@ -91,8 +91,8 @@ class ActionViewSet(PublicReadViewSet):
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
-    ordering_fields = ["sort_key", "due_date", "last_update_on", "id"]
-    ordering = ["plan", "sort_key"]
+    ordering_fields = ["sort_key", "id"]
+    ordering = ["id"]
 
     def schema_queryset(self):
         # The status columns the filters name; with_status reads no table for an empty queryset.

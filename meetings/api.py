@@ -167,7 +167,7 @@ class MembershipViewSet(PublicReadViewSet):
     serializer_class = MembershipSerializer
     filterset_class = filters.MembershipApiFilter
     ordering_fields = ["order", "id"]
-    ordering = ["committee", "order", "id"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return Membership.objects.all()
@@ -213,7 +213,7 @@ class AgendaItemViewSet(PublicReadViewSet):
     serializer_class = AgendaItemSerializer
     filterset_class = filters.AgendaItemApiFilter
     ordering_fields = ["sort_key", "id"]
-    ordering = ["meeting", "sort_key"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_agenda_items()
@@ -237,7 +237,7 @@ class MinuteViewSet(PublicReadViewSet):
     serializer_class = MinuteSerializer
     filterset_class = filters.MinuteApiFilter
     ordering_fields = ["sort_key", "id"]
-    ordering = ["meeting", "sort_key"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_minutes()
@@ -247,7 +247,7 @@ class ResolutionViewSet(PublicReadViewSet):
     serializer_class = ResolutionSerializer
     filterset_class = filters.ResolutionApiFilter
     ordering_fields = ["order", "id"]
-    ordering = ["minute", "order"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return Resolution.objects.public()
@@ -259,8 +259,8 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
 
     serializer_class = ActionPointSerializer
     filterset_class = filters.ActionPointApiFilter
-    ordering_fields = ["sort_key", "due_date", "id"]
-    ordering = ["committee", "sort_key"]
+    ordering_fields = ["sort_key", "id"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_action_points()
@@ -306,8 +306,8 @@ class WrittenQuestionViewSet(WithETag, PublicReadViewSet):
 
     serializer_class = WrittenQuestionSerializer
     filterset_class = filters.WrittenQuestionApiFilter
-    ordering_fields = ["number", "response_due", "id"]
-    ordering = ["meeting", "number"]
+    ordering_fields = ["number", "id"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_written_questions()
@@ -341,7 +341,7 @@ class WorkProgrammeItemViewSet(PublicReadViewSet):
     serializer_class = WorkProgrammeItemSerializer
     filterset_class = filters.WorkProgrammeItemApiFilter
     ordering_fields = ["order", "id"]
-    ordering = ["committee", "order"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_work_programme()

@@ -100,7 +100,7 @@ class OutcomeViewSet(PublicReadViewSet):
     serializer_class = OutcomeSerializer
     filterset_fields = ["framework", "level"]
     ordering_fields = ["sort_key", "id"]
-    ordering = ["framework", "sort_key"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return queries.api_outcomes()
@@ -110,7 +110,7 @@ class MeasureViewSet(PublicReadViewSet):
     serializer_class = MeasureSerializer
     filterset_fields = ["outcome", "outcome__framework", "direction", "unit"]
     ordering_fields = ["sort_key", "id"]
-    ordering = ["outcome", "sort_key"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return Measure.objects.public()
@@ -129,7 +129,7 @@ class ObservationViewSet(PublicReadViewSet):
         "period_end": ["gte", "lte"],
     }
     ordering_fields = ["period_start", "period_end", "id"]
-    ordering = ["measure", "area", "period_start"]
+    ordering = ["id"]
 
     def public_queryset(self):
         return Observation.objects.public()

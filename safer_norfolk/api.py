@@ -76,15 +76,31 @@ class PublicKeyField(serializers.IntegerField):
         super().__init__(read_only=True, allow_null=True, **kwargs)
 
 
+class StableOrderingFilter(OrderingFilter):
+    """`ordering` as asked (or the view's default), then the record's id in the same
+    direction as the last field: records that tie on the fields asked for still have one
+    order, which cursor pages need to give every record exactly once. A cursor marks its
+    place by the value of the first field, so views offer no field a record may leave empty."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not ordering:
+            return ["id"]
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering.append("-id" if ordering[-1].startswith("-") else "id")
+        return ordering
+
+
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Published records, open to everyone: 50 to a page (20 for meetings, which carry their
-    agenda) unless `page_size` asks for another number (safer_norfolk.pagination), filterable by the parameters
-    listed, sortable with `ordering`."""
+    agenda) unless `page_size` asks for another number, pages linked by cursors
+    (safer_norfolk.pagination), filterable by the parameters listed, sortable with
+    `ordering`."""
 
     # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 
     permission_classes = [AllowAny]
-    filter_backends = [PublicFilterBackend, OrderingFilter]
+    filter_backends = [PublicFilterBackend, StableOrderingFilter]
 
     def public_queryset(self):
         raise NotImplementedError
@@ -219,7 +235,7 @@ def service_errors(error):
 
 ERROR_RESPONSES = {
     "400": "The parameters or the body are not valid: the body names each problem.",
-    "404": "No published record here (or no such page of results).",
+    "404": "No published record here (or a `cursor` this list did not make).",
 }
 WRITE_RESPONSES = {
     "401": "Sign in, or send a token.",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
@@ -75,13 +75,21 @@ class PersonQuerySet(models.QuerySet):
         """People who appear in published material in a public role: a committee member or
         contact, or named in a published agenda, minutes or plan. An officer's account alone
         never lists them, and contact details are never part of what is published."""
-        appears = Q(pk__in=[])
+        # One EXISTS over every role's rows (UNION ALL), not one EXISTS per role joined by
+        # OR: the planner reads each of those OR-ed subqueries' rows for every person into a
+        # hash (all attendances of published meetings, all questions ...) before the first
+        # person is listed, whereas the single subquery is run for each person in turn, by
+        # the roles' person indexes, stopping at the first row; a page of people then reads
+        # only as many people as it lists.
+        roles = []
         for name in PUBLIC_ROLES:
             relation = self.model._meta.get_field(name)
             rows = relation.related_model._default_manager
             rows = rows.public() if hasattr(rows, "public") else rows.all()
-            appears |= Exists(rows.filter(**{relation.field.name: OuterRef("pk")}))
-        return self.filter(appears)
+            roles.append(
+                rows.filter(**{relation.field.name: OuterRef("pk")}).values(relation.field.name)
+            )
+        return self.filter(Exists(roles[0].union(*roles[1:], all=True)))
 
 
 class Person(Versioned):
@@ -122,6 +130,8 @@ class Person(Versioned):
         indexes = [
             # Serves the admin's autocomplete and search by name.
             models.Index(Lower("name"), name="person_name_lower_idx"),
+            # Serves the API's people list: by name, then id, a page at a time.
+            models.Index(fields=["name", "id"], name="person_api_list_idx"),
         ]
 
     def __str__(self):

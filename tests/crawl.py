@@ -292,11 +292,14 @@ def filterset_names(route):
         )
         if filterset is not None:
             names |= set(filterset.base_filters)
-    if OrderingFilter in backends:
+    if any(issubclass(backend, OrderingFilter) for backend in backends):
         names.add(OrderingFilter.ordering_param)
     paginator = getattr(view_class, "pagination_class", None)
     if paginator is not None:
-        names.add(paginator.page_query_param)
+        # Cursor pages (the API's) or numbered pages.
+        for attribute in ("cursor_query_param", "page_query_param", "page_size_query_param"):
+            if getattr(paginator, attribute, None):
+                names.add(getattr(paginator, attribute))
     return names
 
 

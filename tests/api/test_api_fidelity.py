@@ -151,7 +151,7 @@ def test_page_size_is_honoured_up_to_the_maximum(client, monkeypatch):
     monkeypatch.setattr(PublicPagination, "max_page_size", 3)
     capped = client.get("/api/v1/action-points/", {"page_size": 500}).json()
 
-    assert (two["count"], len(two["results"])) == (5, 2)
+    assert len(two["results"]) == 2
     assert "page_size=2" in two["next"]
     assert len(default["results"]) == 5
     assert len(capped["results"]) == 3
@@ -166,7 +166,8 @@ def test_meetings_come_twenty_to_a_page_unless_asked_for_more(client):
     default = client.get("/api/v1/meetings/").json()
     more = client.get("/api/v1/meetings/", {"page_size": 22}).json()
 
-    assert (default["count"], len(default["results"])) == (22, 20)
+    assert len(default["results"]) == 20
+    assert "count" not in default
     assert len(more["results"]) == 22
     assert more["next"] is None
 

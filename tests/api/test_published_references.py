@@ -9,9 +9,12 @@ from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db.models import Exists, OuterRef, Q
 from django.test import Client
 from django.utils import timezone
 
+from safer_norfolk.models import PUBLIC_ROLES, Person
 from safer_norfolk.roles import COMMITTEE_OFFICER
 from tests.factories import (
     ActionFactory,
@@ -153,6 +156,35 @@ def test_people_api_lists_only_people_in_published_material():
         "Lead Of A Draft Plan Action",
     }
     assert Client().get(f"/api/v1/people/{officer_account.pk}/").status_code == 404
+
+
+def people_in_any_public_role():
+    """Person.public() as one EXISTS per role joined by OR: the plain statement of the rule
+    that its single EXISTS over the roles' union must match exactly."""
+    appears = Q(pk__in=[])
+    for name in PUBLIC_ROLES:
+        relation = Person._meta.get_field(name)
+        rows = relation.related_model._default_manager
+        rows = rows.public() if hasattr(rows, "public") else rows.all()
+        appears |= Exists(rows.filter(**{relation.field.name: OuterRef("pk")}))
+    return Person.objects.filter(appears)
+
+
+def test_public_people_are_exactly_those_in_a_public_role_on_the_demo_data():
+    call_command("load_demo", verbosity=0)
+    draft_lead = PersonFactory(name="Lead Of A Draft Plan Action")
+    ActionFactory(lead=draft_lead, section=SectionFactory(plan=PlanFactory(status="draft")))
+    draft_owner = PersonFactory(name="Owner In Draft Minutes")
+    ActionPointFactory(owner_person=draft_owner, meeting=MeetingFactory(minutes_draft=True))
+
+    listed = list(Person.objects.public().order_by("name", "id").values_list("pk", flat=True))
+    expected = list(people_in_any_public_role().order_by("name", "id").values_list("pk", flat=True))
+
+    assert listed == expected
+    hidden = set(Person.objects.values_list("pk", flat=True)) - set(listed)
+    assert {draft_lead.pk, draft_owner.pk} <= hidden
+    assert len(hidden) > 2  # the demo's own people in no published role
+    assert [person["id"] for person in api("people/?page_size=200")["results"]] == listed
 
 
 def test_the_work_programme_does_not_link_a_meeting_whose_agenda_is_a_draft():

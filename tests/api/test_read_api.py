@@ -88,7 +88,7 @@ def test_anonymous_users_see_published_material_only(client, endpoint):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert response.json()["count"] >= 1
+    assert len(response.json()["results"]) >= 1
     assert SECRET not in body
 
 
@@ -151,7 +151,10 @@ def test_ordering_and_pagination(client):
     last = client.get("/api/v1/meetings/", {"ordering": "-starts_at"}).json()["results"]
 
     assert [m["id"] for m in first] == [m["id"] for m in reversed(last)]
-    assert client.get("/api/v1/meetings/").json()["count"] == 3
+    page = client.get("/api/v1/meetings/").json()
+    assert len(page["results"]) == 3
+    assert (page["next"], page["previous"]) == (None, None)
+    assert "count" not in page
 
 
 def test_conditional_get_answers_not_modified(client):

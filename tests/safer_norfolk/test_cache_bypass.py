@@ -9,6 +9,7 @@ production.
 
 import datetime
 import secrets
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -186,7 +187,10 @@ def test_an_unread_parameter_is_not_written_into_the_api_s_next_page(client):
     with_unread = client.get(f"{url}&tracking=campaign-7&limit=1000")
 
     assert with_unread.content == plain
-    assert with_unread.json()["next"].endswith(f"?committee={committee.pk}&page=2")
+    next_page = urlsplit(with_unread.json()["next"])
+    assert next_page.path == "/api/v1/meetings/"
+    assert sorted(parse_qs(next_page.query)) == ["committee", "cursor"]
+    assert parse_qs(next_page.query)["committee"] == [str(committee.pk)]
 
 
 def test_filter_parameters_still_give_different_pages_and_their_order_does_not_matter(client):
@@ -216,7 +220,7 @@ def test_the_api_keeps_its_filters_and_paging_and_drops_other_parameters(client)
 
     assert [meeting["committee"] for meeting in of_first["results"]] == [first.pk]
     assert [meeting["committee"] for meeting in of_second["results"]] == [second.pk]
-    assert everything["count"] == 2
+    assert len(everything["results"]) == 2
     assert page_copies() == 3
 
 
@@ -248,9 +252,13 @@ def test_a_page_that_reads_no_parameter_is_filed_under_its_path_alone():
     assert page_cache.parameters_read_at("/plans/any-plan/report.pdf") == frozenset()
     assert page_cache.parameters_read_at("/no/such/page/") == frozenset()
     assert {"rag", "owner", "section"} <= page_cache.parameters_read_at("/plans/any-plan/")
-    assert {"format", "page", "ordering", "committee"} <= page_cache.parameters_read_at(
-        "/api/v1/meetings/"
-    )
+    assert {
+        "format",
+        "cursor",
+        "page_size",
+        "ordering",
+        "committee",
+    } <= page_cache.parameters_read_at("/api/v1/meetings/")
     assert page_cache.parameters_read_at("/api/v1/meetings/1/") == {"format"}
 
 
