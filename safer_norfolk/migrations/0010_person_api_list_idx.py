@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('safer_norfolk', '0008_organisation_is_example'),
+        ('safer_norfolk', '0009_rendered_document_headers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
