@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -271,17 +272,17 @@ def outstanding_csv(request):
         return _outstanding_csv(request, values)
 
     # Made once per content version and day for each combination of filters, as given, then
-    # served from storage: the filters' own spelling keys the file, so two different
-    # selections never share one.
-    given = [
+    # served from storage: the filters' own spelling keys the file (hashed, as it may hold
+    # any character), so two different selections never share one.
+    given = "&".join(
         f"{name}={','.join(sorted(request.GET.getlist(name)))}"
         for name in sorted({*filters.filters, "sort"})
         if request.GET.getlist(name)
-    ]
+    )
     return page_cache.stored_response(
         request,
         kind=RenderedDocument.Kind.OUTSTANDING_CSV,
-        key=page_cache.file_key(request, *given),
+        key=page_cache.file_key(request, hashlib.sha256(given.encode()).hexdigest()),
         make=make,
     )
 
