@@ -25,7 +25,7 @@ from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -1713,6 +1713,13 @@ def generate(*, scale, seed=DEFAULT_SEED, today=None, replace=False, log=None):
         if present:
             erase_data_set(present.marker)
         counts = Generator(scale_name=scale, seed=seed, today=today, log=log).run()
+        if connection.vendor == "postgresql":
+            # Statistics for the planner after a bulk load, as autovacuum would gather later:
+            # without them PostgreSQL plans for empty tables (a search of the small data set
+            # then took minutes, not milliseconds). Inside the transaction it counts the rows
+            # the transaction wrote.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     return Report(
         created=True,
         description=f"{scale}-scale data (seed {seed}, as of {today})",
