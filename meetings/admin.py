@@ -31,6 +31,7 @@ from meetings.models import (
 )
 from safer_norfolk import formats
 from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
+from safer_norfolk.audit import release_unique_values
 from safer_norfolk.storage import UploadNotStored
 
 
@@ -67,6 +68,18 @@ class MeetingChildInline:
         elif db_field.name == "minute":
             kwargs["queryset"] = Minute.objects.filter(meeting=meeting).order_by("sort_key")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def free_numbers(formset):
+    """Let one save swap or shift numbers that are unique within the meeting (items 5 and 6
+    exchanged, or 5, 6, 7 moved down one): the rows renumbered or deleted first give up their
+    old numbers, then each is saved with its new one or deleted."""
+    leaving = [
+        row.instance.pk
+        for row in formset.initial_forms
+        if row in formset.deleted_forms or "number" in row.changed_data
+    ]
+    release_unique_values(formset.model, leaving, "number")
 
 
 class MembershipInline(VersionedAdminMixin, admin.TabularInline):
@@ -155,7 +168,7 @@ class DeclarationInline(VersionedAdminMixin, MeetingChildInline, admin.TabularIn
     fields = ["person", "agenda_item", "kind", "text"]
 
 
-class MinuteInline(VersionedAdminMixin, admin.StackedInline):
+class MinuteInline(VersionedAdminMixin, MeetingChildInline, admin.StackedInline):
     model = Minute
     extra = 0
     show_change_link = True  # resolutions are edited on the minute's own page
@@ -346,6 +359,8 @@ class MeetingAdmin(AuditedAdmin):
             raise
 
     def save_formset(self, request, form, formset, change):
+        if formset.model in (AgendaItem, Minute):
+            free_numbers(formset)
         if formset.model is not ActionPoint:
             super().save_formset(request, form, formset, change)
             return

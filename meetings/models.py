@@ -5,6 +5,7 @@ Publication (DESIGN §5) is encoded once per model in its queryset's `public()`.
 """
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -305,6 +306,24 @@ class Meeting(Versioned):
         return self.minutes_status == self.MinutesStatus.PUBLISHED
 
 
+def check_same_meeting(record, field):
+    """A record hung on an agenda item or a minute (`field`) must be of that item's meeting:
+    a minute, paper, declaration, question or action point filed under another meeting's item
+    would be published with the wrong meeting. Called by each such model's clean(), so every
+    form and service refuses it; on PostgreSQL a foreign key on (item, meeting) refuses it
+    whatever writes the row (migration meetings 0023)."""
+    if getattr(record, f"{field}_id") is None or record.meeting_id is None:
+        return
+    linked = getattr(record, field)
+    if linked.meeting_id != record.meeting_id:
+        raise ValidationError(
+            {
+                field: f"“{linked}” is from another meeting ({linked.meeting.committee}, "
+                f"{linked.meeting}); choose one of this meeting’s."
+            }
+        )
+
+
 def on_exempt_item(via_minute=False):
     """The exempt rule of DESIGN §5 as a condition: true for a row whose agenda item (or with
     `via_minute`, the item of its minute) is exempt (Part 2); a row with none is never exempt.
@@ -392,6 +411,8 @@ class AgendaItem(Versioned):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="agenda_item_number_unique_per_meeting"
             ),
+            # What the records filed under an item refer to on PostgreSQL (check_same_meeting).
+            models.UniqueConstraint(fields=["id", "meeting"], name="agenda_item_of_meeting"),
         ]
         indexes = [
             # The exempt items alone (a few thousand of a county's 300,000), which the exempt
@@ -458,6 +479,10 @@ class Document(Versioned):
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
+
+    def clean(self):
+        super().clean()
+        check_same_meeting(self, "agenda_item")
 
     def __str__(self):
         return self.title
@@ -579,6 +604,10 @@ class Declaration(Versioned):
     class Meta:
         ordering = ["meeting", "pk"]
 
+    def clean(self):
+        super().clean()
+        check_same_meeting(self, "agenda_item")
+
     def __str__(self):
         return f"{self.get_kind_display()} declared at meeting {self.meeting_id}"
 
@@ -617,6 +646,8 @@ class Minute(Versioned):
             models.UniqueConstraint(
                 fields=["meeting", "number"], name="minute_number_unique_per_meeting"
             ),
+            # What an action point refers to on PostgreSQL (check_same_meeting).
+            models.UniqueConstraint(fields=["id", "meeting"], name="minute_of_meeting"),
         ]
         indexes = [
             # The way from an action point or decision to its agenda item for the exempt rule
@@ -624,6 +655,10 @@ class Minute(Versioned):
             # index alone.
             models.Index(fields=["id", "meeting", "agenda_item"], name="minute_exempt_rule_idx"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_same_meeting(self, "agenda_item")
 
     def __str__(self):
         return f"{self.number}. {self.heading}"
@@ -773,6 +808,10 @@ class ActionPoint(Versioned):
             ),
         ]
 
+    def clean(self):
+        super().clean()
+        check_same_meeting(self, "minute")
+
     def __str__(self):
         return f"Action {self.reference}"
 
@@ -881,6 +920,10 @@ class WrittenQuestion(Versioned):
                 name="question_counts_idx",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_same_meeting(self, "agenda_item")
 
     def __str__(self):
         return f"Question {self.number}"

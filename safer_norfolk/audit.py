@@ -18,6 +18,8 @@ import decimal
 import io
 
 from django.db import connections, models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -119,6 +121,19 @@ def save_as(instance, by, **kwargs):
     if by is not None and getattr(by, "is_authenticated", False):
         instance._history_user = by
     instance.save(**kwargs)
+
+
+def release_unique_values(model, pks, field):
+    """Give the rows `pks` of `model` a stand-in value of `field` ("~" and the row's key), in
+    the caller's transaction, so that one save of several rows can swap or shift values that
+    must stay unique (agenda items 5 and 6 exchanged). The caller then saves each of those
+    rows with its new value, or deletes it: the stand-in is never committed, and the history
+    records each row as saved. The version is left as it is, so those saves still refuse a
+    stale page."""
+    if pks:
+        model._default_manager.filter(pk__in=pks).update(
+            **{field: Concat(Value("~"), Cast("pk", output_field=models.CharField()))}
+        )
 
 
 def upsert_with_history(
