@@ -171,7 +171,7 @@ class ActionAdmin(AuditedAdmin):
     list_display = ["number", "plan", "section", "short_title", "due_text", "stage"]
     list_filter = ["plan", "stage", "due_precision", "owners"]
     list_select_related = ["plan", "section"]
-    search_fields = ["number", "title", "success_measure", "owner_note"]
+    search_fields = ["number", "title", "success_measure", "owner_note", "plan__title"]
     autocomplete_fields = ["plan", "section", "owners", "lead", "outcomes", "related_actions"]
     readonly_fields = ["due_date", "due_precision"]
     ordering = ["plan", "sort_key"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from outcomes.models import Outcome, OutcomeFramework
+from safer_norfolk import formats
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation, Person
@@ -198,8 +199,12 @@ class Action(Versioned):
             models.Index(fields=["plan", "due_date"], name="plan_action_due_idx"),
         ]
 
+    label_relations = ("plan",)
+
     def __str__(self):
-        return f"Action {self.number}"
+        """ "Safer Norfolk Plan – 1.14 – Develop a county-wide …": what the back office's
+        pickers show, so an officer can tell one plan's 1.14 from another's."""
+        return f"{self.plan} – {self.number} – {formats.words(self.title, 8)}"
 
     def get_absolute_url(self):
         # Callers select_related("plan").

@@ -5,12 +5,16 @@ admin actions and saves that call `meetings.services`; the status fields themsel
 read-only here.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings import queries, services
@@ -290,6 +294,19 @@ class MeetingAdmin(AuditedAdmin):
         "cancel_meetings",
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        """Meetings are found by committee, venue, or the day or month as written ("21
+        February 2018", "21/02/2018", "Feb 2018"); the close-action form's picker asks only
+        for its committees' meetings."""
+        if request.path == reverse("admin:autocomplete") and request.GET.get("committee"):
+            keys = [int(key) for key in request.GET["committee"].split(",") if key.isdigit()]
+            queryset = queryset.filter(committee__in=keys)
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        period = formats.written_period(search_term)
+        if period:
+            found |= queryset.filter(starts_at__date__range=period)
+        return found, may_have_duplicates
+
     @admin.display(description="Starts at", ordering="starts_at")
     def starts(self, meeting):
         """The local day and time; the day alone when the start time was not recorded."""
@@ -448,19 +465,43 @@ class AgendaItemAdmin(AuditedAdmin):
     ordering = ["-meeting__starts_at", "sort_key"]
 
 
+class CommitteeMeetingSelect(AutocompleteSelect):
+    """The admin's meeting autocomplete, offering only the meetings of `committees`
+    (MeetingAdmin.get_search_results reads them from its address)."""
+
+    def __init__(self, committees, admin_site):
+        super().__init__(ActionPoint._meta.get_field("closed_at_meeting"), admin_site)
+        self.committees = committees
+
+    def get_url(self):
+        return (
+            f"{super().get_url()}?{urlencode({'committee': ','.join(map(str, self.committees))})}"
+        )
+
+
 class CloseActionPointsForm(forms.Form):
     response = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="How it was closed, e.g. “Closed: Agenda Item 10”.",
     )
     closed_at_meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.select_related("committee"),
+        queryset=Meeting.objects.none(),
         required=False,
-        help_text="The meeting that closed it.",
+        help_text="The meeting that closed it: type its date, e.g. 21 February 2018.",
     )
     closed_on = forms.DateField(
         required=False, help_text="Leave blank for today (or the meeting's date)."
     )
+
+    def __init__(self, *args, committees, admin_site, **kwargs):
+        """`committees`: the keys of the committees whose action points are being closed;
+        only their meetings can be chosen."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["closed_at_meeting"]
+        field.widget = CommitteeMeetingSelect(committees, admin_site)
+        field.queryset = Meeting.objects.filter(committee__in=committees).select_related(
+            "committee"
+        )
 
 
 @admin.register(ActionPoint)
@@ -537,8 +578,12 @@ class ActionPointAdmin(AuditedAdmin):
 
     @admin.action(description="Close the selected action points…", permissions=["change"])
     def close_action_points(self, request, queryset):
+        chosen = {
+            "committees": sorted(set(queryset.values_list("committee", flat=True))),
+            "admin_site": self.admin_site,
+        }
         if "apply" in request.POST:
-            form = CloseActionPointsForm(request.POST)
+            form = CloseActionPointsForm(request.POST, **chosen)
             if form.is_valid():
                 run_service_on_each(
                     self,
@@ -550,7 +595,7 @@ class ActionPointAdmin(AuditedAdmin):
                 )
                 return None
         else:
-            form = CloseActionPointsForm()
+            form = CloseActionPointsForm(**chosen)
         return TemplateResponse(
             request,
             "admin/meetings/close_action_points.html",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from delivery_plans.models import Action, Plan
 from outcomes.models import Outcome
+from safer_norfolk import formats
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
@@ -127,10 +128,12 @@ class Membership(Versioned):
             ),
         ]
 
+    # What __str__ reads: the admin's lists and pickers select them with the rows.
+    label_relations = ("person", "committee", "representing")
+
     def __str__(self):
-        return (
-            f"{self.get_role_display()} of committee {self.committee_id}: person {self.person_id}"
-        )
+        representing = f" ({self.representing})" if self.representing_id else ""
+        return f"{self.person} – {self.get_role_display()}, {self.committee}{representing}"
 
     def is_current(self, on=None):
         on = on or timezone.localdate()
@@ -262,9 +265,12 @@ class Meeting(Versioned):
             ),
         ]
 
+    label_relations = ("committee",)
+
     def __str__(self):
-        starts = timezone.localtime(self.starts_at)
-        return f"Meeting on {starts:%A} {starts.day} {starts:%B %Y}"
+        """ "Safer Norfolk Partnership – 21 February 2018": what the back office lists and
+        pickers show (searchable by the day as written: MeetingAdmin.get_search_results)."""
+        return f"{self.committee} – {formats.date(self.starts_at, 'j F Y')}"
 
     def get_absolute_url(self):
         # committee__slug is read through the relation: callers list meetings with select_related.
@@ -318,8 +324,8 @@ def check_same_meeting(record, field):
     if linked.meeting_id != record.meeting_id:
         raise ValidationError(
             {
-                field: f"“{linked}” is from another meeting ({linked.meeting.committee}, "
-                f"{linked.meeting}); choose one of this meeting’s."
+                field: f"“{linked}” is from another meeting ({linked.meeting}); choose one "
+                "of this meeting’s."
             }
         )
 
@@ -541,8 +547,10 @@ class Attendance(Versioned):
             ),
         ]
 
+    label_relations = ("person",)
+
     def __str__(self):
-        return f"Person {self.person_id} at meeting {self.meeting_id}: {self.get_status_display()}"
+        return f"{self.person}: {self.get_status_display()}"
 
     @property
     def is_member(self):
@@ -608,8 +616,10 @@ class Declaration(Versioned):
         super().clean()
         check_same_meeting(self, "agenda_item")
 
+    label_relations = ("person",)
+
     def __str__(self):
-        return f"{self.get_kind_display()} declared at meeting {self.meeting_id}"
+        return f"{self.person}: {self.get_kind_display()}"
 
 
 class MinuteQuerySet(models.QuerySet):

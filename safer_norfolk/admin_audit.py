@@ -147,7 +147,40 @@ def with_version_check(form_class):
     return type(form_class.__name__, (VersionCheckMixin, form_class), {VERSION_FIELD: field})
 
 
-class VersionedAdminMixin:
+def with_labels(queryset):
+    """`queryset` reading with each record the relations its __str__ names (the model's
+    `label_relations`: a meeting's committee, a plan action's plan)."""
+    relations = getattr(queryset.model, "label_relations", ())
+    return queryset.select_related(*relations) if relations else queryset
+
+
+class LabelledRecords:
+    """The admin names records by their __str__ in lists, inline rows and pickers; what it
+    reads comes with the rows, not a query for each."""
+
+    def get_queryset(self, request):
+        return with_labels(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = with_labels(self._choices(db_field, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = with_labels(self._choices(db_field, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _choices(self, db_field, request):
+        """The choices Django's admin would offer (ordered as the related model's admin
+        orders them), or every record."""
+        queryset = self.get_field_queryset(None, db_field, request)
+        return (
+            queryset if queryset is not None else db_field.remote_field.model._default_manager.all()
+        )
+
+
+class VersionedAdminMixin(LabelledRecords):
     """For a ModelAdmin or inline of a Versioned model: its form carries the version."""
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,5 @@
-"""How the site writes dates and shortens text, in pages, PDFs and messages alike.
+"""How the site writes dates and shortens text, in pages, PDFs and messages alike, and reads
+a day or a month as people write it (`written_period`).
 
 `date` is the one formatter of dates and times: it writes what Django's `date` filter writes
 (the value in local time, month and day names translated), for the formats the site uses
@@ -10,8 +11,10 @@ up among the locale's named formats and translates each name on every call; the 
 gain is in docs/performance.md.
 """
 
+import calendar
 import datetime
 import functools
+import re
 
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import truncatewords
@@ -108,3 +111,29 @@ def full_stop(text):
     time already has instead of printing "p.m..". Used as `{% filter full_stop %}`."""
     text = text.rstrip()
     return text if not text or text.endswith(".") else text + "."
+
+
+# How an officer writes the day or the month of a meeting they look for.
+_WRITTEN_DAYS = ("%d %B %Y", "%d %b %Y", "%A %d %B %Y", "%a %d %b %Y", "%d/%m/%Y", "%Y-%m-%d")
+_WRITTEN_MONTHS = ("%B %Y", "%b %Y", "%m/%Y", "%Y-%m")
+_ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def written_period(text):
+    """(first day, last day) of the day or month `text` names as people write it ("21
+    February 2018", "Tuesday 21st Feb 2018", "21/02/2018", "February 2018"), or None when it
+    names neither."""
+    text = " ".join(_ORDINAL.sub("", str(text).replace(",", " ")).split())
+    for written in _WRITTEN_DAYS:
+        try:
+            day = datetime.datetime.strptime(text, written).date()
+        except ValueError:
+            continue
+        return day, day
+    for written in _WRITTEN_MONTHS:
+        try:
+            first = datetime.datetime.strptime(text, written).date()
+        except ValueError:
+            continue
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return None

@@ -368,7 +368,7 @@ def test_partnership_officer_answers_their_question_and_reports_on_their_action(
 
     # A progress update on their own action: saved as a draft, then published.
     page.goto(f"{admin}/delivery_plans/actionupdate/add/")
-    choose(page, "id_action", "1.14", "Action 1.14")
+    choose(page, "id_action", "1.14", " – 1.14 – ")
     page.locator("#id_reported_on").fill(timezone.localdate().isoformat())
     page.locator("#id_period_label").fill("Q2 2026/27")
     page.locator("#id_rag").select_option("amber")
@@ -399,7 +399,7 @@ def test_partnership_officer_answers_their_question_and_reports_on_their_action(
 
     # They cannot report on, or change the reports of, another organisation's action.
     page.goto(f"{admin}/delivery_plans/actionupdate/add/")
-    choose(page, "id_action", "1.17", "Action 1.17")
+    choose(page, "id_action", "1.17", " – 1.17 – ")
     page.locator("#id_reported_on").fill(timezone.localdate().isoformat())
     page.locator("#id_text").fill("Not ours to report.")
     page.locator("input[name=_save]").click()
