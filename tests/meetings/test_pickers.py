@@ -70,8 +70,7 @@ def test_records_are_named_by_what_they_are():
 
     assert str(meeting) == "Norfolk County Community Safety Partnership – 21 February 2018"
     assert str(action) == (
-        "Safer Norfolk Plan – 1.14 – Develop a county-wide approach to tackling serious "
-        "violence …"
+        "Safer Norfolk Plan – 1.14 – Develop a county-wide approach to tackling serious violence …"
     )
     assert str(membership) == (
         "Cllr Mark Kiddle-Morris – Chair, Norfolk County Community Safety Partnership "
