@@ -448,7 +448,7 @@ class ResolutionInline(VersionedAdminMixin, admin.TabularInline):
 class MinuteAdmin(AuditedAdmin):
     list_display = ["__str__", "meeting"]
     list_filter = ["meeting__committee"]
-    list_select_related = ["meeting"]
+    list_select_related = ["meeting__committee"]
     search_fields = ["heading", "body", "number"]
     autocomplete_fields = ["meeting", "agenda_item"]
     inlines = [ResolutionInline]
@@ -459,7 +459,7 @@ class MinuteAdmin(AuditedAdmin):
 class AgendaItemAdmin(AuditedAdmin):
     list_display = ["__str__", "meeting", "kind", "is_exempt"]
     list_filter = ["kind", "is_exempt", "meeting__committee"]
-    list_select_related = ["meeting"]
+    list_select_related = ["meeting__committee"]
     search_fields = ["title", "description", "number"]
     autocomplete_fields = ["meeting", "lead", "plan", "plan_actions", "outcomes"]
     ordering = ["-meeting__starts_at", "sort_key"]
@@ -641,7 +641,7 @@ class WrittenQuestionAdmin(AuditedAdmin):
     form = WrittenQuestionForm
     list_display = ["__str__", "meeting", "addressed_to", "status", "response_due", "responded_on"]
     list_filter = ["status", "addressed_to", "meeting__committee"]
-    list_select_related = ["meeting", "addressed_to"]
+    list_select_related = ["meeting__committee", "addressed_to"]
     search_fields = ["question", "response"]
     autocomplete_fields = [
         "meeting",
@@ -709,6 +709,6 @@ class WrittenQuestionAdmin(AuditedAdmin):
 class WorkProgrammeItemAdmin(AuditedAdmin):
     list_display = ["title", "committee", "target_text", "meeting", "status"]
     list_filter = ["status", "committee"]
-    list_select_related = ["committee", "meeting"]
+    list_select_related = ["committee", "meeting__committee"]
     search_fields = ["title", "issues", "invited"]
     autocomplete_fields = ["committee", "meeting", "requested_at"]

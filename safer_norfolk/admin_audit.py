@@ -159,7 +159,14 @@ class LabelledRecords:
     reads comes with the rows, not a query for each."""
 
     def get_queryset(self, request):
-        return with_labels(super().get_queryset(request))
+        queryset = super().get_queryset(request)
+        listed = getattr(self, "list_select_related", ())
+        if not isinstance(listed, list | tuple):
+            return queryset  # True or False: Django's changelist chooses the relations
+        # Django's changelist adds its list_select_related only to a queryset that selects
+        # none yet: given here with the label's relations.
+        relations = (*getattr(self.model, "label_relations", ()), *listed)
+        return queryset.select_related(*relations) if relations else queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:

@@ -383,7 +383,7 @@ def test_partnership_officer_answers_their_question_and_reports_on_their_action(
     run_changelist_action(
         page,
         f"{admin}/delivery_plans/actionupdate/",
-        "Action 1.14",
+        " – 1.14 – ",
         "Publish the selected updates",
     )
     assert success_messages(page) == ["Updates published: 1."]

@@ -14,13 +14,16 @@ from safer_norfolk.formats import written_period
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
+    AgendaItemFactory,
     CommitteeFactory,
     MeetingFactory,
     MembershipFactory,
+    MinuteFactory,
     OrganisationFactory,
     PersonFactory,
     PlanFactory,
     SectionFactory,
+    WrittenQuestionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +209,33 @@ def test_membership_rows_name_their_people_without_a_query_each(client, officer)
     # Each row's person and organisation pickers look up their chosen record (Django's
     # autocomplete widget, one query each); naming the rows reads nothing more.
     assert many - few == 6 * 2
+
+
+@pytest.mark.parametrize(
+    ("changelist", "make"),
+    [
+        ("admin:meetings_minute_changelist", lambda: MinuteFactory()),
+        ("admin:meetings_agendaitem_changelist", lambda: AgendaItemFactory()),
+        ("admin:meetings_writtenquestion_changelist", lambda: WrittenQuestionFactory()),
+        ("admin:meetings_meeting_changelist", lambda: MeetingFactory()),
+        ("admin:delivery_plans_action_changelist", lambda: ActionFactory()),
+    ],
+)
+def test_lists_naming_meetings_and_plan_actions_read_no_row_at_a_time(
+    client, officer, changelist, make
+):
+    client.force_login(officer)
+    url = reverse(changelist)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    make()
+    count()  # once, for what Django reads once and keeps
+    few = count()
+    for _ in range(5):
+        make()
+
+    assert count() == few
