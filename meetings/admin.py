@@ -21,6 +21,7 @@ from meetings import queries, services
 from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
     ActionPoint,
+    ActionPointNote,
     AgendaItem,
     Attendance,
     Committee,
@@ -186,7 +187,9 @@ class ActionPointInlineForm(forms.ModelForm):
         fields = [
             "reference",
             "minute",
+            "title",
             "description",
+            "owner_text",
             "owner_person",
             "owner_organisation",
             "due_date",
@@ -221,7 +224,9 @@ class ActionPointInline(VersionedAdminMixin, MeetingChildInline, admin.TabularIn
     fields = [
         "reference",
         "minute",
+        "title",
         "description",
+        "owner_text",
         "owner_person",
         "owner_organisation",
         "due_date",
@@ -393,6 +398,8 @@ class MeetingAdmin(AuditedAdmin):
                 meeting=form.instance,
                 description=action_point.description,
                 minute=action_point.minute,
+                title=action_point.title,
+                owner_text=action_point.owner_text,
                 owner_person=action_point.owner_person,
                 owner_organisation=action_point.owner_organisation,
                 due_date=action_point.due_date,
@@ -504,6 +511,13 @@ class CloseActionPointsForm(forms.Form):
         )
 
 
+class ActionPointNoteInline(VersionedAdminMixin, admin.TabularInline):
+    model = ActionPointNote
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["noted_on", "text", "author"]
+
+
 @admin.register(ActionPoint)
 class ActionPointAdmin(AuditedAdmin):
     service_argument = "action_point"
@@ -519,8 +533,10 @@ class ActionPointAdmin(AuditedAdmin):
     list_select_related = ["committee", "owner_person", "owner_organisation"]
     search_fields = [
         "reference",
+        "title",
         "description",
         "response",
+        "owner_text",
         "owner_person__name",
         "owner_organisation__name",
     ]
@@ -535,6 +551,7 @@ class ActionPointAdmin(AuditedAdmin):
     readonly_fields = ["committee", "status", "closed_on", "closed_at_meeting"]
     ordering = ["committee", "sort_key"]
     actions = ["close_action_points"]
+    inlines = [ActionPointNoteInline]
 
     def get_readonly_fields(self, request, obj=None):
         return (
@@ -562,6 +579,8 @@ class ActionPointAdmin(AuditedAdmin):
             meeting=data["meeting"],
             description=data["description"],
             minute=data.get("minute"),
+            title=data.get("title", ""),
+            owner_text=data.get("owner_text", ""),
             owner_person=data.get("owner_person"),
             owner_organisation=data.get("owner_organisation"),
             due_date=data.get("due_date"),

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from meetings import filters, queries, services
 from meetings.models import (
     ActionPoint,
+    ActionPointNote,
     AgendaItem,
     Committee,
     Document,
@@ -106,7 +107,16 @@ class MinuteSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "agenda_item", "number", "heading", "body", "resolutions"]
 
 
+class ActionPointNoteSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = ActionPointNote
+        fields = ["noted_on", "text", "author"]
+
+
 class ActionPointSerializer(serializers.ModelSerializer):
+    notes = ActionPointNoteSerializer(many=True, read_only=True)
     due_meeting = PublicKeyField(source="public_due_meeting")
     closed_at_meeting = PublicKeyField(source="public_closing_meeting")
     plan_actions = KeysField(source="plan_action_list")
@@ -114,9 +124,9 @@ class ActionPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionPoint
         fields = [
-            "id", "committee", "meeting", "minute", "reference", "description", "owner_person",
-            "owner_organisation", "due_date", "due_meeting", "status", "response", "closed_on",
-            "closed_at_meeting", "plan_actions",
+            "id", "committee", "meeting", "minute", "reference", "title", "description",
+            "owner_text", "owner_person", "owner_organisation", "due_date", "due_meeting",
+            "status", "response", "closed_on", "closed_at_meeting", "plan_actions", "notes",
         ]  # fmt: skip
 
 
@@ -364,6 +374,8 @@ class RaiseActionPointSerializer(serializers.Serializer):
     )
     due_date = serializers.DateField(required=False, allow_null=True)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    owner_text = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class CloseActionPointSerializer(serializers.Serializer):

@@ -70,10 +70,33 @@ class Committee(Versioned):
     )
     default_venue = models.CharField(max_length=300, blank=True)
 
+    class ReferenceScheme(models.TextChoices):
+        MONTH = "month", "Month of the meeting / number: 07/01, 07/02"
+        PREFIXED = "prefixed", "Prefix and number: OR 1, OR 2"
+        NUMBER = "number", "Number: 1, 2, 3"
+
+    reference_scheme = models.CharField(
+        max_length=10,
+        choices=ReferenceScheme.choices,
+        default=ReferenceScheme.MONTH,
+        help_text="How the committee's papers number its action points; a new one is given "
+        "the next reference.",
+    )
+    reference_prefix = models.CharField(
+        max_length=10, blank=True, help_text="For “Prefix and number”: “OR” gives OR 1, OR 2 …"
+    )
+
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reference_scheme="prefixed") | ~Q(reference_prefix=""),
+                name="committee_prefixed_references_have_a_prefix",
+                violation_error_message="Give the prefix the committee's references start with.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -752,7 +775,19 @@ class ActionPoint(Versioned):
         max_length=20, help_text="Month of the meeting / sequence, e.g. “07/01”."
     )
     sort_key = NaturalSortKeyField(source="reference")
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A short title, where the papers give one: “Health & Wellbeing Update”.",
+    )
     description = models.TextField()
+    owner_text = models.CharField(
+        "owner as written",
+        max_length=200,
+        blank=True,
+        help_text="When the owner is a group or a role: “All”, “Town Clerk”, “Health and "
+        "Wellbeing Team”. Beside, or instead of, a person and organisation.",
+    )
     owner_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="action_points"
     )
@@ -831,6 +866,40 @@ class ActionPoint(Versioned):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+
+class ActionPointNoteQuerySet(models.QuerySet):
+    def public(self):
+        """The progress notes of public action points (ActionPoint.public)."""
+        return self.filter(action_point__in=ActionPoint.objects.public().values("pk"))
+
+
+class ActionPointNote(Versioned):
+    """Dated progress on an action point while it is open, as the action log records it."""
+
+    correction_shown_on_parent = True
+
+    action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="notes")
+    noted_on = models.DateField(validators=[plausible_date])
+    text = models.TextField()
+    author = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_point_notes",
+        help_text="Who reported the progress, when the log names them.",
+    )
+
+    objects = ActionPointNoteQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action_point", "noted_on", "pk"]
+
+    def __str__(self):
+        return f"Progress of {formats.date(self.noted_on, 'j F Y')}"
 
 
 class WrittenQuestionQuerySet(models.QuerySet):

@@ -185,7 +185,7 @@ def action_points(filters, today, intervals=None):
         Value(False, output_field=BooleanField()),
         _none(CharField()),
         _text(""),
-        _text(""),
+        F("owner_text"),
         F("sort_key"),
         _example("committee__partnership__is_example"),
     )

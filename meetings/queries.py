@@ -23,6 +23,7 @@ from delivery_plans.queries import with_current_status
 from meetings import outstanding
 from meetings.models import (
     ActionPoint,
+    ActionPointNote,
     AgendaItem,
     AgendaPack,
     Attendance,
@@ -112,7 +113,9 @@ def open_action_points(committee):
         .select_related("meeting__committee", "owner_person", "owner_organisation")
         .only(
             "reference",
+            "title",
             "description",
+            "owner_text",
             "corrected_at",
             "due_date",
             "status",
@@ -370,6 +373,7 @@ def meeting_page_for(meeting, *, preview=False):
         # The minute for the printed minutes' "(minute 4)"; the meeting that closed a point is
         # shown by neither.
         .select_related("owner_person", "owner_organisation", "minute")
+        .prefetch_related(progress_notes())
         .order_by("sort_key")
     )
     page.questions = list(
@@ -902,14 +906,21 @@ def api_minutes():
     )
 
 
+def progress_notes():
+    """An action point's progress notes, oldest first, each with its author's name."""
+    return Prefetch("notes", queryset=ActionPointNote.objects.select_related("author"))
+
+
 def api_action_points():
-    return with_public_links(ActionPoint.objects.public())
+    return with_public_links(ActionPoint.objects.public()).prefetch_related(progress_notes())
 
 
 def api_action_point_as_written(pk):
     """An action point an officer has just raised or closed, published or not, as the API
     answers the write; 404 if there is none."""
-    return get_object_or_404(with_public_links(ActionPoint.objects.all()), pk=pk)
+    return get_object_or_404(
+        with_public_links(ActionPoint.objects.all()).prefetch_related(progress_notes()), pk=pk
+    )
 
 
 def api_written_questions():

@@ -17,6 +17,7 @@ from meetings.models import (
     AgendaItem,
     AgendaPack,
     Attendance,
+    Committee,
     Meeting,
     Membership,
     WrittenQuestion,
@@ -188,19 +189,27 @@ def confirm_minutes(*, meeting, at_meeting, by):
 
 
 def next_action_reference(*, committee, meeting):
-    """ "MM/NN": the month of the meeting, then the next number used in that month's series.
+    """The next reference in the committee's scheme (Committee.reference_scheme).
 
-    The series continues across years ("07/08" after last July's "07/07"), so a committee's
-    references never repeat.
+    "MM/NN": the month of the meeting, then the next number used in that month's series; the
+    series continues across years ("07/08" after last July's "07/07"), so a committee's
+    references never repeat. "OR 3": the prefix, then the next number after the highest so
+    far. "3": the next number.
     """
-    prefix = f"{meeting.local_date:%m}/"
+    scheme = committee.reference_scheme
+    if scheme == Committee.ReferenceScheme.MONTH:
+        prefix, template = f"{meeting.local_date:%m}/", "{prefix}{number:02d}"
+    elif scheme == Committee.ReferenceScheme.PREFIXED:
+        prefix, template = f"{committee.reference_prefix.strip()} ", "{prefix}{number}"
+    else:
+        prefix, template = "", "{prefix}{number}"
     used = committee.action_points.filter(reference__startswith=prefix).values_list(
         "reference", flat=True
     )
     numbers = [
         int(reference[len(prefix) :]) for reference in used if reference[len(prefix) :].isdigit()
     ]
-    return f"{prefix}{max(numbers, default=0) + 1:02d}"
+    return template.format(prefix=prefix, number=max(numbers, default=0) + 1)
 
 
 @transaction.atomic
@@ -215,6 +224,8 @@ def raise_action_point(
     due_date=None,
     due_meeting=None,
     reference=None,
+    title="",
+    owner_text="",
 ):
     committee = meeting.committee
     # Serialise reference numbering per committee.
@@ -237,7 +248,9 @@ def raise_action_point(
         meeting=meeting,
         minute=minute,
         reference=reference,
+        title=(title or "").strip(),
         description=description.strip(),
+        owner_text=(owner_text or "").strip(),
         owner_person=owner_person,
         owner_organisation=owner_organisation,
         due_date=due_date,

@@ -434,8 +434,10 @@ def _action_points_csv(committee, status):
     writer.writerow(
         [
             "Reference",
+            "Title",
             "Action",
             "Raised at",
+            "Owner (as written)",
             "Owner (person)",
             "Owner (organisation)",
             "Due",
@@ -449,8 +451,10 @@ def _action_points_csv(committee, status):
             safe_row(
                 [
                     point.reference,
+                    point.title,
                     point.description,
                     point.meeting.local_date,
+                    point.owner_text,
                     point.owner_person.name if point.owner_person else "",
                     point.owner_organisation.name if point.owner_organisation else "",
                     point.due_date or "",

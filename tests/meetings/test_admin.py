@@ -216,7 +216,14 @@ def test_action_point_added_in_the_admin_is_numbered(client, officer):
 
     client.post(
         reverse("admin:meetings_actionpoint_add"),
-        {"meeting": meeting.pk, "reference": "", "description": "Share the report"},
+        {
+            "meeting": meeting.pk,
+            "reference": "",
+            "description": "Share the report",
+            # The progress notes' (empty) table, as the page sends it.
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
+        },
     )
 
     assert ActionPoint.objects.get().reference == "07/01"
