@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from meetings import queries, services
+from meetings.admin_minutes import minute_taking_url, minutes_link
 from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
     ActionPoint,
@@ -249,7 +250,14 @@ class WrittenQuestionInline(VersionedAdminMixin, MeetingChildInline, admin.Stack
 class MeetingAdmin(AuditedAdmin):
     form = MeetingForm
     service_argument = "meeting"
-    list_display = ["starts", "committee", "status", "agenda_status", "minutes_status"]
+    list_display = [
+        "starts",
+        "committee",
+        "status",
+        "agenda_status",
+        "minutes_status",
+        minutes_link,
+    ]
     list_filter = ["committee", "status", "agenda_status", "minutes_status"]
     list_select_related = ["committee"]
     date_hierarchy = "starts_at"
@@ -297,6 +305,9 @@ class MeetingAdmin(AuditedAdmin):
         if not meeting.start_time_known:
             return f"{formats.date(starts, 'j M Y')} (time not recorded)"
         return formats.date(starts, "j M Y, H:i")
+
+    def get_urls(self):
+        return [minute_taking_url(self), *super().get_urls()]
 
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;
