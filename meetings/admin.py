@@ -250,14 +250,7 @@ class WrittenQuestionInline(VersionedAdminMixin, MeetingChildInline, admin.Stack
 class MeetingAdmin(AuditedAdmin):
     form = MeetingForm
     service_argument = "meeting"
-    list_display = [
-        "starts",
-        "committee",
-        "status",
-        "agenda_status",
-        "minutes_status",
-        minutes_link,
-    ]
+    list_display = ["starts", "committee", "status", "agenda_status", "minutes_status"]
     list_filter = ["committee", "status", "agenda_status", "minutes_status"]
     list_select_related = ["committee"]
     date_hierarchy = "starts_at"
@@ -308,6 +301,9 @@ class MeetingAdmin(AuditedAdmin):
 
     def get_urls(self):
         return [minute_taking_url(self), *super().get_urls()]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), minutes_link]
 
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;

@@ -61,9 +61,14 @@ def minutes_link(meeting):
     )
 
 
+def label_key(instance_or_model, pk):
+    """The key of a record's label in the page's labels: its model and primary key."""
+    return (instance_or_model._meta.label_lower, str(pk))
+
+
 class KnownChoiceAutocomplete(AutocompleteSelect):
     """The admin's autocomplete box, its chosen option labelled from the rows the page has
-    already read (`labels`: value → label), not by a query for each row."""
+    already read (`labels`, by `label_key`), not by a query for each row."""
 
     def __init__(self, field, admin_site, labels, attrs=None):
         super().__init__(field, admin_site, attrs)
@@ -71,11 +76,13 @@ class KnownChoiceAutocomplete(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
-        if any(v not in self.labels for v in chosen):
+        model = self.field.remote_field.model
+        if any(label_key(model, v) not in self.labels for v in chosen):
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         for v in chosen:
-            options.append(self.create_option(name, v, self.labels[v], True, len(options)))
+            label = self.labels[label_key(model, v)]
+            options.append(self.create_option(name, v, label, True, len(options)))
         return [(None, options, 0)]
 
 
@@ -427,16 +434,16 @@ class ItemForms:
 
 def _labels(page):
     """The labels of the people and organisations the page's rows name."""
-    labels = {}
-    for entry in page.items:
-        for point in entry.action_points:
-            for owner in (point.owner_person, point.owner_organisation):
-                if owner is not None:
-                    labels[str(owner.pk)] = str(owner)
-        for question in entry.questions:
-            if question.addressed_to is not None:
-                labels[str(question.addressed_to.pk)] = str(question.addressed_to)
-    return labels
+    named = [
+        *(
+            owner
+            for entry in page.items
+            for point in entry.action_points
+            for owner in (point.owner_person, point.owner_organisation)
+        ),
+        *(question.addressed_to for entry in page.items for question in entry.questions),
+    ]
+    return {label_key(record, record.pk): str(record) for record in named if record is not None}
 
 
 def _numbers_are_unique(page, bundles, saving):
@@ -613,6 +620,8 @@ def take_minutes(model_admin, request, object_id):
         "error_count": error_count,
         "items_with_errors": [b for b in bundles if b.error_count()] if error_count else [],
         "media": media,
+        # The page needs the screen's width more than the list of every model.
+        "is_nav_sidebar_enabled": False,
         "save_all": SAVE_ALL,
     }
     return TemplateResponse(request, "admin/meetings/meeting/take_minutes.html", context)

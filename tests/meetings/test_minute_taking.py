@@ -143,8 +143,17 @@ def test_the_page_lists_every_item_in_order_with_its_records(meeting):
         "Members asked about schools.",
     )
     ResolutionFactory(minute=minute, order=1, verb="noted", text="the report.")
+    # A person and an organisation whose keys are the same: each box names its own.
+    lead = PersonFactory(pk=4242, honorific="", name="Keryn Jalli")
+    OrganisationFactory(pk=4242, name="Not the owner")
+    all_partners = OrganisationFactory(name="All partners")
     ActionPointFactory(
-        meeting=meeting, minute=minute, reference="10/01", description="Circulate the data."
+        meeting=meeting,
+        minute=minute,
+        reference="10/01",
+        description="Circulate the data.",
+        owner_person=lead,
+        owner_organisation=all_partners,
     )
     WrittenQuestionFactory(
         meeting=meeting, agenda_item=report, number=1, question="How many referrals?"
@@ -173,6 +182,9 @@ def test_the_page_lists_every_item_in_order_with_its_records(meeting):
     assert 'value="10/01"' in html
     assert "Circulate the data.</textarea>" in html
     assert "How many referrals?</textarea>" in html
+    assert '<option value="4242" selected>Keryn Jalli</option>' in html
+    assert f'<option value="{all_partners.pk}" selected>All partners</option>' in html
+    assert "Not the owner" not in html
     # An item without a minute offers one with the item's number and title.
     assert f'name="item-{item(meeting, "10").pk}-minute-number" value="10"' in html
     assert 'value="Domestic abuse annual report"' in html

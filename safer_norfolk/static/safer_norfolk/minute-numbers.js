@@ -59,28 +59,47 @@ function showParagraphNumbers(panel) {
   if (numberInput) numberInput.addEventListener("input", update);
 }
 
+function firstField(row) {
+  return row.querySelector("input:not([type=hidden]), select, textarea");
+}
+
+// A table shows its rows and `data-keep-blank` empty rows for new entries; the button shows
+// the next empty row, or adds one. A table with no row to show is hidden.
 function enableAddingRows(button) {
   const prefix = button.dataset.addRow;
   const template = document.getElementById(`${prefix}-empty`);
   const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
   const rows = document.querySelector(`tbody[data-rows="${CSS.escape(prefix)}"]`);
   if (!template || !total || !rows) return;
+  const table = rows.closest("table");
+  const showTable = () => {
+    table.hidden = ![...rows.querySelectorAll("tr.minute-row")].some((row) => !row.hidden);
+  };
+  const keep = Number(rows.dataset.keepBlank || 0);
+  for (const row of [...rows.querySelectorAll("tr.minute-row--blank")].slice(keep)) {
+    row.hidden = true;
+  }
+  showTable();
   button.hidden = false;
   button.addEventListener("click", () => {
-    const index = Number(total.value);
-    const holder = document.createElement("tbody");
-    holder.innerHTML = template.innerHTML.replaceAll("__prefix__", String(index));
-    const added = [...holder.children];
-    rows.append(...added);
-    total.value = String(index + 1);
-    for (const row of added) {
+    let row = rows.querySelector("tr.minute-row[hidden]");
+    if (row) {
+      row.hidden = false;
+    } else {
+      const index = Number(total.value);
+      const holder = document.createElement("tbody");
+      holder.innerHTML = template.innerHTML.replaceAll("__prefix__", String(index));
+      row = holder.querySelector("tr.minute-row");
+      rows.append(...holder.children);
+      total.value = String(index + 1);
       // The admin's autocomplete boxes are set up on rows it is told were added.
       row.dispatchEvent(
         new CustomEvent("formset:added", { bubbles: true, detail: { formsetName: prefix } }),
       );
     }
-    const first = added.length && added[added.length - 1].querySelector("input:not([type=hidden]), select, textarea");
-    if (first) first.focus();
+    showTable();
+    const field = firstField(row);
+    if (field) field.focus();
   });
 }
 
