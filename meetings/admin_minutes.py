@@ -312,10 +312,26 @@ class SaveRefused(Exception):
     """A service refused a row; its error is on the row's form and the save is undone."""
 
 
+RECORDS = (Minute, Resolution, ActionPoint, WrittenQuestion)
+
+
+def _permission(user, action, model):
+    return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def may_take_minutes(request, meeting, model_admin):
+    """Changing the meeting, and adding and changing each kind of record on the screen."""
+    return model_admin.has_change_permission(request, meeting) and all(
+        _permission(request.user, action, model)
+        for model in RECORDS
+        for action in ("add", "change")
+    )
+
+
 class ItemForms:
     """The forms of one agenda item: its minute, resolutions, action points and questions."""
 
-    def __init__(self, entry, meeting, data, *, admin_site, labels):
+    def __init__(self, entry, meeting, data, *, admin_site, labels, user=None):
         self.entry = entry
         self.item = item = entry.item
         self.meeting = meeting
@@ -348,6 +364,11 @@ class ItemForms:
             prefix=f"{prefix}-questions",
             **rows,
         )
+
+        if user is not None:
+            # A delete box only for an officer who may delete that kind of record.
+            for formset in self.formsets:
+                formset.can_delete = _permission(user, "delete", formset.model)
 
     @property
     def formsets(self):
@@ -549,11 +570,11 @@ def _saved_message(saving, counts):
 def take_minutes(model_admin, request, object_id):
     page = queries.minute_taking(object_id)
     meeting = page.meeting
-    if not model_admin.has_change_permission(request, meeting):
+    if not may_take_minutes(request, meeting, model_admin):
         raise PermissionDenied
     address = reverse(f"admin:{URL_NAME}", args=[meeting.pk])
     data = request.POST if request.method == "POST" else None
-    bundles = _bundles(model_admin, page, data)
+    bundles = _bundles(model_admin, page, data, request.user)
     error_count = 0
     if request.method == "POST":
         target = request.POST.get("save", SAVE_ALL)
@@ -592,18 +613,9 @@ def take_minutes(model_admin, request, object_id):
                     + ", ".join(b.item.number for b in unsaved)
                     + ". Save those items, or Save all.",
                 )
-                saved = {bundle.item.pk for bundle in saving}
                 page = queries.minute_taking(object_id)
-                bundles = [
-                    ItemForms(
-                        entry,
-                        page.meeting,
-                        None if entry.item.pk in saved else data,
-                        admin_site=model_admin.admin_site,
-                        labels=_labels(page),
-                    )
-                    for entry in page.items
-                ]
+                saved = {bundle.item.pk for bundle in saving}
+                bundles = _bundles(model_admin, page, data, request.user, saved=saved)
                 saving = []
         error_count = sum(bundle.error_count() for bundle in saving)
     media = model_admin.media + forms.Media(js=[static("safer_norfolk/minute-numbers.js")])
@@ -627,9 +639,18 @@ def take_minutes(model_admin, request, object_id):
     return TemplateResponse(request, "admin/meetings/meeting/take_minutes.html", context)
 
 
-def _bundles(model_admin, page, data):
+def _bundles(model_admin, page, data, user, saved=()):
+    """Each item's forms: bound to what was sent, except those of the items just `saved`,
+    which show what is stored."""
     labels = _labels(page)
     return [
-        ItemForms(entry, page.meeting, data, admin_site=model_admin.admin_site, labels=labels)
+        ItemForms(
+            entry,
+            page.meeting,
+            None if entry.item.pk in saved else data,
+            admin_site=model_admin.admin_site,
+            labels=labels,
+            user=user,
+        )
         for entry in page.items
     ]

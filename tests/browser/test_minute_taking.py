@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from meetings import services
 from meetings.models import ActionPoint, Minute
+from safer_norfolk.text import paragraphs
 from tests.browser.conftest import describe_violations, run_axe
 from tests.browser.test_journeys import choose, sign_in
 from tests.factories import (
@@ -28,6 +29,21 @@ AGENDA = [
     ("4", "report", "Update on CSP Priorities"),
     ("5", "report", "Domestic Abuse and Sexual Violence Annual Report 2021-22"),
     ("6", "any_other_business", "Any other business"),
+]
+
+
+# Minutes as officers type them: lists and indented blocks after a paragraph, numbered
+# lists, stray spaces on blank lines.
+PARAGRAPH_SAMPLES = [
+    "",
+    "One paragraph.",
+    "First.\n\nSecond.",
+    "Key points were:\n\n- funding\n- data\n\nMembers asked about schools.",
+    "Key points were:\n- funding\n- data",
+    "The report said:\n\n    an indented quotation\n\nThen this.",
+    "1. First point\n\n2) second point\n\n* a bullet\n\n+ another",
+    "\n\n  \nA paragraph after blank lines.\n \t\nAnd one after a line of spaces.\n\n",
+    "Action point 07/02\n\n3.1 A numbered line\n\n10) Ten",
 ]
 
 
@@ -227,6 +243,9 @@ def test_an_officer_records_a_whole_meeting_through_the_minute_taking_screen(
     )
     page.locator(f"#item-{report.pk}").scroll_into_view_if_needed()
     screenshot(page, "minute-taking", max_height=5000)
+    # The page splits paragraphs exactly as the published minutes do.
+    for text in PARAGRAPH_SAMPLES:
+        assert page.evaluate("text => minuteParagraphs(text)", text) == paragraphs(text), text
 
     services.publish_minutes(meeting=meeting, by=None)
     public_page.goto(f"{live_server.url}{meeting.get_absolute_url()}")

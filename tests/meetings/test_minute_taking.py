@@ -6,7 +6,7 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -519,6 +519,44 @@ def test_a_partnership_officer_may_not_open_the_screen(meeting):
     assert client.get(address(meeting)).status_code == 403
     assert client.post(address(meeting), {"save": "all"}).status_code == 403
     assert not Minute.objects.filter(meeting=meeting).exists()
+
+
+def test_an_officer_who_may_not_delete_decisions_is_given_no_delete_box(meeting):
+    user = UserFactory()
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="meetings").exclude(
+            codename="delete_resolution"
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    report = item(meeting, "5")
+    minute = MinuteFactory(meeting=meeting, agenda_item=report, number="5")
+    decision = ResolutionFactory(minute=minute, order=1)
+    page = client.get(address(meeting))
+    prefix = f"item-{report.pk}-resolutions-0"
+    assert f'name="{prefix}-DELETE"' not in page.content.decode()
+    assert f'name="item-{report.pk}-actions-0-DELETE"' in page.content.decode()
+    data = form_data(page)
+    data[f"{prefix}-DELETE"] = "on"
+
+    assert client.post(address(meeting), {**data, "save": "all"}).status_code == 302
+
+    assert Resolution.objects.filter(pk=decision.pk).exists()
+
+
+def test_saving_one_item_checks_only_that_item(meeting):
+    client, _ = officer()
+    data = form_data(client.get(address(meeting)))
+    report, other = item(meeting, "5"), item(meeting, "10")
+    data[f"item-{report.pk}-minute-body"] = "The panel received the report."
+    data[f"item-{other.pk}-resolutions-0-text"] = "a decision without its verb, not yet saved."
+
+    page = client.post(address(meeting), {**data, "save": str(report.pk)})
+
+    assert page.status_code == 200
+    assert Minute.objects.get(meeting=meeting).agenda_item == report
+    assert "errors below" not in page.content.decode()
 
 
 def test_the_history_records_the_officer(meeting):
