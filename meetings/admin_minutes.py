@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.models import BaseModelFormSet, modelformset_factory
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -596,6 +596,14 @@ def take_minutes(model_admin, request, object_id):
             except StaleEdit as error:
                 # Someone saved between the checks and the write: nothing was written.
                 messages.error(request, str(error) + STALE_ADVICE)
+                return HttpResponseRedirect(address)
+            except IntegrityError:
+                # Someone else numbered a record the same way at the same moment.
+                messages.error(
+                    request,
+                    "Someone else saved this meeting's minutes at the same moment, with a "
+                    "number yours also used." + STALE_ADVICE,
+                )
                 return HttpResponseRedirect(address)
             else:
                 tell_of_kept_changes(

@@ -358,6 +358,28 @@ def test_two_minutes_swap_numbers_in_one_save(meeting):
     assert (first.number, second.number) == ("6", "5")
 
 
+def test_decisions_and_questions_swap_numbers_in_one_save(meeting):
+    client, _ = officer()
+    report = item(meeting, "5")
+    minute = MinuteFactory(meeting=meeting, agenda_item=report, number="5")
+    noted = ResolutionFactory(minute=minute, order=1, verb="noted")
+    agreed = ResolutionFactory(minute=minute, order=2, verb="agreed")
+    first = WrittenQuestionFactory(meeting=meeting, agenda_item=report, number=1)
+    second = WrittenQuestionFactory(meeting=meeting, agenda_item=report, number=2)
+    data = form_data(client.get(address(meeting)))
+    data[f"item-{report.pk}-resolutions-0-order"] = "2"
+    data[f"item-{report.pk}-resolutions-1-order"] = "1"
+    data[f"item-{report.pk}-questions-0-number"] = "2"
+    data[f"item-{report.pk}-questions-1-number"] = "1"
+
+    assert client.post(address(meeting), {**data, "save": str(report.pk)}).status_code == 302
+
+    for row in (noted, agreed, first, second):
+        row.refresh_from_db()
+    assert (noted.order, agreed.order) == (2, 1)
+    assert (first.number, second.number) == (2, 1)
+
+
 # --- two officers -------------------------------------------------------------------------
 
 
