@@ -231,7 +231,8 @@ class ItemRows(BaseModelFormSet):
     POST naming a row of another item or meeting is refused ("Select a valid choice"); a
     new row belongs to this item and meeting (`of`) before it is validated."""
 
-    # Shown in a new row: a number left blank is given the next one.
+    # What a new row shows at first: a decision's number blank (given the next one on
+    # saving), not the model's default of 1.
     new_row_initial = {}
 
     def __init__(self, data=None, *, rows, of, admin_site, labels, prefix):
@@ -331,7 +332,7 @@ def may_take_minutes(request, meeting, model_admin):
 class ItemForms:
     """The forms of one agenda item: its minute, resolutions, action points and questions."""
 
-    def __init__(self, entry, meeting, data, *, admin_site, labels, user=None):
+    def __init__(self, entry, meeting, data, *, admin_site, labels, user):
         self.entry = entry
         self.item = item = entry.item
         self.meeting = meeting
@@ -364,11 +365,9 @@ class ItemForms:
             prefix=f"{prefix}-questions",
             **rows,
         )
-
-        if user is not None:
-            # A delete box only for an officer who may delete that kind of record.
-            for formset in self.formsets:
-                formset.can_delete = _permission(user, "delete", formset.model)
+        # A delete box only for an officer who may delete that kind of record.
+        for formset in self.formsets:
+            formset.can_delete = _permission(user, "delete", formset.model)
 
     @property
     def formsets(self):
