@@ -421,7 +421,7 @@ def test_an_untouched_stale_row_keeps_the_other_officer_s_change(meeting, kind):
     first_form = form_data(first.get(address(meeting)))
     first_form[f"{prefix}-{field}"] = "Amira's corrected wording."
     assert first.post(address(meeting), {**first_form, "save": "all"}).status_code == 302
-    # Ben leaves that row as it was and writes a decision elsewhere on the item.
+    # Ben leaves that row as it was and minutes another item.
     other = item(meeting, "10")
     second_form[f"item-{other.pk}-minute-body"] = "Ben's minute of item 10."
 
