@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import queries, services
+from meetings.admin_minutes import minute_taking_url, minutes_link
 from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
     ActionPoint,
@@ -319,6 +320,12 @@ class MeetingAdmin(AuditedAdmin):
         if not meeting.start_time_known:
             return f"{formats.date(starts, 'j M Y')} (time not recorded)"
         return formats.date(starts, "j M Y, H:i")
+
+    def get_urls(self):
+        return [minute_taking_url(self), *super().get_urls()]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), minutes_link]
 
     def get_inlines(self, request, obj):
         # A new meeting is created with its standard items and expected attendees first;

@@ -136,8 +136,46 @@ class VersionCheckMixin:
         return cleaned
 
 
-def _untouched_but_stale(form):
+def untouched_but_stale(form):
+    """Whether `form` was opened before someone else's save and its officer left it as it
+    was: it is not saved, so the other save stands."""
     return isinstance(form, VersionCheckMixin) and form.untouched_but_stale()
+
+
+def tell_of_kept_changes(request, forms):
+    """Tell the officer of each form they left untouched that someone else's newer save of
+    its record stands."""
+    for stale in filter(untouched_but_stale, forms):
+        messages.info(
+            request,
+            describe_newer_change(stale.instance)
+            + " You left it as it was, so it keeps their changes.",
+        )
+
+
+def save_parts_correcting(parent, formsets, save):
+    """Call `save`, which saves `formsets` of rows belonging to the stored `parent`; when
+    the change touches a part the public can see (a resolution of published minutes, a
+    published paper), stamp `parent` as corrected, since its page shows the correction."""
+    parts = [formset for formset in formsets if formset.model.correction_shown_on_parent]
+    # Rows changed or deleted count if they were public before the save ...
+    corrects_parent = any(
+        any_public(
+            formset.model,
+            [f.instance.pk for f in formset.initial_forms if f.has_changed()],
+        )
+        for formset in parts
+    )
+    save()
+    # ... and rows added if they are public after it.
+    corrects_parent = corrects_parent or any(
+        any_public(formset.model, [f.instance.pk for f in formset.extra_forms if f.has_changed()])
+        for formset in parts
+    )
+    if corrects_parent:
+        parent.refresh_from_db(fields=["version"])
+        parent.stamp_correction()
+        parent.save(update_fields=["corrected_at"])
 
 
 def with_version_check(form_class):
@@ -219,7 +257,7 @@ class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         return inlines
 
     def save_model(self, request, obj, form, change):
-        if change and _untouched_but_stale(form):
+        if change and untouched_but_stale(form):
             return  # the other officer's newer save stands
         super().save_model(request, obj, form, change)
 
@@ -228,40 +266,19 @@ class AuditedAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         and the officer is told; a change to a part of a published record (a resolution of
         published minutes, a published paper) is stamped on the record it belongs to."""
         opened = [form, *(row for formset in formsets for row in formset.initial_forms)]
-        for stale in filter(_untouched_but_stale, opened):
-            messages.info(
-                request,
-                describe_newer_change(stale.instance)
-                + " You left it as it was, so it keeps their changes.",
-            )
-        if _untouched_but_stale(form):
+        tell_of_kept_changes(request, opened)
+        if untouched_but_stale(form):
             # The form's own many-to-many values are as the officer opened them: not saved.
             form.save_m2m = lambda: None
         parent = form.instance
         if not (change and isinstance(parent, Versioned)):
             super().save_related(request, form, formsets, change)
             return
-        parts = [formset for formset in formsets if formset.model.correction_shown_on_parent]
-        # Rows changed or deleted count if they were public before the save ...
-        corrects_parent = any(
-            any_public(
-                formset.model,
-                [f.instance.pk for f in formset.initial_forms if f.has_changed()],
-            )
-            for formset in parts
+        save_parts_correcting(
+            parent,
+            formsets,
+            lambda: super(AuditedAdmin, self).save_related(request, form, formsets, change),
         )
-        super().save_related(request, form, formsets, change)
-        # ... and rows added if they are public after it.
-        corrects_parent = corrects_parent or any(
-            any_public(
-                formset.model, [f.instance.pk for f in formset.extra_forms if f.has_changed()]
-            )
-            for formset in parts
-        )
-        if corrects_parent:
-            parent.refresh_from_db(fields=["version"])
-            parent.stamp_correction()
-            parent.save(update_fields=["corrected_at"])
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

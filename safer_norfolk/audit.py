@@ -129,11 +129,20 @@ def release_unique_values(model, pks, field):
     must stay unique (agenda items 5 and 6 exchanged). The caller then saves each of those
     rows with its new value, or deletes it: the stand-in is never committed, and the history
     records each row as saved. The version is left as it is, so those saves still refuse a
-    stale page."""
-    if pks:
-        model._default_manager.filter(pk__in=pks).update(
-            **{field: Concat(Value("~"), Cast("pk", output_field=models.CharField()))}
-        )
+    stale page. A number column is given the largest numbers it holds instead."""
+    if not pks:
+        return
+    rows = model._default_manager.filter(pk__in=pks)
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, models.IntegerField):
+        rows.update(**{field: Concat(Value("~"), Cast("pk", output_field=models.CharField()))})
+        return
+    # A number (a decision's order): stand-ins counted down from the largest the column
+    # holds, far above any number officers give.
+    connection = connections[rows.db]
+    _, largest = connection.ops.integer_field_range(model_field.get_internal_type())
+    for offset, pk in enumerate(sorted(pks)):
+        rows.filter(pk=pk).update(**{field: largest - offset})
 
 
 def upsert_with_history(
