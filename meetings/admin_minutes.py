@@ -174,16 +174,26 @@ class ActionPointForm(RowForm):
 
     class Meta:
         model = ActionPoint
-        fields = ["reference", "description", "owner_person", "owner_organisation", "due_date"]
+        fields = [
+            "reference",
+            "description",
+            "owner_text",
+            "owner_person",
+            "owner_organisation",
+            "due_date",
+        ]
         field_classes = {"description": TextareaField}
         labels = {
             "description": "Action",
+            "owner_text": "Owner as written (“All”)",
             "owner_person": "Owner (person)",
-            "owner_organisation": "Owner (organisation or group)",
+            "owner_organisation": "Owner (organisation)",
             "due_date": "Due",
         }
+        help_texts = {"owner_text": ""}
         widgets = {
             "reference": forms.TextInput(attrs={"size": 6, "class": "row-reference"}),
+            "owner_text": forms.TextInput(attrs={"size": 12}),
             "description": forms.Textarea(attrs={"rows": 2, "cols": 40}),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -437,6 +447,7 @@ class ItemForms:
                     meeting=self.meeting,
                     description=data["description"],
                     minute=self.minute if self.minute.pk else None,
+                    owner_text=data.get("owner_text", ""),
                     owner_person=data.get("owner_person"),
                     owner_organisation=data.get("owner_organisation"),
                     due_date=data.get("due_date"),
