@@ -7,7 +7,7 @@ Publication (DESIGN §5) is encoded once per model in its queryset's `public()`.
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -353,22 +353,6 @@ def check_same_meeting(record, field):
         )
 
 
-def on_exempt_item(via_minute=False):
-    """The exempt rule of DESIGN §5 as a condition: true for a row whose agenda item (or with
-    `via_minute`, the item of its minute) is exempt (Part 2); a row with none is never exempt.
-    Written as NOT EXISTS over the exempt items alone, so PostgreSQL answers `exclude()` with
-    an anti join against the few exempt items instead of joining every row to its item.
-
-        Minute.objects.exclude(on_exempt_item())
-        ActionPoint.objects.exclude(on_exempt_item(via_minute=True))
-    """
-    if via_minute:
-        exempt = Minute.objects.filter(pk=OuterRef("minute_id"), agenda_item__is_exempt=True)
-    else:
-        exempt = AgendaItem.objects.filter(pk=OuterRef("agenda_item_id"), is_exempt=True)
-    return Exists(exempt.values("pk"))
-
-
 class AgendaItemQuerySet(models.QuerySet):
     def public(self):
         return self.filter(meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_exempt=False)
@@ -444,9 +428,11 @@ class AgendaItem(Versioned):
             models.UniqueConstraint(fields=["id", "meeting"], name="agenda_item_of_meeting"),
         ]
         indexes = [
-            # The exempt items alone (a few thousand of a county's 300,000), which the exempt
-            # rule (on_exempt_item) anti-joins every count and list of public records against.
-            models.Index(fields=["id"], condition=Q(is_exempt=True), name="agendaitem_exempt_idx"),
+            # The exempt rule of the minutes' records (public(): not an exempt item's), looked
+            # up for every open action point the outstanding page and the home page count and
+            # every minute, decision and action point a search counts: read from the index
+            # alone, without a visit to the item's row.
+            models.Index(fields=["id", "is_exempt"], name="agendaitem_exempt_rule_idx"),
         ]
 
     def __str__(self):
@@ -460,7 +446,7 @@ class DocumentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_public=True
-        ).exclude(on_exempt_item())
+        ).exclude(agenda_item__is_exempt=True)
 
     def listed(self):
         """For lists of papers: without the text extracted from each file (every word of a
@@ -610,7 +596,7 @@ class DeclarationQuerySet(models.QuerySet):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(on_exempt_item())
+        ).exclude(agenda_item__is_exempt=True)
 
 
 class Declaration(Versioned):
@@ -651,7 +637,7 @@ class MinuteQuerySet(models.QuerySet):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(on_exempt_item())
+        ).exclude(agenda_item__is_exempt=True)
 
 
 class Minute(Versioned):
@@ -684,7 +670,7 @@ class Minute(Versioned):
         ]
         indexes = [
             # The way from an action point or decision to its agenda item for the exempt rule
-            # (on_exempt_item), and from a decision to its meeting, read from the
+            # (agendaitem_exempt_rule_idx), and from a decision to its meeting, read from the
             # index alone.
             models.Index(fields=["id", "meeting", "agenda_item"], name="minute_exempt_rule_idx"),
         ]
@@ -706,7 +692,7 @@ class ResolutionQuerySet(models.QuerySet):
         return self.filter(
             minute__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             minute__meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(on_exempt_item(via_minute=True))
+        ).exclude(minute__agenda_item__is_exempt=True)
 
 
 class Resolution(Versioned):
@@ -750,7 +736,7 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(on_exempt_item(via_minute=True))
+        ).exclude(minute__agenda_item__is_exempt=True)
 
     def open(self):
         return self.filter(status=ActionPoint.Status.OPEN)
@@ -908,7 +894,7 @@ class WrittenQuestionQuerySet(models.QuerySet):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
-        ).exclude(on_exempt_item())
+        ).exclude(agenda_item__is_exempt=True)
 
     def awaiting(self):
         return self.filter(status=WrittenQuestion.Status.AWAITING)

@@ -45,7 +45,7 @@ def drop_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0022_exempt_rule_anti_join'),
+        ('meetings', '0022_question_counts_index'),
     ]
 
     operations = [

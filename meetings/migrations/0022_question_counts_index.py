@@ -10,14 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name='agendaitem',
-            name='agendaitem_exempt_rule_idx',
-        ),
-        migrations.AddIndex(
-            model_name='agendaitem',
-            index=models.Index(condition=models.Q(('is_exempt', True)), fields=['id'], name='agendaitem_exempt_idx'),
-        ),
         migrations.AddIndex(
             model_name='writtenquestion',
             index=models.Index(fields=['meeting', 'agenda_item', 'status', 'response_due'], name='question_counts_idx'),
