@@ -36,7 +36,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from safer_norfolk import formats
-from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin
+from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin, renumbered_rows
 from safer_norfolk.audit import release_unique_values
 from safer_norfolk.storage import UploadNotStored
 
@@ -80,12 +80,7 @@ def free_numbers(formset):
     """Let one save swap or shift numbers that are unique within the meeting (items 5 and 6
     exchanged, or 5, 6, 7 moved down one): the rows renumbered or deleted first give up their
     old numbers, then each is saved with its new one or deleted."""
-    leaving = [
-        row.instance.pk
-        for row in formset.initial_forms
-        if row in formset.deleted_forms or "number" in row.changed_data
-    ]
-    release_unique_values(formset.model, leaving, "number")
+    release_unique_values(formset.model, renumbered_rows(formset, "number"), "number")
 
 
 class MembershipInline(VersionedAdminMixin, admin.TabularInline):

@@ -29,6 +29,7 @@ from meetings.models import ActionPoint, Minute, Resolution, WrittenQuestion
 from safer_norfolk.admin_audit import (
     STALE_ADVICE,
     TextareaField,
+    renumbered_rows,
     save_parts_correcting,
     tell_of_kept_changes,
     with_version_check,
@@ -284,16 +285,6 @@ class ItemRows(BaseModelFormSet):
 
     def new_forms(self):
         return [form for form in self.extra_forms if form in self.kept_forms()]
-
-    def renumbered(self, field):
-        """The stored rows deleted or given a new `field`: they give up their old value first,
-        so one save can swap or shift numbers (as meetings.admin.free_numbers does)."""
-        return [
-            form.instance.pk
-            for form in self.initial_forms
-            if form.instance.pk is not None
-            and (form in self.deleted_forms or (form.has_changed() and field in form.changed_data))
-        ]
 
 
 ResolutionFormSet = modelformset_factory(
@@ -552,12 +543,12 @@ def _release_numbers(saving):
     release_unique_values(Minute, minutes, "number")
     release_unique_values(
         Resolution,
-        [pk for bundle in saving for pk in bundle.resolutions.renumbered("order")],
+        [pk for bundle in saving for pk in renumbered_rows(bundle.resolutions, "order")],
         "order",
     )
     release_unique_values(
         WrittenQuestion,
-        [pk for bundle in saving for pk in bundle.questions.renumbered("number")],
+        [pk for bundle in saving for pk in renumbered_rows(bundle.questions, "number")],
         "number",
     )
 

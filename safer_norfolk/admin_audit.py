@@ -178,6 +178,17 @@ def save_parts_correcting(parent, formsets, save):
         parent.save(update_fields=["corrected_at"])
 
 
+def renumbered_rows(formset, field):
+    """The keys of `formset`'s stored rows that are deleted or given a new `field`: those
+    that must give up their old value first (safer_norfolk.audit.release_unique_values) for
+    one save to swap or shift values unique within the parent (items 5 and 6 exchanged)."""
+    return [
+        row.instance.pk
+        for row in formset.initial_forms
+        if row in formset.deleted_forms or field in row.changed_data
+    ]
+
+
 def with_version_check(form_class):
     if issubclass(form_class, VersionCheckMixin):
         return form_class
