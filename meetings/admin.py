@@ -25,6 +25,7 @@ from meetings.models import (
     ActionPointNote,
     AgendaItem,
     Attendance,
+    AttendanceGroup,
     Committee,
     Declaration,
     Document,
@@ -32,6 +33,7 @@ from meetings.models import (
     Membership,
     Minute,
     Resolution,
+    StandardItem,
     WorkProgrammeItem,
     WrittenQuestion,
 )
@@ -61,7 +63,8 @@ def run_service_on_each(modeladmin, request, queryset, service, done, **kwargs):
 
 
 class MeetingChildInline:
-    """Inline whose agenda item and minute choices are limited to the meeting being edited."""
+    """Inline whose agenda item and minute choices are limited to the meeting being edited,
+    and whose attendance groups are those of the meeting's committee."""
 
     def get_formset(self, request, obj=None, **kwargs):
         self.parent_meeting = obj
@@ -73,6 +76,10 @@ class MeetingChildInline:
             kwargs["queryset"] = AgendaItem.objects.filter(meeting=meeting).order_by("sort_key")
         elif db_field.name == "minute":
             kwargs["queryset"] = Minute.objects.filter(meeting=meeting).order_by("sort_key")
+        elif db_field.name == "group":
+            kwargs["queryset"] = AttendanceGroup.objects.filter(
+                committee=meeting.committee_id if meeting else None
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -83,12 +90,56 @@ def free_numbers(formset):
     release_unique_values(formset.model, renumbered_rows(formset, "number"), "number")
 
 
+class AttendanceGroupInline(VersionedAdminMixin, admin.TabularInline):
+    model = AttendanceGroup
+    extra = 0
+    fields = ["order", "label"]
+    verbose_name = "attendance heading"
+    verbose_name_plural = (
+        "Attendance headings (as the minutes print them; none: “Present” and “Also in attendance”)"
+    )
+
+
+class StandardItemInline(VersionedAdminMixin, admin.TabularInline):
+    model = StandardItem
+    extra = 0
+    fields = ["order", "kind", "title", "description"]
+    verbose_name_plural = "Standard items (every new meeting's agenda starts with these)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["description"].widget.attrs["rows"] = 1
+        return formset
+
+
 class MembershipInline(VersionedAdminMixin, admin.TabularInline):
     model = Membership
     fk_name = "committee"
     extra = 0
     autocomplete_fields = ["person", "representing", "substitute_for"]
-    fields = ["order", "person", "role", "representing", "substitute_for", "start_date", "end_date"]
+    fields = [
+        "order",
+        "person",
+        "role",
+        "representing",
+        "substitute_for",
+        "group",
+        "department",
+        "start_date",
+        "end_date",
+    ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_committee = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            committee = getattr(self, "parent_committee", None)
+            kwargs["queryset"] = AttendanceGroup.objects.filter(
+                committee=committee.pk if committee else None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class WorkProgrammeInline(VersionedAdminMixin, admin.TabularInline):
@@ -105,7 +156,7 @@ class CommitteeAdmin(AuditedAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["parent", "partnership", "contact"]
-    inlines = [MembershipInline, WorkProgrammeInline]
+    inlines = [StandardItemInline, AttendanceGroupInline, MembershipInline, WorkProgrammeInline]
 
     def get_queryset(self, request):
         return (
@@ -127,6 +178,18 @@ class MembershipAdmin(AuditedAdmin):
     list_select_related = ["person", "committee", "representing"]
     search_fields = ["person__name", "committee__name", "representing__name"]
     autocomplete_fields = ["committee", "person", "representing", "substitute_for"]
+    fields = [
+        "committee",
+        "person",
+        "role",
+        "representing",
+        "substitute_for",
+        "group",
+        "department",
+        "start_date",
+        "end_date",
+        "order",
+    ]
 
 
 class AgendaItemInline(VersionedAdminMixin, admin.TabularInline):
@@ -154,12 +217,23 @@ class DocumentInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInlin
     readonly_fields = ["page_count"]
 
 
-class AttendanceInline(VersionedAdminMixin, admin.TabularInline):
+class AttendanceInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
     model = Attendance
     fk_name = "meeting"
     extra = 0
     autocomplete_fields = ["person", "substitute_for"]
-    fields = ["order", "person", "capacity", "status", "substitute_for", "in_chair", "note"]
+    fields = [
+        "order",
+        "person",
+        "capacity",
+        "group",
+        "department",
+        "status",
+        "no_substitute",
+        "substitute_for",
+        "in_chair",
+        "note",
+    ]
 
 
 class DeclarationInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
@@ -274,6 +348,7 @@ class MeetingAdmin(AuditedAdmin):
                 "blank, publishing records today.",
             },
         ),
+        ("Who chaired", {"fields": ["stand_in_chair"]}),
         (
             "Publication (change with the actions on the meetings list)",
             {"fields": [*readonly_fields, "signed_by"]},

@@ -117,6 +117,7 @@ class Membership(Versioned):
         VICE_CHAIR = "vice_chair", "Vice-Chair"
         MEMBER = "member", "Member"
         SUBSTITUTE = "substitute", "Substitute"
+        OFFICER = "officer", "Standing officer (attends, not a member)"
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
@@ -136,6 +137,20 @@ class Membership(Versioned):
     end_date = models.DateField(null=True, blank=True, validators=[plausible_date])
     order = models.PositiveSmallIntegerField(
         default=0, help_text="Position in the membership table."
+    )
+    group = models.ForeignKey(
+        "AttendanceGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="The heading the minutes list them under; a new meeting starts them there.",
+    )
+    department = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Their department or team, printed after the organisation: "
+        "“Community Safety Team”.",
     )
 
     history = HistoricalRecords()
@@ -158,11 +173,50 @@ class Membership(Versioned):
         representing = f" ({self.representing})" if self.representing_id else ""
         return f"{self.person} – {self.get_role_display()}, {self.committee}{representing}"
 
+    def clean(self):
+        super().clean()
+        check_own_group(self, self.committee_id)
+
     def is_current(self, on=None):
         on = on or timezone.localdate()
         return (self.start_date is None or self.start_date <= on) and (
             self.end_date is None or self.end_date >= on
         )
+
+
+class AttendanceGroup(Versioned):
+    """A heading a committee's minutes print their attendance under, in order: "Board",
+    "Members", "Guests"; "Present", "Also in attendance". Apologies are printed by the same
+    headings. A committee without any prints members as "Present" and everyone else as
+    "Also in attendance"."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="attendance_groups"
+    )
+    label = models.CharField(max_length=80, help_text="As the minutes print it: “Board”.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "label"],
+                name="attendance_group_label_once_per_committee",
+                violation_error_message="The committee already prints a group with this label.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+def check_own_group(record, committee_id):
+    """An attendance group belongs to one committee: a record of another committee's
+    meeting or membership cannot be listed under it."""
+    if record.group_id and record.group.committee_id != committee_id:
+        raise ValidationError({"group": f"“{record.group}” is a group of another committee."})
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -241,6 +295,13 @@ class Meeting(Versioned):
     )
     signed_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="minutes_signed"
+    )
+    stand_in_chair = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="When someone other than the Chair chaired, as the minutes say it: "
+        "“The Deputy Chairman agreed to chair”. If they are named, also tick “in chair” on "
+        "their line of attendance.",
     )
 
     objects = MeetingQuerySet.as_manager()
@@ -411,6 +472,20 @@ class AgendaItem(Versioned):
     )
     plan_actions = models.ManyToManyField(Action, blank=True, related_name="agenda_items")
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="agenda_items")
+    # What a new meeting brings forward to its "Action points: review" item: the committee's
+    # action points still open and its questions still awaiting a response.
+    carried_action_points = models.ManyToManyField(
+        "ActionPoint",
+        blank=True,
+        related_name="reviewed_under",
+        help_text="Open action points brought forward to this item for review.",
+    )
+    carried_questions = models.ManyToManyField(
+        "WrittenQuestion",
+        blank=True,
+        related_name="reviewed_under",
+        help_text="Written questions awaiting a response, brought forward to this item.",
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -440,6 +515,38 @@ class AgendaItem(Versioned):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#item-{self.number}"
+
+
+class StandardItem(Versioned):
+    """An item every agenda of the committee carries, in order: a new meeting starts with
+    them ("Welcome and apologies", "Action points: review", "Key messages")."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="standard_items"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(
+        max_length=30, choices=AgendaItem.Kind.choices, default=AgendaItem.Kind.OTHER
+    )
+    title = models.CharField(max_length=400)
+    description = models.TextField(blank=True, help_text="Markdown, as the agenda prints it.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# The items a committee's agendas open with until its own are set (DESIGN §2).
+DEFAULT_STANDARD_ITEMS = [
+    (AgendaItem.Kind.APOLOGIES, "Apologies for absence and substitutions"),
+    (AgendaItem.Kind.MINUTES, "Minutes of the previous meeting"),
+    (AgendaItem.Kind.DECLARATIONS, "Declarations of interest"),
+    (AgendaItem.Kind.URGENT_BUSINESS, "Items of urgent business"),
+]
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -542,6 +649,25 @@ class Attendance(Versioned):
         max_length=300, blank=True, help_text="e.g. “elected Chair during the meeting”."
     )
     order = models.PositiveSmallIntegerField(default=0)
+    group = models.ForeignKey(
+        AttendanceGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        help_text="The heading the minutes list them under; blank: “Present” for members, "
+        "“Also in attendance” for others.",
+    )
+    department = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Printed after the organisation: “Cambridge City Council (Community Safety "
+        "Team)”.",
+    )
+    no_substitute = models.BooleanField(
+        default=False,
+        help_text="A member who sent apologies and no substitute: printed “(no substitute)”.",
+    )
 
     objects = AttendanceQuerySet.as_manager()
 
@@ -554,12 +680,26 @@ class Attendance(Versioned):
             models.UniqueConstraint(
                 fields=["meeting", "person"], name="attendance_person_once_per_meeting"
             ),
+            models.CheckConstraint(
+                condition=Q(no_substitute=False) | Q(status="apologies"),
+                name="attendance_no_substitute_only_with_apologies",
+                violation_error_message="“No substitute” is recorded only with apologies.",
+            ),
         ]
 
     label_relations = ("person",)
 
     def __str__(self):
         return f"{self.person}: {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id:
+            check_own_group(self, self.meeting.committee_id)
+        if self.no_substitute and self.status != self.Status.APOLOGIES:
+            raise ValidationError(
+                {"no_substitute": "“No substitute” is recorded only with apologies."}
+            )
 
     @property
     def is_member(self):
@@ -581,8 +721,12 @@ class Attendance(Versioned):
         note) or their job title and organisation. Empty parts are left out, never shown as
         a stray comma."""
         if self.is_member:
-            return self.person.organisation.name if self.person.organisation_id else ""
-        return self.note or self.person.title_and_organisation
+            affiliation = self.person.organisation.name if self.person.organisation_id else ""
+        else:
+            affiliation = self.note or self.person.title_and_organisation
+        if self.department:
+            return f"{affiliation} ({self.department})" if affiliation else self.department
+        return affiliation
 
     @property
     def remark(self):

@@ -228,8 +228,7 @@ class MeetingPage:
     preview: bool
     agenda: list
     minutes_visible: bool
-    present: list = field(default_factory=list)
-    also_present: list = field(default_factory=list)
+    present: list = field(default_factory=list)  # everyone present, in the minutes' order
     apologies: list = field(default_factory=list)
     declarations: list = field(default_factory=list)
     minutes: list = field(default_factory=list)
@@ -241,21 +240,29 @@ class MeetingPage:
     references: str = ""  # whose page numbers the agenda shows: "pack", "published" or none
 
     @property
-    def apology_groups(self):
-        """Apologies as minutes print them: named members, then substitute members, then
-        anyone else (officers, guests); empty groups left out."""
-        groups = [
-            ("From named members", Attendance.Capacity.MEMBER),
-            ("From substitute members", Attendance.Capacity.SUBSTITUTE),
-        ]
-        listed = [
-            (label, [a for a in self.apologies if a.capacity == capacity])
-            for label, capacity in groups
-        ]
-        listed.append(
-            ("From others", [a for a in self.apologies if not a.is_member]),
+    def present_groups(self):
+        """Who was present, under the headings the minutes print: members under "Present",
+        then the committee's own groups in order ("Board", "Members", "Guests"), then
+        everyone else under "Also in attendance"; empty headings left out."""
+        return _grouped(
+            self.present,
+            before=[("Present", lambda a: a.is_member)],
+            after=[("Also in attendance", lambda a: not a.is_member)],
         )
-        return [(label, rows) for label, rows in listed if rows]
+
+    @property
+    def apology_groups(self):
+        """Apologies as minutes print them: from named members, then substitute members,
+        then the committee's own groups in order, then anyone else (officers, guests);
+        empty groups left out."""
+        return _grouped(
+            self.apologies,
+            before=[
+                ("From named members", lambda a: a.capacity == Attendance.Capacity.MEMBER),
+                ("From substitute members", lambda a: a.capacity == Attendance.Capacity.SUBSTITUTE),
+            ],
+            after=[("From others", lambda a: not a.is_member)],
+        )
 
     @property
     def records_no_declarations(self):
@@ -265,6 +272,26 @@ class MeetingPage:
             return False
         items = {item.pk for item in self.agenda if item.kind == AgendaItem.Kind.DECLARATIONS}
         return any(minute.agenda_item_id in items for minute in self.minutes)
+
+
+def _grouped(attendances, *, before, after):
+    """[(heading, rows)]: rows in one of the committee's attendance groups under its label,
+    in the groups' order, between the headings `before` and `after` that take the rows in no
+    group ((label, test) pairs: each row under the first whose test it passes)."""
+    labelled = {}
+    for attendance in attendances:
+        if attendance.group_id:
+            group = attendance.group
+            labelled.setdefault((group.order, group.pk, group.label), []).append(attendance)
+    ungrouped = [attendance for attendance in attendances if not attendance.group_id]
+    headings = []
+    for label, test in [*before, *after]:
+        rows = [attendance for attendance in ungrouped if test(attendance)]
+        ungrouped = [attendance for attendance in ungrouped if not test(attendance)]
+        headings.append((label, rows))
+    own = [(label, rows) for (_order, _pk, label), rows in sorted(labelled.items())]
+    listed = headings[: len(before)] + own + headings[len(before) :]
+    return [(label, rows) for label, rows in listed if rows]
 
 
 def meeting_page(slug, date, *, preview=False):
@@ -303,11 +330,30 @@ def meeting_page_for(meeting, *, preview=False):
         if preview
         else AgendaItem.objects.public().filter(meeting=meeting)
     )
+    carried_points = ActionPoint.objects.all() if preview else ActionPoint.objects.public()
+    carried_questions = (
+        WrittenQuestion.objects.all() if preview else WrittenQuestion.objects.public()
+    )
     agenda = list(
         items.order_by("sort_key")
         .select_related("lead")
         .prefetch_related(
-            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers"),
+            # What the review item brought forward, each by its own public() rule.
+            Prefetch(
+                "carried_action_points",
+                queryset=carried_points.select_related(
+                    "meeting__committee", "owner_person", "owner_organisation"
+                ).order_by("meeting__starts_at", "sort_key"),
+                to_attr="carried_points",
+            ),
+            Prefetch(
+                "carried_questions",
+                queryset=carried_questions.select_related("meeting__committee").order_by(
+                    "meeting__starts_at", "number"
+                ),
+                to_attr="carried_question_list",
+            ),
         )
     )
     minutes_visible = meeting.minutes_are_public or (preview and meeting.minutes.exists())
@@ -334,7 +380,7 @@ def meeting_page_for(meeting, *, preview=False):
 
     attendances = (
         visible(Attendance)
-        .select_related("person__organisation", "substitute_for")
+        .select_related("person__organisation", "substitute_for", "group")
         .order_by("order", "pk")
     )
     attendances = list(attendances)
@@ -352,7 +398,7 @@ def meeting_page_for(meeting, *, preview=False):
         if attendance.status == Attendance.Status.APOLOGIES:
             page.apologies.append(attendance)
         elif attendance.status == Attendance.Status.PRESENT:
-            (page.present if attendance.is_member else page.also_present).append(attendance)
+            page.present.append(attendance)
     page.declarations = list(
         visible(Declaration).select_related("person", "agenda_item").order_by("pk")
     )
@@ -952,6 +998,15 @@ class ItemRecords:
     action_points: list = field(default_factory=list)
     questions: list = field(default_factory=list)
 
+    @property
+    def carried_action_points(self):
+        """Open action points of earlier meetings brought forward to this item."""
+        return self.item.carried_point_list
+
+    @property
+    def carried_questions(self):
+        return self.item.carried_question_list
+
 
 @dataclass
 class MinuteTaking:
@@ -967,12 +1022,27 @@ class MinuteTaking:
 def minute_taking(meeting_id):
     """Officers' read for the minute-taking screen (back office, whatever is published): the
     meeting with every agenda item in order and its minutes, resolutions, action points and
-    written questions, in five queries whatever the number of items."""
+    written questions, and what was brought forward to its review item, in seven queries
+    whatever the number of items."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=meeting_id)
-    items = {
-        item.pk: ItemRecords(item=item)
-        for item in AgendaItem.objects.filter(meeting=meeting).order_by("sort_key")
-    }
+    agenda = AgendaItem.objects.filter(meeting=meeting).order_by("sort_key")
+    agenda = agenda.prefetch_related(
+        Prefetch(
+            "carried_action_points",
+            queryset=ActionPoint.objects.select_related(
+                "meeting", "owner_person", "owner_organisation"
+            ).order_by("meeting__starts_at", "sort_key"),
+            to_attr="carried_point_list",
+        ),
+        Prefetch(
+            "carried_questions",
+            queryset=WrittenQuestion.objects.select_related("meeting", "addressed_to").order_by(
+                "meeting__starts_at", "number"
+            ),
+            to_attr="carried_question_list",
+        ),
+    )
+    items = {item.pk: ItemRecords(item=item) for item in agenda}
     minutes = Minute.objects.filter(meeting=meeting).order_by("sort_key", "pk")
     minutes = minutes.prefetch_related(
         Prefetch(

@@ -9,10 +9,12 @@ answer only questions addressed to their organisation).
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
+    DEFAULT_STANDARD_ITEMS,
     ActionPoint,
     AgendaItem,
     AgendaPack,
@@ -24,14 +26,6 @@ from meetings.models import (
 )
 from safer_norfolk import formats, page_cache
 from safer_norfolk.audit import save_as
-
-# The items every agenda opens with (DESIGN §2), numbered in this order.
-STANDARD_ITEMS = [
-    (AgendaItem.Kind.APOLOGIES, "Apologies for absence and substitutions"),
-    (AgendaItem.Kind.MINUTES, "Minutes of the previous meeting"),
-    (AgendaItem.Kind.DECLARATIONS, "Declarations of interest"),
-    (AgendaItem.Kind.URGENT_BUSINESS, "Items of urgent business"),
-]
 
 
 def _day(meeting):
@@ -45,8 +39,13 @@ def _lock(instance):
 
 @transaction.atomic
 def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN_PERSON, **details):
-    """A new meeting of `committee`, with the standard opening items and the committee's
-    current members (and substitutes) listed as expected attendees."""
+    """A new meeting of `committee`, built from what its meetings always have:
+    - the committee's standard items, numbered in order (the four opening items of
+      DEFAULT_STANDARD_ITEMS for a committee that has set none);
+    - on its first "Action points: review" item, the committee's action points still open
+      and its written questions still awaiting a response, brought forward;
+    - its current members, substitutes and standing officers listed as expected, each
+      under the heading and with the department their membership gives."""
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": "Give the meeting's start time with its time zone."})
     day = timezone.localdate(starts_at)
@@ -65,35 +64,46 @@ def create_meeting(*, committee, starts_at, by, venue=None, mode=Meeting.Mode.IN
     meeting.full_clean()
     save_as(meeting, by)
 
-    bulk_create_with_history(
+    standard = [
+        (item.kind, item.title, item.description)
+        for item in committee.standard_items.order_by("order", "pk")
+    ] or [(kind, title, "") for kind, title in DEFAULT_STANDARD_ITEMS]
+    items = bulk_create_with_history(
         [
-            AgendaItem(meeting=meeting, number=str(position), kind=kind, title=title)
-            for position, (kind, title) in enumerate(STANDARD_ITEMS, start=1)
+            AgendaItem(
+                meeting=meeting, number=str(position), kind=kind, title=title, description=text
+            )
+            for position, (kind, title, text) in enumerate(standard, start=1)
         ],
         AgendaItem,
         default_user=by,
     )
-    members = [
-        membership
-        for membership in committee.memberships.select_related("person").order_by("order", "pk")
-        if membership.is_current(on=day)
-    ]
-    seen = set()
-    attendances = []
-    for position, membership in enumerate(members):
-        if membership.person_id in seen:
+    review = next((item for item in items if item.kind == AgendaItem.Kind.ACTION_REVIEW), None)
+    if review is not None:
+        earlier = Q(meeting__committee=committee, meeting__starts_at__lt=starts_at)
+        review = AgendaItem.objects.get(meeting=meeting, number=review.number)
+        review.carried_action_points.set(ActionPoint.objects.open().filter(earlier))
+        review.carried_questions.set(WrittenQuestion.objects.awaiting().filter(earlier))
+
+    attendances, seen = [], set()
+    capacity = {
+        Membership.Role.SUBSTITUTE: Attendance.Capacity.SUBSTITUTE,
+        Membership.Role.OFFICER: Attendance.Capacity.OFFICER,
+    }
+    memberships = committee.memberships.select_related("person").order_by("order", "pk")
+    for membership in memberships:
+        if not membership.is_current(on=day) or membership.person_id in seen:
             continue
         seen.add(membership.person_id)
-        is_substitute = membership.role == Membership.Role.SUBSTITUTE
         attendances.append(
             Attendance(
                 meeting=meeting,
                 person_id=membership.person_id,
-                capacity=Attendance.Capacity.SUBSTITUTE
-                if is_substitute
-                else Attendance.Capacity.MEMBER,
+                capacity=capacity.get(membership.role, Attendance.Capacity.MEMBER),
                 status=Attendance.Status.EXPECTED,
-                order=position,
+                group_id=membership.group_id,
+                department=membership.department,
+                order=len(attendances),
             )
         )
     bulk_create_with_history(attendances, Attendance, default_user=by)
