@@ -79,8 +79,10 @@ def current_memberships(committee, on=None):
 def members_with_substitutes(committee, on=None):
     """The committee's members on the day `on` (default today), in order, each with the
     substitutes named for them: [(membership, [substitute memberships])]. A substitute named
-    for no one is listed as a member."""
-    memberships = list(current_memberships(committee, on=on))
+    for no one is listed as a member; standing officers are not members."""
+    memberships = list(
+        current_memberships(committee, on=on).exclude(role=Membership.Role.OFFICER)
+    )
     substitutes = {}
     for membership in memberships:
         if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:

@@ -417,3 +417,18 @@ def test_what_was_brought_forward_is_shown_by_each_records_own_rule(client, admi
     assert "07/01" in screen
     assert "07/02" in screen
     assert "Who holds the lease?" in screen
+
+
+def test_standing_officers_are_not_listed_as_members(client):
+    committee = CommitteeFactory()
+    MembershipFactory(committee=committee, person__name="Emma Corlett")
+    MembershipFactory(
+        committee=committee,
+        role=Membership.Role.OFFICER,
+        person=PersonFactory(honorific="", name="Timothy Shawcross"),
+    )
+
+    html = client.get(committee.get_absolute_url()).content.decode()
+
+    assert "Cllr Emma Corlett" in html
+    assert "Timothy Shawcross" not in html
