@@ -38,7 +38,12 @@ from meetings.models import (
     WrittenQuestion,
 )
 from safer_norfolk import formats
-from safer_norfolk.admin_audit import AuditedAdmin, VersionedAdminMixin, renumbered_rows
+from safer_norfolk.admin_audit import (
+    AuditedAdmin,
+    SharedChoices,
+    VersionedAdminMixin,
+    renumbered_rows,
+)
 from safer_norfolk.audit import release_unique_values
 from safer_norfolk.storage import UploadNotStored
 
@@ -112,10 +117,11 @@ class StandardItemInline(VersionedAdminMixin, admin.TabularInline):
         return formset
 
 
-class MembershipInline(VersionedAdminMixin, admin.TabularInline):
+class MembershipInline(SharedChoices, VersionedAdminMixin, admin.TabularInline):
     model = Membership
     fk_name = "committee"
     extra = 0
+    shared_choices = ["group"]
     autocomplete_fields = ["person", "representing", "substitute_for"]
     fields = [
         "order",
@@ -217,10 +223,11 @@ class DocumentInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInlin
     readonly_fields = ["page_count"]
 
 
-class AttendanceInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
+class AttendanceInline(SharedChoices, VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
     model = Attendance
     fk_name = "meeting"
     extra = 0
+    shared_choices = ["group"]
     autocomplete_fields = ["person", "substitute_for"]
     fields = [
         "order",

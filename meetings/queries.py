@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Func, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -80,9 +80,7 @@ def members_with_substitutes(committee, on=None):
     """The committee's members on the day `on` (default today), in order, each with the
     substitutes named for them: [(membership, [substitute memberships])]. A substitute named
     for no one is listed as a member; standing officers are not members."""
-    memberships = list(
-        current_memberships(committee, on=on).exclude(role=Membership.Role.OFFICER)
-    )
+    memberships = list(current_memberships(committee, on=on).exclude(role=Membership.Role.OFFICER))
     substitutes = {}
     for membership in memberships:
         if membership.role == Membership.Role.SUBSTITUTE and membership.substitute_for_id:
@@ -296,6 +294,29 @@ def _grouped(attendances, *, before, after):
     return [(label, rows) for label, rows in listed if rows]
 
 
+def with_carried_records(agenda, *, preview=False):
+    """The action points each review item brought forward (`carried_points`), each by its
+    own public() rule; read only for an agenda that has a review item. (The questions it
+    brought forward are on the outstanding page, which the item links to.)"""
+    reviews = [item for item in agenda if item.kind == AgendaItem.Kind.ACTION_REVIEW]
+    for item in agenda:
+        if item.kind != AgendaItem.Kind.ACTION_REVIEW:
+            item.carried_points = []
+    if not reviews:
+        return
+    points = ActionPoint.objects.all() if preview else ActionPoint.objects.public()
+    prefetch_related_objects(
+        reviews,
+        Prefetch(
+            "carried_action_points",
+            queryset=points.select_related(
+                "meeting__committee", "owner_person", "owner_organisation"
+            ).order_by("meeting__starts_at", "sort_key"),
+            to_attr="carried_points",
+        ),
+    )
+
+
 def meeting_page(slug, date, *, preview=False):
     return meeting_page_for(meeting_for(slug, date, preview=preview), preview=preview)
 
@@ -332,32 +353,14 @@ def meeting_page_for(meeting, *, preview=False):
         if preview
         else AgendaItem.objects.public().filter(meeting=meeting)
     )
-    carried_points = ActionPoint.objects.all() if preview else ActionPoint.objects.public()
-    carried_questions = (
-        WrittenQuestion.objects.all() if preview else WrittenQuestion.objects.public()
-    )
     agenda = list(
         items.order_by("sort_key")
         .select_related("lead")
         .prefetch_related(
-            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers"),
-            # What the review item brought forward, each by its own public() rule.
-            Prefetch(
-                "carried_action_points",
-                queryset=carried_points.select_related(
-                    "meeting__committee", "owner_person", "owner_organisation"
-                ).order_by("meeting__starts_at", "sort_key"),
-                to_attr="carried_points",
-            ),
-            Prefetch(
-                "carried_questions",
-                queryset=carried_questions.select_related("meeting__committee").order_by(
-                    "meeting__starts_at", "number"
-                ),
-                to_attr="carried_question_list",
-            ),
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
         )
     )
+    with_carried_records(agenda, preview=preview)
     minutes_visible = meeting.minutes_are_public or (preview and meeting.minutes.exists())
     page = MeetingPage(
         meeting=meeting,

@@ -236,6 +236,37 @@ class LabelledRecords:
         )
 
 
+class SharedChoices:
+    """An inline whose rows share one read of each plain select box's choices (the field
+    names in `shared_choices`), where Django would read them again for every row."""
+
+    shared_choices = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        names = self.shared_choices
+
+        class SharingFormSet(formset):
+            def _construct_form(self, i, **kwargs):
+                return self._share(super()._construct_form(i, **kwargs))
+
+            @property
+            def empty_form(self):
+                return self._share(super().empty_form)
+
+            def _share(self, form):
+                read = self.__dict__.setdefault("_shared_choices", {})
+                for name in names:
+                    if name in form.fields:
+                        if name not in read:
+                            read[name] = list(form.fields[name].choices)
+                        form.fields[name].choices = read[name]
+                return form
+
+        SharingFormSet.__name__ = formset.__name__
+        return SharingFormSet
+
+
 class VersionedAdminMixin(LabelledRecords):
     """For a ModelAdmin or inline of a Versioned model: its form carries the version."""
 

@@ -101,6 +101,15 @@ def page(context):
 
 
 @pytest.fixture
+def public_page(browser):
+    """A member of the public: a browser context of its own, never signed in."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a full-page screenshot under test-artifacts/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

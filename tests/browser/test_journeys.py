@@ -37,16 +37,6 @@ from tests.factories import (
 from tests.pdfs import make_pdf
 
 
-@pytest.fixture
-def public_page(browser):
-    """A member of the public: a browser context of its own, never signed in."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def sign_in(page, live_server, username, password):
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(username)

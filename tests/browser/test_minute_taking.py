@@ -47,15 +47,6 @@ PARAGRAPH_SAMPLES = [
 
 
 @pytest.fixture
-def public_page(browser):
-    """A member of the public: a browser context of its own, never signed in."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def board_meeting():
     """A partnership board's meeting held last week, its agenda as seed 003 prints it."""
     committee = CommitteeFactory(

@@ -406,7 +406,7 @@ def test_what_was_brought_forward_is_shown_by_each_records_own_rule(client, admi
 
     assert "Action points brought forward for review Ref Action Owner Status 07/01" in text
     assert public_point.description in text
-    assert "How many bedspaces are there?" in text
+    assert "Written questions of this committee still awaiting a response" in text
     assert "07/02" not in text
     assert "named family" not in text
     assert "Who holds the lease?" not in text
