@@ -360,10 +360,7 @@ def _read_due(raw, plan_start):
     due_date, precision = parse_due_text(text, plan_start=plan_start)
     message = ""
     if precision == UNKNOWN:
-        message = (
-            f"“{text}” is not a date such as “September 2021”, “Year 2”, “2023/24”, "
-            "“Quarterly” or “TBC”."
-        )
+        message = f"“{text}” is not a date such as “September 2021”, “Year 2”, “2023/24” or “TBC”."
     return text, due_date, precision, message
 
 
