@@ -189,6 +189,7 @@ RAG_VALUES = {
 # parts joined by "and", "&" or "+" stay together as one name ("Housing and Communities").
 _OWNER_SEPARATOR = re.compile(r"(\s*(?:[;\n/,&+]|\band\b)\s*)", re.IGNORECASE)
 _WEAK_SEPARATOR = re.compile(r"^\s*(?:&|\+|and)\s*$", re.IGNORECASE)
+_LONGEST_NAME_IN_PARTS = 8
 # Left as it is in an existing action: the file says nothing about it.
 _KEEP = object()
 
@@ -214,7 +215,7 @@ class ActionImportReport:
         verb = "Would import" if self.dry_run else "Imported"
         text = f"{verb} {self.rows} action(s): {self.created} new, {self.updated} updated."
         if self.extra_fields:
-            text += " Kept as the plan's own fields: " + ", ".join(
+            text += " Columns kept as the plan's own fields: " + ", ".join(
                 f"“{heading}”" for heading in self.extra_fields
             )
             text += "."
@@ -303,7 +304,8 @@ def split_owners(text, organisations):
     found, unmatched = [], []
     start = 0
     while start < len(parts):
-        for end in range(len(parts), start, -1):
+        # No organisation's name runs over more than a few separators.
+        for end in range(min(len(parts), start + _LONGEST_NAME_IN_PARTS), start, -1):
             candidate = "".join(
                 parts[index] + (separators[index] if index < end - 1 else "")
                 for index in range(start, end)
@@ -527,7 +529,12 @@ def validate_actions(plan, header, rows, *, header_row=1, progress=None):
         owner_ids = None
         if "owners" in present:
             owners_text = cell(row, "owners")
-            owner_ids, unmatched = split_owners(owners_text, organisations)
+            owner_ids, unmatched = [], []
+            limit = Action._meta.get_field("owner_note").max_length
+            if len(owners_text) <= limit:
+                owner_ids, unmatched = split_owners(owners_text, organisations)
+            elif "owner_note" in present:  # otherwise refused below, as the owner as written
+                problem("owners", f"at most {limit} characters ({len(owners_text)} given).")
             notices.extend(
                 OwnerNotice(number_in_file, columns.name("owners"), name) for name in unmatched
             )

@@ -672,3 +672,18 @@ def test_the_admin_import_lists_owners_matching_no_organisation(admin_client, va
         "Owners kept as written, matching no organisation: “Community Safety Team” (row 2)." in page
     )
     assert Action.objects.filter(plan=vawg_plan).count() == 4
+
+
+def test_an_owner_longer_than_the_owner_as_written_can_hold_is_reported(
+    accommodation_plan, officer
+):
+    owners = ", ".join(f"Team {n}" for n in range(60))
+    content = f'Ref,Action,Lead agency\n1,Fund IDVAs,"{owners}"\n'.encode()
+
+    report = import_actions(plan=accommodation_plan, name="plan.csv", content=content, by=officer)
+
+    assert [str(problem) for problem in report.problems] == [
+        f"Row 2, column “Lead agency”: at most 300 characters ({len(owners)} given)."
+    ]
+    assert report.notices == []
+    assert not Action.objects.exists()
