@@ -477,6 +477,10 @@ def test_recurring_actions_are_never_listed_as_overdue(vawg_plan, officer, clien
     plan_page = client.get(vawg_plan.get_absolute_url(), {"overdue": "true"}).content.decode()
     assert "Run the White Ribbon campaign" not in plan_page
     assert "Recommission the IDVA service" in plan_page
+    outstanding = client.get(reverse("meetings:outstanding"), {"overdue_only": "on"})
+    assert outstanding.status_code == 200
+    assert "Recommission the IDVA service" in outstanding.content.decode()
+    assert "Run the White Ribbon campaign" not in outstanding.content.decode()
     second = Action.objects.get(plan=vawg_plan, number="2")
     action_page = client.get(second.get_absolute_url()).content.decode()
     assert "November annually" in action_page
