@@ -248,8 +248,10 @@ def summarise(actions):
             gaps["no_success_measure"] += 1
         if action.last_update_on is None:
             gaps["no_update"] += 1
-    if list(sections) == [None]:
-        sections = {}
+    if None in sections:  # last, or alone: then the plan has no section to count by
+        outside = sections.pop(None)
+        if sections:
+            sections[None] = outside
     return PlanSummary(
         plan=whole,
         by_section=list(sections.values()),

@@ -691,3 +691,25 @@ def test_an_owner_longer_than_the_owner_as_written_can_hold_is_reported(
     ]
     assert report.notices == []
     assert not Action.objects.exists()
+
+
+def test_actions_outside_the_sections_of_a_plan_with_sections_are_shown_apart(client):
+    plan = PlanFactory(slug="mixed")
+    fraud = SectionFactory(plan=plan, number="1", title="Fraud")
+    ActionFactory(plan=plan, section=fraud, number="1.1", title="Inside the Fraud section")
+    ActionFactory(plan=plan, section=None, number="2", title="Outside every section")
+
+    summary = queries.summarise(list(queries.plan_actions(plan)))
+    assert [(tally.label, tally.total) for tally in summary.by_section] == [
+        ("1 Fraud", 1),
+        ("Not in a section", 1),
+    ]
+    distance = client.get(reverse("delivery_plans:distance", args=[plan.slug])).content.decode()
+    assert distance.index('aria-label="Actions in no section"') < distance.index("1 Fraud")
+    action_page = client.get(
+        reverse("delivery_plans:action", args=[plan.slug, "2"])
+    ).content.decode()
+    assert "Outside every section" in action_page
+    # No section caption above the heading ("None" or an empty one).
+    above_heading = action_page.split('<h1 class="govuk-heading-xl">Action 2</h1>')[0]
+    assert "govuk-caption-l" not in above_heading
