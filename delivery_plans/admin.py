@@ -48,6 +48,8 @@ class PlanAdmin(AuditedAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation", "framework"]
+    # Written by the actions import, in the order of the plan's file.
+    readonly_fields = ["extra_fields"]
     inlines = [SectionInline]
     change_form_template = "admin/delivery_plans/plan/change_form.html"
 
@@ -173,7 +175,7 @@ class ActionAdmin(AuditedAdmin):
     list_select_related = ["plan", "section"]
     search_fields = ["number", "title", "success_measure", "owner_note", "plan__title"]
     autocomplete_fields = ["plan", "section", "owners", "lead", "outcomes", "related_actions"]
-    readonly_fields = ["due_date", "due_precision"]
+    readonly_fields = ["due_date", "due_precision", "extra"]
     ordering = ["plan", "sort_key"]
     inlines = [ActionUpdateInline]
 

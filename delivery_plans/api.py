@@ -21,12 +21,17 @@ from safer_norfolk.query_params import record_id
 class PlanSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
     framework = PublicKeyField(source="public_framework")
+    extra_fields = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Headings of the plan's own fields, in the order of its file.",
+    )
 
     class Meta:
         model = Plan
         fields = [
             "id", "title", "slug", "organisation", "framework", "period_start", "period_end", "status", "summary",
-            "version_label", "reporting_interval_days", "url",
+            "version_label", "reporting_interval_days", "extra_fields", "url",
         ]  # fmt: skip
 
 
@@ -49,13 +54,18 @@ class ActionSerializer(serializers.ModelSerializer):
     url = AbsoluteUrlField()
     outcomes = KeysField(source="outcome_list")
     related_actions = KeysField(source="related_action_list")
+    extra = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The plan's own fields for this action, as written: {heading: text}.",
+    )
 
     class Meta:
         model = Action
         fields = [
             "id", "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "due_text",
             "due_date", "due_precision", "method", "indicators", "cost_text", "cost_amount", "funding_source",
-            "outcomes", "related_actions", "external_ref", "stage", "current_rag", "current_distance",
+            "outcomes", "related_actions", "external_ref", "stage", "extra", "current_rag", "current_distance",
             "last_update_on", "is_overdue", "is_stale", "url",
         ]  # fmt: skip
 

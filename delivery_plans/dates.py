@@ -3,8 +3,10 @@
 `parse_due_text(text, plan_start=None)` returns (date or None, precision). The date is the
 LAST day of the period the text names, so "overdue" simply means the date has passed: an
 action due "September 2021" is overdue from 1 October 2021. "TBC" and text that cannot be
-read have no date: they are data gaps, never overdue. The admin, imports and the API all
-call this one function.
+read have no date: they are data gaps, never overdue. Work that comes round again
+("Quarterly", "November annually", "Every November") is recurring: it has no single date,
+is never overdue, and is shown as written. The admin, imports and the API all call this one
+function.
 """
 
 import calendar
@@ -17,11 +19,21 @@ from outcomes.periods import MONTHS
 from safer_norfolk.validators import plausible_date
 
 DAY, MONTH, QUARTER, YEAR = "day", "month", "quarter", "year"
-ONGOING, TBC, UNKNOWN = "ongoing", "tbc", "unknown"
+ONGOING, RECURRING, TBC, UNKNOWN = "ongoing", "recurring", "tbc", "unknown"
+# Precisions with no date to be late against.
+UNDATED = (ONGOING, RECURRING, TBC, UNKNOWN)
 
 _TBC = re.compile(r"^(tbc|tbd|to be (confirmed|decided|agreed)|n/?a|-+|\?+)$")
-_ONGOING = re.compile(
-    r"^(ongoing|on-going|continuous|throughout( the plan)?|as required|annually|quarterly|monthly)\b"
+_ONGOING = re.compile(r"^(ongoing|on-going|continuous|throughout( the plan)?|as required)\b")
+_PERIODICALLY = (
+    r"(?:bi-?annually|semi-?annually|annually|annual|yearly|quarterly|monthly|weekly|fortnightly"
+    r"|six[- ]monthly|twice (?:a|per|each) year)"
+)
+# "Quarterly", "Annually in November", "Every November", "Each quarter", "November annually",
+# "November each year".
+_RECURRING = re.compile(
+    rf"^(?:{_PERIODICALLY}|(?:every|each)\s+\w+)\b"
+    rf"|^[a-z]+\s+(?:{_PERIODICALLY}|each year|every year)$"
 )
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
@@ -85,6 +97,8 @@ def _parse_due_text(text, plan_start):
         return None, TBC
     if _ONGOING.match(cleaned):
         return None, ONGOING
+    if _RECURRING.match(cleaned):
+        return None, RECURRING
     cleaned = _PREFIX.sub("", cleaned)
 
     if match := _DAY_MONTH_YEAR.match(cleaned):
@@ -135,7 +149,7 @@ def _parse_due_text(text, plan_start):
 
 def is_overdue(due_date, precision, today, *, finished=False):
     """Overdue means the period has ended and the action is not finished. A data gap ("TBC",
-    unreadable text) or ongoing work is never overdue."""
-    if finished or due_date is None or precision in (TBC, ONGOING, UNKNOWN):
+    unreadable text), ongoing or recurring work is never overdue."""
+    if finished or due_date is None or precision in UNDATED:
         return False
     return due_date < today

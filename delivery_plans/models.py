@@ -61,6 +61,11 @@ class Plan(Versioned):
         default=92,
         help_text="An action with no published update for longer than this is shown as stale (92 days = quarterly).",
     )
+    extra_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Headings of the plan's own columns (“Update Year 2”), in the order its file gave them.",
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -133,6 +138,7 @@ class Action(Versioned):
         QUARTER = "quarter", "Quarter"
         YEAR = "year", "Year"
         ONGOING = "ongoing", "Ongoing"
+        RECURRING = "recurring", "Recurring"
         TBC = "tbc", "To be confirmed"
         UNKNOWN = "unknown", "Not understood"
 
@@ -145,7 +151,14 @@ class Action(Versioned):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="actions")
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="Empty in a plan that has no sections.",
+    )
     number = models.CharField(
         max_length=20, help_text="“1.14”: sorted naturally, so 1.9 comes before 1.10."
     )
@@ -180,6 +193,11 @@ class Action(Versioned):
     related_actions = models.ManyToManyField("self", blank=True, symmetrical=True)
     external_ref = models.CharField(max_length=100, blank=True, help_text="e.g. “CLSG Action 2”.")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NOT_STARTED)
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The plan's own fields for this action, as written: {column heading: text}.",
+    )
 
     objects = ActionQuerySet.as_manager()
 

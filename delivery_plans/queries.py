@@ -32,10 +32,17 @@ from safer_norfolk.models import Organisation
 from safer_norfolk.queries import public_key, public_keys
 
 FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
-UNDATED = [Action.Precision.TBC, Action.Precision.ONGOING, Action.Precision.UNKNOWN]
+# No date to be late against: a data gap, ongoing work, or work that comes round again.
+UNDATED = [
+    Action.Precision.TBC,
+    Action.Precision.ONGOING,
+    Action.Precision.RECURRING,
+    Action.Precision.UNKNOWN,
+]
 # "Nearly there" to "furthest away", then those nobody has assessed.
 DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
+NO_SECTION = "Not in a section"
 
 
 def with_current_status(actions, today=None):
@@ -218,14 +225,18 @@ class PlanSummary:
 
 def summarise(actions):
     """Counts over already-annotated actions: the whole plan, each section, each owner, and
-    the data gaps a councillor should know about."""
+    the data gaps a councillor should know about. A plan without sections has no section
+    counts; in one with sections, actions outside them are counted as "Not in a section"."""
     whole = Tally(label="All actions")
     sections, owners = {}, {}
     gaps = Counter()
     for action in actions:
         whole.add(action)
         section = action.section
-        sections.setdefault(section.pk, Tally(label=str(section))).add(action)
+        if section is None:
+            sections.setdefault(None, Tally(label=NO_SECTION)).add(action)
+        else:
+            sections.setdefault(section.pk, Tally(label=str(section))).add(action)
         owner_list = action.owner_list
         for owner in owner_list:
             owners.setdefault(owner.pk, Tally(label=owner.display_name)).add(action)
@@ -237,6 +248,10 @@ def summarise(actions):
             gaps["no_success_measure"] += 1
         if action.last_update_on is None:
             gaps["no_update"] += 1
+    if None in sections:  # last, or alone: then the plan has no section to count by
+        outside = sections.pop(None)
+        if sections:
+            sections[None] = outside
     return PlanSummary(
         plan=whole,
         by_section=list(sections.values()),
@@ -270,27 +285,27 @@ def sections_of(plan):
 
 
 def distance_groups(actions, sections):
-    """[(section, [actions ranked met → far off → not assessed])] for sections with actions."""
-    by_section = {}
-    for action in actions:
-        by_section.setdefault(action.section_id, []).append(action)
-    groups = []
-    for section in sections:
-        members = by_section.get(section.pk)
-        if members:
-            members.sort(
-                key=lambda action: (DISTANCE_ORDER.index(distance_of(action)), action.sort_key)
-            )
-            groups.append((section, members))
+    """[(section, [actions ranked met → far off → not assessed])] for sections with actions;
+    actions in no section come first, as (None, [...])."""
+    groups = distance_groups_in_number_order(actions, sections)
+    for _, members in groups:
+        members.sort(
+            key=lambda action: (DISTANCE_ORDER.index(distance_of(action)), action.sort_key)
+        )
     return groups
 
 
 def distance_groups_in_number_order(actions, sections):
-    """[(section, [actions in number order])] for sections with actions."""
+    """[(section, [actions in number order])] for sections with actions; actions in no
+    section (a plan without sections) come first, as (None, [...])."""
     by_section = {}
     for action in actions:
         by_section.setdefault(action.section_id, []).append(action)
-    return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+    groups = [(None, by_section[None])] if None in by_section else []
+    groups += [
+        (section, by_section[section.pk]) for section in sections if section.pk in by_section
+    ]
+    return groups
 
 
 @dataclass
@@ -301,6 +316,15 @@ class ActionPage:
     related: list
     questions: list
     action_points: list
+    extra_fields: list = field(default_factory=list)
+
+
+def extra_fields_of(action, plan):
+    """The headings of the action's own fields that hold text, in the order the plan's file
+    gave them; any the plan no longer lists follow in the order they were kept."""
+    extra = action.extra or {}
+    known = [heading for heading in plan.extra_fields or [] if extra.get(heading)]
+    return known + [heading for heading in extra if heading not in known and extra[heading]]
 
 
 def action_page(slug, number, today=None):
@@ -344,6 +368,7 @@ def action_page(slug, number, today=None):
             .select_related("meeting__committee", "owner_person", "owner_organisation")
             .order_by("-meeting__starts_at", "sort_key")
         ),
+        extra_fields=extra_fields_of(action, plan),
     )
 
 

@@ -86,7 +86,7 @@ def plan_actions_csv(request, slug):
             safe_row(
                 [
                     action.number,
-                    str(action.section),
+                    str(action.section) if action.section else "",
                     action.title,
                     action.success_measure,
                     "; ".join(owner.name for owner in action.owner_list),

@@ -24,6 +24,14 @@ class Problem:
 def read_rows(name, content):
     """(header, rows) of a CSV or XLSX file given as bytes; rows are lists of cell values.
     Raises ImportFileError, never anything else, for a file that cannot be read."""
+    _, header, numbered = read_numbered_rows(name, content)
+    return header, [row for _, row in numbered]
+
+
+def read_numbered_rows(name, content):
+    """(header's row number, header, [(row number, row)]): rows numbered as the spreadsheet
+    numbers them, blank rows left out but counted, so that a problem names the row the
+    officer sees. The header is the first row that is not blank."""
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(content)
@@ -31,16 +39,25 @@ def read_rows(name, content):
         rows = _xlsx_rows(content)
     else:
         raise ImportFileError("Upload a .csv or .xlsx file.")
+    _refuse_binary(rows)
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if any(cell not in (None, "") for cell in row)
+    ]
+    if not numbered:
+        raise ImportFileError("The file is empty.")
+    (header_row, header), rows = numbered[0], numbered[1:]
+    return header_row, header, rows
+
+
+def _refuse_binary(rows):
     if any(isinstance(cell, str) and "\x00" in cell for row in rows for cell in row):
         # NUL is never text a person typed, and PostgreSQL cannot store it.
         raise ImportFileError(
             "The file holds binary data (NUL characters), not text. Save it again from the "
             "spreadsheet as “CSV UTF-8” or .xlsx and try again."
         )
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if not rows:
-        raise ImportFileError("The file is empty.")
-    return rows[0], rows[1:]
 
 
 def _csv_rows(content):

@@ -17,6 +17,15 @@ PLAN_START = D(2021, 4, 1)
         ("To be confirmed", (None, "tbc")),
         ("Ongoing", (None, "ongoing")),
         ("On-going", (None, "ongoing")),
+        ("Annually", (None, "recurring")),
+        ("November annually", (None, "recurring")),
+        ("Annually in November", (None, "recurring")),
+        ("November each year", (None, "recurring")),
+        ("Quarterly", (None, "recurring")),
+        ("Monthly", (None, "recurring")),
+        ("Six-monthly", (None, "recurring")),
+        ("Every November", (None, "recurring")),
+        ("Each quarter", (None, "recurring")),
         ("September 2021", (D(2021, 9, 30), "month")),
         ("Sept 2021", (D(2021, 9, 30), "month")),
         ("Sep 2021", (D(2021, 9, 30), "month")),
@@ -70,6 +79,8 @@ def test_plan_years_need_the_plan_start():
         ("2023/24", D(2024, 3, 31), False),
         ("TBC", D(2099, 1, 1), False),  # a data gap is never overdue
         ("Ongoing", D(2099, 1, 1), False),
+        ("November annually", D(2099, 1, 1), False),  # comes round again: never late
+        ("Quarterly", D(2099, 1, 1), False),
         ("When funding allows", D(2099, 1, 1), False),
     ],
 )

@@ -84,7 +84,6 @@ def test_good_xlsx_file_imports(plan, officer):
         ("9,1.5,Something,,,TBC,", "section", "the plan has no section “9”"),
         ("1,1.5,,,,TBC,", "action", "the action's text is missing"),
         ("1,1.5,Something,,,Whenever we can,", "date", "“Whenever we can” is not a date"),
-        ("1,1.5,Something,,Acme Ltd,TBC,", "owner", "no organisation called “Acme Ltd”"),
         ("1,1.5,Something,,,TBC,sort of", "stage", "is not a stage"),
     ],
 )
@@ -100,6 +99,26 @@ def test_bad_rows_are_reported_and_nothing_is_saved(plan, officer, line, column,
     assert [(p.row, p.column) for p in report.problems] == [(3, column)]
     assert message in report.problems[0].message
     assert snapshot() == before
+
+
+def test_owners_matching_no_organisation_are_notices_and_kept_as_written(plan, officer):
+    report = import_actions(
+        plan=plan,
+        name="plan.csv",
+        content=csv_bytes('1,1.5,Something,,"NASP; Acme Ltd",TBC,'),
+        by=officer,
+    )
+
+    assert report.ok
+    assert [str(notice) for notice in report.notices] == [
+        "Row 2, column “owner”: “Acme Ltd” matches no organisation; it is kept as written."
+    ]
+    assert "Owners kept as written, matching no organisation: “Acme Ltd” (row 2)." in (
+        report.summary()
+    )
+    action = Action.objects.get(number="1.5")
+    assert action.owner_note == "NASP; Acme Ltd"
+    assert [owner.short_name for owner in action.owners.all()] == ["NASP"]
 
 
 def test_duplicate_numbers_in_the_file_are_reported(plan, officer):
@@ -118,9 +137,11 @@ def test_duplicate_numbers_in_the_file_are_reported(plan, officer):
 
 def test_missing_columns_and_dry_run(plan, officer):
     missing = import_actions(
-        plan=plan, name="plan.csv", content=b"number,action\n1.1,x\n", by=officer
+        plan=plan, name="plan.csv", content=b"section,action\n1,x\n", by=officer
     )
-    assert missing.problems[0].column == "header"
+    assert [str(problem) for problem in missing.problems] == [
+        "Row 1, column “header”: missing column(s): number."
+    ]
 
     dry = import_actions(
         plan=plan, name="plan.csv", content=csv_bytes("1,1.1,One,,,TBC,"), by=officer, dry_run=True

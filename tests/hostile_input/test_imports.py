@@ -171,7 +171,7 @@ ROW_PROBLEMS = {
     "missing-header-columns": lambda importer: (
         b"framework,value\nsafer-norfolk-plan,5\n"
         if importer is OBSERVATIONS
-        else b"number,action\n1.1,x\n",
+        else b"section,action\n1,x\n",
         "missing column(s)",
     ),
 }
