@@ -17,28 +17,31 @@ JULY = "/committees/cambridge-csp-board/2022-07-19/"
 OCTOBER = "/committees/cambridge-csp-board/2022-10-11/"
 FRAMEWORK = "/outcomes/cambs-peterborough-domestic-abuse/"
 
+# Who attended under each heading the minutes print, with the organisation as the directory
+# names it and the department or team after it in brackets (the paper writes some of them
+# without: "Cambridgeshire County Council Public Health Commissioning").
 BOARD = [
     ("Paul Rogerson", "Cambridgeshire Constabulary"),
-    ("Mark Freeman", "Cambridge Council For Voluntary Service"),
+    ("Mark Freeman", "Cambridge Council for Voluntary Service"),
     ("Alice Gilderdale", "Cambridge City Council"),
     ("Keryn Jalli", "Cambridge City Council (Community Services)"),
     ("Jessica-Rose Kennedy", "Cambridgeshire County Council"),
 ]
 MEMBERS = [
     ("Chris Down", "Anglia Ruskin University"),
-    ("Hannah Hancock", "Cambridge Business Against Crime (CAMBAC)"),
+    ("Hannah Hancock", "Cambridge Business Against Crime"),
     ("Michelle Reynolds", "University of Cambridge"),
-    ("Susie Talbot", "Cambridgeshire County Council Public Health Commissioning"),
+    ("Susie Talbot", "Cambridgeshire County Council (Public Health Commissioning)"),
     ("Louise Walker", "Cambridge City Council (Community Safety Team)"),
-    ("Kat Webb", "Cambridgeshire County Council Research Group"),
+    ("Kat Webb", "Cambridgeshire County Council (Research Group)"),
 ]
 GUESTS = [
     ("Marianne Crozier", "Cambridge City Council (Community Safety Team)"),
     ("Annabelle Goodenough", "Crimestoppers Trust"),
     ("Jemma Little", "Cambridge City Council (Economic Development)"),
-    ("Harriet Ludford", "Cambridgeshire County Council Research Group"),
+    ("Harriet Ludford", "Cambridgeshire County Council (Research Group)"),
     ("John Richards", "Cambridge City Council (Environmental Services)"),
-    ("Sara Turton", "Cambridgeshire County Council Early Help"),
+    ("Sara Turton", "Cambridgeshire County Council (Early Help)"),
 ]
 APOLOGIES = [
     ("James Ball", "Cambridgeshire Fire and Rescue Service"),
@@ -46,7 +49,7 @@ APOLOGIES = [
     ("Stephen Brickley", "National Probation Trust"),
     ("Joe Mills", "British Transport Police"),
     ("James Morgan", "Cambridge University Hospitals NHS Foundation Trust"),
-    ("Dawn Bere", "Department of Work and Pensions"),
+    ("Dawn Bere", "Department for Work and Pensions"),
     ("Shona McKenzie", "Office of the Police and Crime Commissioner"),
 ]
 # Action points: reference, the action as written, its closing response.
@@ -126,6 +129,37 @@ def test_july_date_times_and_place(july_minutes, demo):
 def test_july_attendance_board_members_and_guests(july_minutes):
     for name, organisation in BOARD + MEMBERS + GUESTS:
         assert not missing(july_minutes, name, organisation), name
+
+
+def test_july_attendance_is_printed_under_the_papers_headings(july_minutes):
+    """Board, then Members, then Guests, as the paper prints them; the Vice-Chair who chaired
+    marked as in the chair; apologies under the same headings, and those the paper lists
+    apart from both under "From others"."""
+    start = july_minutes.find("Paul Rogerson (Chair)")
+    assert start != -1
+    assert "Board" in july_minutes[max(0, start - 60) : start]
+    text = july_minutes[start:]
+    order = [
+        "Paul Rogerson (Chair)",
+        "Jessica-Rose Kennedy",
+        "Members",
+        "Chris Down",
+        "Kat Webb",
+        "Guests",
+        "Marianne Crozier",
+        "Sara Turton",
+        "Apologies",
+        "Board:",
+        "James Ball",
+        "Members:",
+        "Joe Mills",
+        "From others:",
+        "Dawn Bere",
+    ]
+    positions = [text.find(phrase) for phrase in order]
+    assert -1 not in positions, [p for p, at in zip(order, positions, strict=True) if at == -1]
+    assert positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert not present(july_minutes, "Board;", "listed apart", "Also in attendance")
 
 
 def test_july_representatives_attend_for_the_members_they_represent(july_minutes):
