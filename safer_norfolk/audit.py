@@ -21,6 +21,7 @@ from django.db import connections, models
 from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from psycopg2.extras import Json
 from simple_history.utils import bulk_create_with_history
 
 from safer_norfolk import formats
@@ -287,6 +288,8 @@ def _copy_text(value):
         return value.isoformat()
     if isinstance(value, int | float | decimal.Decimal):
         return str(value)
+    if isinstance(value, Json):  # a JSONField's value, as the driver would send it
+        return _copy_text(value.dumps(value.adapted))
     if isinstance(value, str):
         return (
             value.replace("\\", "\\\\")
