@@ -508,7 +508,9 @@ def decision_list(request):
     if not problems:
         page = Paginator(filters.qs, queries.DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    # Links to other pages, the CSV and the feed carry the filters given well only.
+    for name in ["page", *(name for name, _ in problems)]:
+        query.pop(name, None)
     errors = {}
     for name, message in problems:
         errors.setdefault(name, []).append(message)

@@ -240,3 +240,12 @@ def test_site_calendar_sequence_rises_with_each_save_and_cancelling(client, offi
     assert str(first["STATUS"]) == "CONFIRMED"
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert "(cancelled)" in str(cancelled["SUMMARY"])
+
+
+@pytest.mark.parametrize("month", ["\x00", "x" * 10_000, '"><svg onload=alert(1)>'])
+def test_calendar_month_refuses_hostile_values_without_reflecting_them_as_markup(client, month):
+    response, text = month_page(client, month)
+
+    assert response.status_code == 400
+    assert "Enter a month as year and month, like 2022-07." in text
+    assert "<svg onload" not in text

@@ -293,3 +293,36 @@ def test_register_is_linked_from_the_home_and_committee_pages(client, register):
 
     assert f'href="{reverse("meetings:decisions")}"' in home
     assert f'href="{reverse("meetings:decisions")}?committee=partnership-board"' in committee
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "budget\x00"}, "Null characters are not allowed."),
+        ({"committee": "x" * 10_000}, "Ensure this value has at most"),
+        ({"from": "\x00"}, "Enter a real date, like 2024-03-31."),
+        ({"q": "x" * 201}, "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_decisions_refuse_hostile_values_without_reflecting_them(client, register, params, message):
+    response, text = page_text(client, **params)
+    download = client.get(reverse("meetings:decisions_csv"), params)
+
+    assert response.status_code == 400
+    assert message in text
+    # No link carries the value refused: only the box it was typed in shows it.
+    assert "?q=x" not in text
+    assert "?committee=x" not in text
+    assert (
+        'rel="alternate" type="application/atom+xml" title="Safer Norfolk: decisions"' not in text
+    )
+    assert download.status_code == 400
+
+
+def test_decisions_ignore_a_page_number_out_of_range(client, register):
+    response, text = page_text(client, page="999")
+    _, garbled = page_text(client, page="<b>2</b>")
+
+    assert response.status_code == 200
+    assert "quarterly Budget report" in text
+    assert "quarterly Budget report" in garbled
