@@ -25,6 +25,13 @@ def this_month(day, hour=10):
     return timezone.make_aware(datetime.datetime(today.year, today.month, day, hour))
 
 
+def scrolls_sideways(page):
+    """Whether the page itself is wider than the window (a wide table scrolls in its box)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
 @pytest.fixture
 def decisions_and_meetings():
     board = CommitteeFactory(name="Safer Norfolk Partnership Board", short_name="Board")
@@ -72,6 +79,11 @@ def test_decisions_register_renders_with_no_axe_violations(
     screenshot(page, "decisions")
     assert not violations, describe_violations(violations)
 
+    page.set_viewport_size({"width": 320, "height": 640})
+    screenshot(page, "decisions-narrow")
+    assert not scrolls_sideways(page), "the page scrolls sideways at 320 pixels"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     page.get_by_label("Agreed").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("status")).to_contain_text("1 decision")
@@ -107,10 +119,7 @@ def test_calendar_month_renders_with_no_axe_violations(
 
     page.set_viewport_size({"width": 320, "height": 640})
     screenshot(page, "calendar-month-narrow")
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
-    )
-    assert not overflow, "the page scrolls sideways at 320 pixels"
+    assert not scrolls_sideways(page), "the page scrolls sideways at 320 pixels"
 
 
 def test_calendar_month_error_renders_with_no_axe_violations(live_server, page, screenshot):
