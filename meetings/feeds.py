@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from meetings.models import Committee, Document, Meeting
+from meetings.queries import DECISIONS_IN_FEED
 from safer_norfolk import page_cache
 from safer_norfolk.models import RenderedDocument
 
@@ -53,6 +54,9 @@ def calendar(meetings, *, name, request):
         event = Event()
         starts = timezone.localtime(meeting.starts_at, LONDON)
         event.add("uid", meeting_uid(meeting))
+        # Raised by every save of the meeting, so a calendar client replaces its copy of a
+        # changed or cancelled meeting rather than keeping the one it first read.
+        event.add("sequence", meeting.version - 1)
         event.add("dtstamp", meeting.agenda_published_at or meeting.starts_at)
         if not meeting.start_time_known:
             # The papers give the day only: an all-day event, never a made-up time.
@@ -81,6 +85,8 @@ def calendar(meetings, *, name, request):
         elif not meeting.ends_at:
             description.append("The end time is not recorded; two hours are shown.")
         event.add("description", "\n".join(description))
+        if meeting.corrected_at:
+            event.add("last-modified", meeting.corrected_at)
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
@@ -90,10 +96,11 @@ def public_meetings():
     return Meeting.objects.public().select_related("committee").order_by("starts_at")
 
 
-def site_calendar_meetings():
-    """Public meetings from the start of the day CALENDAR_HISTORY ago: the file is the same
-    all day, so it is made once a day and content version (`page_cache.stored_response`)."""
-    since = timezone.localdate() - CALENDAR_HISTORY
+def site_calendar_meetings(since=None):
+    """Public meetings from the start of the day `since`, by default CALENDAR_HISTORY ago:
+    the file is the same all day, so it is made once a day and content version
+    (`page_cache.stored_response`)."""
+    since = since or timezone.localdate() - CALENDAR_HISTORY
     return public_meetings().filter(
         starts_at__gte=datetime.datetime.combine(since, datetime.time(), LONDON)
     )
@@ -221,3 +228,51 @@ class LatestFeed(Feed):
 
     def item_updateddate(self, entry):
         return entry.published
+
+
+class DecisionFeed(Feed):
+    """The newest decisions of the register (`queries.decisions`) as the register's filters
+    select them."""
+
+    feed_type = Atom1Feed
+    description_template = None
+
+    def __init__(self, decisions):
+        self.decisions = decisions
+
+    def title(self):
+        return xml_text(f"{settings.SITE_NAME}: decisions")
+
+    def subtitle(self):
+        return "The decisions of published minutes, newest first."
+
+    def link(self):
+        return reverse("meetings:decisions")
+
+    def items(self):
+        return self.decisions[:DECISIONS_IN_FEED]
+
+    def item_title(self, resolution):
+        meeting = resolution.minute.meeting
+        return xml_text(
+            f"{resolution.verb.upper()}: {resolution.minute.heading} "
+            f"({meeting.committee.name}, {meeting.day_label})"
+        )
+
+    def item_description(self, resolution):
+        return escape(xml_text(f"{resolution.verb.upper()} {resolution.text}"))
+
+    def item_link(self, resolution):
+        return resolution.minute.get_absolute_url()
+
+    def item_guid(self, resolution):
+        return f"tag:{settings.CALENDAR_UID_DOMAIN},2021:resolution-{resolution.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, resolution):
+        meeting = resolution.minute.meeting
+        return meeting.minutes_published_at or meeting.starts_at
+
+    def item_updateddate(self, resolution):
+        return resolution.corrected_at or self.item_pubdate(resolution)

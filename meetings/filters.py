@@ -1,6 +1,7 @@
-"""Filters for the councillors' outstanding page, and the API's filter sets of the
+"""Filters for the councillors' outstanding page and the decisions register, and the API's filter sets of the
 meetings app's records (each `?committee=` takes the committee's id or its slug)."""
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from delivery_plans.models import Plan, Section
 from meetings.models import (
@@ -255,6 +257,78 @@ class CommitteeFilter(django_filters.CharFilter):
         kwargs.setdefault("label", "Committee")
         kwargs.setdefault("help_text", COMMITTEE_HELP)
         super().__init__(field_name=field_name, **kwargs)
+
+
+# --- the decisions register -----------------------------------------------------------------
+
+
+def _day_starts(day):
+    """The first moment of `day` in Europe/London, as meetings are dated."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DecisionFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The “to” date must be the same as or after the “from” date.")
+        return cleaned
+
+
+class DecisionFilter(django_filters.FilterSet):
+    """The decisions register's filters, for its page, CSV and Atom feed alike: committee (by
+    id or slug), verbs, the meeting's day from and to (Europe/London) and words in the text.
+    A value that cannot be read is refused with its reason (`problems`)."""
+
+    committee = CommitteeFilter(field_name="minute__meeting__committee", help_text="")
+    verb = django_filters.MultipleChoiceFilter(
+        choices=Resolution.Verb.choices,
+        field_name="verb",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Decision",
+        error_messages=unknown("kind of decision"),
+    )
+    # `from` is a keyword in Python: the filter is named through the class namespace.
+    locals()["from"] = django_filters.DateFilter(
+        method="from_day",
+        label="Meetings from",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
+    )
+    to = django_filters.DateFilter(
+        method="to_day",
+        label="Meetings to",
+        validators=[plausible_date],
+        error_messages=NOT_A_DATE,
+    )
+    q = django_filters.CharFilter(
+        field_name="text", lookup_expr="icontains", label="Words in the decision", max_length=200
+    )
+
+    class Meta:
+        model = Resolution
+        fields = []
+        form = DecisionFilterForm
+
+    def from_day(self, queryset, name, value):
+        return queryset.filter(minute__meeting__starts_at__gte=_day_starts(value))
+
+    def to_day(self, queryset, name, value):
+        return queryset.filter(
+            minute__meeting__starts_at__lt=_day_starts(value + datetime.timedelta(days=1))
+        )
+
+    def problems(self):
+        """[(name, message)] for each filter given a value that cannot be read."""
+        self.is_valid()
+        errors = self.form.errors.as_data()
+        return [
+            (field.name, _message(error))
+            for field in self.form
+            for error in errors.get(field.name, ())
+        ]
 
 
 class CommitteeApiFilter(PlausibleDatesFilterSet):

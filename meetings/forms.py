@@ -115,6 +115,41 @@ class SearchForm(forms.Form):
         )
 
 
+NOT_A_DAY = {"invalid": "Enter a real date, like 2024-03-31."}
+
+
+class CalendarFromForm(forms.Form):
+    """`?from=YYYY-MM-DD` of the site's calendar: the first day it covers."""
+
+    # `from` is a keyword in Python: the field is named through the class namespace.
+    locals()["from"] = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], validators=[plausible_date],
+        error_messages=NOT_A_DAY,
+    )  # fmt: skip
+
+
+class MonthField(forms.CharField):
+    """A month written YYYY-MM: cleans to its first day."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            if len(value) > len("2022-07"):
+                raise ValueError(value)
+            month = datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a month as year and month, like 2022-07.", code="invalid"
+            ) from None
+        return month
+
+
+class MonthForm(forms.Form):
+    month = MonthField(required=False, validators=[plausible_date])
+
+
 class DayAndOptionalTimeWidget(AdminSplitDateTime):
     """The admin's date and time boxes; a day alone (a start time not recorded) shows the
     time box empty."""

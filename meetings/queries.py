@@ -515,6 +515,78 @@ def home_page(limit=5):
     }
 
 
+# --- the decisions register and the calendar month ------------------------------------------
+
+DECISIONS_PER_PAGE = 50
+DECISIONS_IN_FEED = 50
+
+
+def decisions():
+    """Every resolution of public minutes (Resolution.public: never of draft minutes, of an
+    unpublished meeting or of an exempt item), newest meeting first, then in the minutes'
+    order, with what each row shows."""
+    return (
+        Resolution.objects.public()
+        .select_related("minute__meeting__committee__partnership")
+        .defer("search_vector", "minute__search_vector", "minute__body")
+        .order_by("-minute__meeting__starts_at", "minute__sort_key", "order", "pk")
+    )
+
+
+def committees_for_filter():
+    """The committees a filter offers, by name."""
+    return Committee.objects.only("pk", "slug", "name").order_by("name")
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    meetings: list = field(default_factory=list)
+
+
+@dataclass
+class CalendarMonth:
+    month: datetime.date  # its first day
+    weeks: list  # [[CalendarDay] × 7], Monday first
+    meetings: list  # the month's own public meetings, in order
+    previous: datetime.date
+    next: datetime.date
+
+
+def calendar_month(month):
+    """The public meetings (Meeting.public, cancelled ones included and marked by the page)
+    of the weeks, Monday to Sunday, that hold the month whose first day is `month`, each on
+    its day in Europe/London."""
+    first = month.replace(day=1)
+    following = (first + datetime.timedelta(days=31)).replace(day=1)
+    grid_start = first - datetime.timedelta(days=first.weekday())
+    grid_end = following + datetime.timedelta(days=(7 - following.weekday()) % 7)
+    start, _ = local_day(grid_start)
+    end, _ = local_day(grid_end)
+    meetings = list(
+        Meeting.objects.public()
+        .select_related("committee__partnership")
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at", "committee__name")
+    )
+    days = {}
+    day = grid_start
+    while day < grid_end:
+        days[day] = CalendarDay(date=day, in_month=first <= day < following)
+        day += datetime.timedelta(days=1)
+    for meeting in meetings:
+        days[meeting.local_date].meetings.append(meeting)
+    ordered = list(days.values())
+    return CalendarMonth(
+        month=first,
+        weeks=[ordered[i : i + 7] for i in range(0, len(ordered), 7)],
+        meetings=[meeting for meeting in meetings if first <= meeting.local_date < following],
+        previous=(first - datetime.timedelta(days=1)).replace(day=1),
+        next=following,
+    )
+
+
 SINCE_LIMIT = 100  # rows per list; the page says when there are more
 
 

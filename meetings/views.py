@@ -11,17 +11,19 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetings import feeds, ocd, outstanding, pdf, queries, services
 from meetings import search as site_search
-from meetings.filters import OutstandingFilter
-from meetings.forms import SearchForm
-from meetings.models import ActionPoint, AgendaItem, AgendaPack
+from meetings.filters import DecisionFilter, OutstandingFilter
+from meetings.forms import CalendarFromForm, MonthForm, SearchForm
+from meetings.models import ActionPoint, AgendaItem, AgendaPack, Resolution
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
 from safer_norfolk.models import RenderedDocument
+from safer_norfolk.validators import EARLIEST_YEAR, LATEST_YEAR
 
 logger = logging.getLogger(__name__)
 
@@ -368,17 +370,25 @@ def _calendar_response(data, filename):
 
 
 def site_calendar(request):
-    """Every public meeting from two years back, and all to come; made once per content
-    version and day (the history window moves with the day), then served from storage."""
+    """Every public meeting from two years back, or with `?from=YYYY-MM-DD` from that day
+    (no earlier than EARLIEST_YEAR), and all to come; made once per content version, day
+    (the history window moves with the day) and `from`, then served from storage."""
+    form = CalendarFromForm(request.GET)
+    if not form.is_valid():
+        return _refused(form.errors.items())
+    since = form.cleaned_data["from"]
 
     def make():
         data = feeds.calendar(
-            feeds.site_calendar_meetings(), name=settings.SITE_NAME, request=request
+            feeds.site_calendar_meetings(since), name=settings.SITE_NAME, request=request
         )
         return _calendar_response(data, "meetings.ics")
 
     return page_cache.stored_response(
-        request, kind=RenderedDocument.Kind.CALENDAR, key=page_cache.file_key(request), make=make
+        request,
+        kind=RenderedDocument.Kind.CALENDAR,
+        key=page_cache.file_key(request, since.isoformat() if since else ""),
+        make=make,
     )
 
 
@@ -472,3 +482,112 @@ def meeting_ocd(request, slug, date):
     meeting = queries.meeting_for(slug, date)
     event = ocd.event(meeting, queries.agenda_with_papers(meeting), request)
     return JsonResponse(event, json_dumps_params={"indent": 2})
+
+
+def _refused(problems):
+    """400 naming each parameter that cannot be read and why: for a download or a feed,
+    which no page's message accompanies."""
+    lines = [f"{name}: {message}\n" for name, messages in problems for message in messages]
+    return HttpResponse("".join(lines), status=400, content_type="text/plain; charset=utf-8")
+
+
+# --- the decisions register ---------------------------------------------------------------
+
+
+def _decision_filter(request):
+    return DecisionFilter(request.GET, queryset=queries.decisions())
+
+
+def decision_list(request):
+    """Every decision of published minutes, newest first, with the filters. A filter given a
+    value that cannot be read is named at the top of the page and beside the filter, and no
+    rows are listed (400) rather than rows the visitor did not ask for."""
+    filters = _decision_filter(request)
+    problems = filters.problems()
+    page = None
+    if not problems:
+        page = Paginator(filters.qs, queries.DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    # Links to other pages, the CSV and the feed carry the filters given well only.
+    for name in ["page", *(name for name, _ in problems)]:
+        query.pop(name, None)
+    errors = {}
+    for name, message in problems:
+        errors.setdefault(name, []).append(message)
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {
+            "filter": filters,
+            "problems": problems,
+            "errors": errors,
+            "page": page,
+            "query": query.urlencode(),
+            "committees": queries.committees_for_filter(),
+            "verbs": Resolution.Verb.choices,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def decisions_csv(request):
+    """The decisions the register lists for the same filters, every page of them; a filter
+    given a value that cannot be read is refused (400, with the reasons)."""
+    filters = _decision_filter(request)
+    if not filters.is_valid():
+        return _refused(filters.form.errors.items())
+    written = io.StringIO()
+    writer = csv.writer(written)
+    writer.writerow(
+        ["Date", "Committee", "Minute", "Heading", "Decision", "Text", "Corrected on", "Link"]
+    )
+    writer.writerows(
+        safe_row(
+            [
+                resolution.minute.meeting.local_date,
+                resolution.minute.meeting.committee.name,
+                resolution.minute.number,
+                resolution.minute.heading,
+                resolution.verb.upper(),
+                resolution.text,
+                timezone.localdate(resolution.corrected_at) if resolution.corrected_at else "",
+                request.build_absolute_uri(resolution.minute.get_absolute_url()),
+            ]
+        )
+        for resolution in filters.qs.iterator(chunk_size=2000)
+    )
+    response = HttpResponse(written.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    return response
+
+
+def decisions_feed(request):
+    """The newest decisions for the register's filters as Atom."""
+    filters = _decision_filter(request)
+    if not filters.is_valid():
+        return _refused(filters.form.errors.items())
+    return feeds.DecisionFeed(filters.qs)(request)
+
+
+# --- the calendar month -------------------------------------------------------------------
+
+
+def calendar_month(request):
+    """The public meetings of a month (`?month=2022-07`, by default this month in
+    Europe/London) on a calendar of its weeks; a month that cannot be read is a 400 page
+    saying why."""
+    form = MonthForm(request.GET)
+    valid = form.is_valid()
+    month = form.cleaned_data["month"] if valid else None
+    context = {"form": form, "month": None}
+    if valid:
+        month = month or timezone.localdate().replace(day=1)
+        calendar = queries.calendar_month(month)
+        context = {
+            "form": form,
+            "month": calendar,
+            "previous": calendar.previous if calendar.previous.year >= EARLIEST_YEAR else None,
+            "next": calendar.next if calendar.next.year <= LATEST_YEAR else None,
+            "today": timezone.localdate(),
+        }
+    return render(request, "meetings/calendar_month.html", context, status=200 if valid else 400)

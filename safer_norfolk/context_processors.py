@@ -6,6 +6,8 @@ NAV_SECTIONS = {
     "committees": "meetings",
     "committee": "meetings",
     "meeting": "meetings",
+    "decisions": "meetings",
+    "calendar_month": "meetings",
     "questions": "questions",
     "outstanding": "outstanding",
     "search": "search",

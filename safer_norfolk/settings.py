@@ -119,6 +119,11 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:questions": ["status", "page"],
     "meetings:outstanding": ["meetings.filters.OutstandingFilter", "page"],
     "meetings:outstanding_csv": ["meetings.filters.OutstandingFilter"],
+    "meetings:decisions": ["meetings.filters.DecisionFilter", "page"],
+    "meetings:decisions_csv": ["meetings.filters.DecisionFilter"],
+    "meetings:decisions_feed": ["meetings.filters.DecisionFilter"],
+    "meetings:calendar_month": ["month"],
+    "meetings:calendar": ["from"],
     "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],
     # Anyone but an officer asking for the restricted pack is told they may not (403).
