@@ -91,6 +91,8 @@ def site_pages(prefix, key=()):
         ("outcomes", reverse("outcomes:frameworks"), {}),
         ("search", reverse("meetings:search"), {}),
         ("search-no-results", reverse("meetings:search"), {"q": "xylophone quango"}),
+        ("decisions", reverse("meetings:decisions"), {}),
+        ("calendar", reverse("meetings:calendar_month"), {}),
     ]
     return [
         _page(f"{prefix}-{name}", path, key=name in key, **query) for name, path, query in pages
