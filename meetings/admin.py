@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -117,6 +117,21 @@ class StandardItemInline(VersionedAdminMixin, admin.TabularInline):
         return formset
 
 
+def place_new_lines_last(formset):
+    """A line of attendance added on the meeting's page and given no position of its own is
+    listed after those already there, in the order the lines were added: a guest added to a
+    meeting is printed after its pre-filled officers, not before them."""
+    placed = Attendance.objects.filter(meeting=formset.instance).aggregate(last=Max("order"))
+    position = (placed["last"] or 0) + 1
+    for line in formset.extra_forms:
+        if not line.has_changed() or "order" in line.changed_data:
+            continue
+        if line.cleaned_data.get("DELETE"):
+            continue
+        line.instance.order = position
+        position += 1
+
+
 class MembershipInline(SharedChoices, VersionedAdminMixin, admin.TabularInline):
     model = Membership
     fk_name = "committee"
@@ -184,18 +199,6 @@ class MembershipAdmin(AuditedAdmin):
     list_select_related = ["person", "committee", "representing"]
     search_fields = ["person__name", "committee__name", "representing__name"]
     autocomplete_fields = ["committee", "person", "representing", "substitute_for"]
-    fields = [
-        "committee",
-        "person",
-        "role",
-        "representing",
-        "substitute_for",
-        "group",
-        "department",
-        "start_date",
-        "end_date",
-        "order",
-    ]
 
 
 class AgendaItemInline(VersionedAdminMixin, admin.TabularInline):
@@ -467,6 +470,8 @@ class MeetingAdmin(AuditedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model in (AgendaItem, Minute):
             free_numbers(formset)
+        if formset.model is Attendance:
+            place_new_lines_last(formset)
         if formset.model is not ActionPoint:
             super().save_formset(request, form, formset, change)
             return

@@ -432,3 +432,36 @@ def test_standing_officers_are_not_listed_as_members(client):
 
     assert "Cllr Emma Corlett" in html
     assert "Timothy Shawcross" not in html
+
+
+def test_a_line_added_on_the_meetings_page_is_listed_after_those_there(admin_client, client):
+    meeting = MeetingFactory(starts_at=JULY, minutes_published=True)
+    officer = AttendanceFactory(
+        meeting=meeting,
+        person=PersonFactory(honorific="", name="Timothy Shawcross"),
+        capacity=Attendance.Capacity.OFFICER,
+        note="Committee Officer",
+        order=4,
+    )
+    guest = PersonFactory(honorific="", name="Jemma Little")
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = change_form_data(admin_client.get(url))
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and "attend" in key)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "2",
+            f"{prefix}-1-order": "0",
+            f"{prefix}-1-person": str(guest.pk),
+            f"{prefix}-1-capacity": "guest",
+            f"{prefix}-1-status": "present",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    added = meeting.attendances.get(person=guest)
+    assert added.order == officer.order + 1
+    text = page_text(client, meeting)
+    assert text.index("Timothy Shawcross") < text.index("Jemma Little")
