@@ -10,19 +10,23 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 CSS := build/static/safer_norfolk/application.css
 
-.PHONY: lock run test bench bench-small load lint check-deploy test-sqlite test-postgres test-browser test-contract install assets clean
+.PHONY: lock run test bench bench-small load lint check-deploy test-sqlite test-postgres test-postgres-server test-browser test-contract install assets clean
 
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# The SQLite run, the PostgreSQL run, the browser tests and the API contract test are
-# independent: two run side by side at a time (the PostgreSQL run first, then each of the
-# others as a slot frees), each on a database of its own and each one's output printed whole
-# when it ends.
+# The suites are independent, each on a database of its own: the PostgreSQL run (the whole
+# suite, shared among pytest-xdist workers, each keeping pytest-django's order so that the
+# tests that empty the tables come last on each), the browser tests, the SQLite
+# run (only the tests marked `sqlite`: code with a path of its own per engine), the API contract
+# test and the tests that stop and start the PostgreSQL server. Two jobs run at a time, the
+# longest first, and each one's output is printed whole when it ends.
+WORKERS ?= 2
 test: install assets lint check-deploy
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite test-browser test-contract
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+		test-postgres test-browser test-sqlite test-contract test-postgres-server
 
 install: $(INSTALLED)
 
@@ -62,14 +66,23 @@ check-deploy: install
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# The browser tests (Chromium against a live server) and the tests of PostgreSQL itself
-# (restarting it under a worker) run once, on PostgreSQL below.
+# On SQLite, what differs by engine: simple search, the outstanding page's SQL, bulk writes
+# with their history, locking, the demo and scale data that `make run` loads, a crawl of
+# every public page for leaks. Mark a module `sqlite` when its code takes a path of its own
+# on SQLite.
 test-sqlite: install assets
-	$(BIN)/pytest -m "not contract and not browser and not postgres"
+	$(BIN)/pytest -m "sqlite and not contract and not browser and not postgres"
 
-# On PostgreSQL the whole suite runs but the browser tests, which have a run of their own.
+# On PostgreSQL the whole suite but the browser tests, the contract test and the tests that
+# stop the server, which each have a run of their own.
 test-postgres: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest -m "not contract and not browser"
+	$(PY) tests/postgres_server.py $(BIN)/pytest -n $(WORKERS) --dist load \
+		-m "not contract and not browser and not postgres"
+
+# The tests that stop and start the PostgreSQL server under a worker (or read it whole, as
+# the backups do): alone on a server of their own.
+test-postgres-server: install assets
+	$(PY) tests/postgres_server.py $(BIN)/pytest -m "postgres and not browser"
 
 # The browser tests: Playwright driving Chromium against a live server, on PostgreSQL.
 test-browser: install assets

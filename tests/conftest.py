@@ -78,3 +78,43 @@ def _no_unaudited_bulk_writes():
     yield
     for name, original in originals.items():
         setattr(QuerySet, name, original)
+
+
+def pytest_collection_modifyitems(items):
+    """Within each run of a module's tests (pytest-django has already put the tests that
+    empty the tables last), the tests that read the demo loaded once for the module
+    (`demo_module`) go after the others, which expect only the rows they make."""
+    runs, current = [], None
+    for item in items:
+        if current is None or item.module is not current[0].module:
+            current = []
+            runs.append(current)
+        current.append(item)
+    items[:] = [
+        item
+        for run in runs
+        for item in sorted(run, key=lambda item: "demo_module" in item.fixturenames)
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (`load_demo`), loaded once for the module inside a transaction that is
+    rolled back when the module ends. Each test runs in a savepoint within it (its own
+    `django_db` mark), so what one test writes is undone before the next: loading the demo
+    for every test took about eight seconds each."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=False, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

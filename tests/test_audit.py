@@ -37,7 +37,7 @@ from tests.factories import (
     area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 CONTENT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 # Derived, not content: a built pack or a stored document is made again from the audited

@@ -44,7 +44,7 @@ from tests.factories import (
 )
 from tests.pdfs import make_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 # Every unpublished text carries a unique marker "LEAKMARK<n><what>" and the word LEAK_WORD;
 # every published one "PUBLICMARK<n><what>" and PUBLIC_WORD. Markers are single words of

@@ -22,7 +22,7 @@ from safer_norfolk.fields import natural_sort_key
 from safer_norfolk.models import Organisation, Person
 from scale_data.generator import CHANGE_REASON, COMMON_TERM, FORTY_ITEMS, RARE_TERM, SCALES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 PROJECT_APPS = ("safer_norfolk", "outcomes", "delivery_plans", "meetings")
 # The data set's reference date: fixed, so the same rows are tested whatever the date.

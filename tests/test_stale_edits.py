@@ -32,7 +32,7 @@ from tests.factories import (
     WorkProgrammeItemFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def officer(username, first_name, *, superuser=False):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from delivery_plans.models import Action, ActionUpdate, Plan
 from meetings.models import AgendaItem, WrittenQuestion
@@ -9,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
+def demo(demo_module):
+    """The demo data, loaded once for this module (tests/conftest.py)."""
 
 
 def test_safer_norfolk_delivery_plan_has_every_action_of_the_draft(demo):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from meetings.models import ActionPoint, AgendaItem, Committee, Meeting, Membership, WrittenQuestion
@@ -18,9 +17,8 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEBUG = False
-    call_command("load_demo", verbosity=0)
+def demo(demo_module):
+    """The demo data, loaded once for this module (tests/conftest.py)."""
 
 
 def test_fixture_sort_keys_match_their_numbers():

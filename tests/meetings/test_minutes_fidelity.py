@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -69,9 +68,8 @@ def minutes_meeting(**kwargs):
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEBUG = False
-    call_command("load_demo", verbosity=0)
+def demo(demo_module):
+    """The demo data, loaded once for this module (tests/conftest.py)."""
 
 
 def seed_meeting(slug, day):

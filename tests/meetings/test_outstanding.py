@@ -24,7 +24,7 @@ from tests.factories import (
     WrittenQuestionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 SECRET = "UNPUBLISHED-OUTSTANDING-4e2a"
 TODAY = timezone.localdate()

@@ -21,7 +21,7 @@ from tests.factories import (
     WrittenQuestionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 @pytest.fixture

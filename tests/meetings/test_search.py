@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.pdfs import make_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 SECRET = "zanzibarquokka"  # one made-up word, so full-text stemming leaves it whole
 

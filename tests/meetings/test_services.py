@@ -19,7 +19,7 @@ from tests.factories import (
     WrittenQuestionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def at(year, month, day, hour=10):

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.queries import figures_for
@@ -11,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
+def demo(demo_module):
+    """The demo data, loaded once for this module (tests/conftest.py)."""
 
 
 def test_safer_norfolk_plan_has_twelve_long_term_outcomes_and_a_theory_of_change(demo):

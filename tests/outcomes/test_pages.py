@@ -15,7 +15,7 @@ from tests.factories import (
     area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 SECRET = "DRAFT-FRAMEWORK-MARKER-91c2"
 

@@ -18,7 +18,7 @@ from tests.factories import (
     area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 AWKWARD_TEXT = "Tab\there, line\nbreak, Windows\r\nbreak, back\\slash and \\N as written"
 

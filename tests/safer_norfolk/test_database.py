@@ -3,7 +3,7 @@ import os
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def test_suite_runs_on_the_database_it_was_given():

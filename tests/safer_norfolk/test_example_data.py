@@ -47,8 +47,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+def demo(demo_module):
+    """The demo data, loaded once for this module (tests/conftest.py)."""
 
 
 def example_meetings():

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from safer_norfolk import health
 
+pytestmark = pytest.mark.sqlite
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

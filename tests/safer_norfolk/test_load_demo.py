@@ -6,7 +6,7 @@ from django.core.management import call_command
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.roles import COMMITTEE_OFFICER, DATA_OFFICER, PARTNERSHIP_OFFICER
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.sqlite]
 
 
 def table_counts():

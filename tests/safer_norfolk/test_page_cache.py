@@ -20,7 +20,7 @@ from tests.factories import (
     area,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 MARKER = "CACHE-MARKER-51c2"
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from safer_norfolk.env import env_bool, env_int, env_list, env_str
 
+pytestmark = pytest.mark.sqlite
+
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "safer_norfolk" / "settings.py"
 GOOD_KEY = "a-production-secret-key-that-is-long-and-random-enough-0123456789"
 

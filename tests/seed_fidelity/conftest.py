@@ -1,16 +1,13 @@
 """The demo data read back through every public channel, once per module.
 
-Each module loads the demo (``load_demo``) once inside a transaction that is rolled back when
-the module ends, and renders each public document it reads (page, PDF, API answer) once."""
+Each module loads the demo once (``demo_module`` in tests/conftest.py) and renders each public document it reads (page, PDF, API answer) once."""
 
 import html
 import json
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.http import read_body
 from tests.pdfs import pdf_pages_text
@@ -74,17 +71,10 @@ class Channels:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo data, loaded once for the module and rolled back after it."""
-    media = tmp_path_factory.mktemp("seed-fidelity-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEBUG=False, MEDIA_ROOT=media),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", verbosity=0)
-        yield Channels()
-        transaction.set_rollback(True)
+def demo(demo_module):
+    """The demo data, loaded once for the module and rolled back after it
+    (tests/conftest.py), and its public channels."""
+    return Channels()
 
 
 def meeting_api(demo, committee_slug, day):
