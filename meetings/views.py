@@ -353,9 +353,12 @@ def search(request):
             "form": form,
             "terms": terms,
             "groups": groups,
-            "total": sum(group.total for group in groups),
+            # Past COUNT_LIMIT a kind counts as the limit, and the sum as "more than".
+            "total": sum(min(group.total, site_search.COUNT_LIMIT) for group in groups),
+            "counted": all(group.counted for group in groups),
             "shown": sum(len(group.results) for group in groups),
             "per_kind": site_search.PER_KIND,
+            "count_limit": site_search.COUNT_LIMIT,
         },
     )
 
