@@ -509,7 +509,10 @@ def decision_list(request):
     problems = filters.problems()
     page = None
     if not problems:
-        page = Paginator(filters.qs, queries.DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = queries.NewestPaginator(
+            filters.qs, queries.DECISIONS_PER_PAGE, limit=queries.REGISTER_LIMIT
+        )
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     # Links to other pages, the CSV and the feed carry the filters given well only.
     for name in ["page", *(name for name, _ in problems)]:
