@@ -563,6 +563,19 @@ def decisions():
     )
 
 
+# What each row of the decisions CSV reads.
+DECISION_CSV_FIELDS = (
+    "verb",
+    "text",
+    "corrected_at",
+    "minute__number",
+    "minute__heading",
+    "minute__meeting__starts_at",
+    "minute__meeting__committee__slug",
+    "minute__meeting__committee__name",
+)
+
+
 def committees_for_filter():
     """The committees a filter offers, by name."""
     return Committee.objects.only("pk", "slug", "name").order_by("name")
