@@ -827,7 +827,7 @@ class Minute(Versioned):
         return f"{self.number}. {self.heading}"
 
     def get_absolute_url(self):
-        return self.meeting.get_absolute_url() + self.anchor(self.number)
+        return self.meeting.get_absolute_url() + Minute.anchor(self.number)
 
     @staticmethod
     def anchor(number):
