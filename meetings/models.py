@@ -827,7 +827,12 @@ class Minute(Versioned):
         return f"{self.number}. {self.heading}"
 
     def get_absolute_url(self):
-        return f"{self.meeting.get_absolute_url()}#minute-{self.number}"
+        return self.meeting.get_absolute_url() + Minute.anchor(self.number)
+
+    @staticmethod
+    def anchor(number):
+        """Where minute `number` is on its meeting's page."""
+        return f"#minute-{number}"
 
 
 class ResolutionQuerySet(models.QuerySet):

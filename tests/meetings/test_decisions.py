@@ -226,6 +226,27 @@ def test_decisions_are_paginated_fifty_to_a_page(client, register):
     assert "workshop on knife crime" not in first
 
 
+def test_past_the_register_limit_the_newest_are_paged_and_older_ones_are_filtered_for(
+    client, register, monkeypatch
+):
+    from meetings import queries
+
+    monkeypatch.setattr(queries, "REGISTER_LIMIT", 2)
+    monkeypatch.setattr(queries, "DECISIONS_PER_PAGE", 1)
+
+    _, first = page_text(client)
+    _, last = page_text(client, page="5")
+    _, spring = page_text(client, to="2024-06-30", page="2")
+
+    assert "More than <strong>2</strong> decisions: the newest 2 are listed" in first
+    assert 'href="?page=2"' in first
+    assert 'href="?page=3"' not in first
+    assert "Page 2 of 2" in last  # a page past the limit shows the last of the newest
+    assert "workshop on knife crime" not in first + last  # the oldest, past the limit
+    assert "<strong>2</strong> decisions." in spring  # within the limit: counted exactly
+    assert "workshop on knife crime" in spring
+
+
 def test_decisions_csv_has_its_columns_and_the_filtered_rows(client, register):
     rows = csv_rows(client, committee="scrutiny-sub-panel")
 

@@ -508,6 +508,32 @@ def test_the_count_of_results_is_every_match_not_those_listed(client):
     assert len([title for title in titles(html) if title.startswith("Minute ")]) == PER_KIND
 
 
+def test_past_the_count_limit_a_kind_says_more_than_the_limit(client, monkeypatch, settings):
+    from meetings import search as site_search
+
+    settings.PAGE_CACHE_SECONDS = 0  # the same address is asked for twice
+    monkeypatch.setattr(site_search, "COUNT_LIMIT", 4)
+    meeting = MeetingFactory(minutes_published=True)
+    for n in range(6):
+        MinuteFactory(meeting=meeting, number=str(n + 1), heading=f"Refuge {n}", body="Noted.")
+    # At the limit exactly the count is still exact.
+    for n in range(4):
+        AgendaItemFactory(meeting=meeting, number=str(n + 1), title=f"Refuge plan {n}")
+
+    html = search(client, "refuge")
+
+    assert "Minutes (more than 4)" in html
+    assert "Showing 6 of more than 4." not in html  # six shown: fewer than PER_KIND
+    assert "Agenda items (4)" in html
+    assert "More than 8 results for “refuge”" in html
+    assert len([title for title in titles(html) if title.startswith("Minute ")]) == 6
+
+    monkeypatch.setattr(site_search, "PER_KIND", 3)
+    html = search(client, "refuge")
+    assert "Showing 3 of more than 4." in html
+    assert "Showing 3 of 4." in html
+
+
 def test_a_filtered_search_queries_do_not_grow_with_data(client):
     committee = MeetingFactory(committee__slug="the-panel").committee
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from meetings import feeds, outstanding
 from meetings import queries as meeting_queries
+from meetings import views as meeting_views
 from outcomes import queries as outcome_queries
 from safer_norfolk.models import RenderedDocument
 from tests.factories import (
@@ -32,6 +33,7 @@ from tests.factories import (
     ObservationFactory,
     OutcomeFactory,
     OutcomeFrameworkFactory,
+    ResolutionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,7 @@ def builds(monkeypatch):
     counted(meeting_queries, "committee_action_points", "action points")
     counted(outcome_queries, "framework_observations", "figures")
     counted(outstanding, "outstanding", "outstanding")
+    counted(meeting_views, "_decisions_csv", "decisions")
     return made
 
 
@@ -255,6 +258,42 @@ def test_the_outstanding_csv_is_made_once_per_selection_and_follows_publication(
     meeting.minutes_status = "draft"
     meeting.save()
     assert all(SECRET.encode() not in client.get(each).content for each in (every, action_points))
+
+
+def test_the_decisions_csv_is_made_once_per_selection_and_follows_publication(
+    client, builds, committee
+):
+    meeting = committee.meetings.get()
+    item = AgendaItemFactory(meeting=meeting, is_exempt=True)
+    ResolutionFactory(
+        minute=MinuteFactory(meeting=meeting, agenda_item=item, number="9"), text=SECRET
+    )
+    ResolutionFactory(
+        minute=MinuteFactory(meeting=meeting, number="4", heading="Knife crime"),
+        verb="agreed",
+        text="to fund two more weapons sweeps.",
+    )
+    url = reverse("meetings:decisions_csv")
+    every, agreed = url, f"{url}?verb=agreed"
+
+    first = client.get(every)
+    again = client.get(every)
+    narrowed = client.get(agreed)
+
+    assert first.status_code == again.status_code == narrowed.status_code == 200
+    assert builds.count("decisions") == 2  # one per selection; the repeat read storage
+    assert again.content == first.content
+    assert again["Content-Disposition"] == 'attachment; filename="decisions.csv"'
+    row = first.content.decode().splitlines()[1].split(",")
+    day = timezone.localdate(meeting.starts_at)
+    assert row[:5] == [day.isoformat(), "Breckland CSP", "4", "Knife crime", "AGREED"]
+    assert row[-1] == f"http://testserver/committees/breckland-csp/{day.isoformat()}/#minute-4"
+    assert all(SECRET.encode() not in response.content for response in (first, narrowed))
+
+    item.is_exempt = False
+    item.save()
+    assert SECRET.encode() in client.get(every).content
+    assert SECRET.encode() not in client.get(agreed).content
 
 
 def test_the_outstanding_csv_still_refuses_an_unknown_filter(client, builds):
