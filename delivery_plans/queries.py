@@ -317,6 +317,7 @@ class ActionPage:
     questions: list
     action_points: list
     extra_fields: list = field(default_factory=list)
+    history: list = field(default_factory=list)
 
 
 def extra_fields_of(action, plan):
@@ -369,7 +370,47 @@ def action_page(slug, number, today=None):
             .order_by("-meeting__starts_at", "sort_key")
         ),
         extra_fields=extra_fields_of(action, plan),
+        history=considered(action.agenda_items.all()),
     )
+
+
+def considered(items):
+    """The public agenda items among `items` (a queryset of the meetings layer, reached
+    through a reverse relation so this layer never imports it), oldest meeting first, each
+    with its meeting and committee and its public minutes with their decisions: every
+    meeting that considered a plan or an action, in order (three queries)."""
+    model = items.model
+    minutes = model._meta.get_field("minutes").related_model
+    resolutions = minutes._meta.get_field("resolutions").related_model
+    return list(
+        items.public()
+        .select_related("meeting__committee")
+        .prefetch_related(
+            Prefetch(
+                "minutes",
+                queryset=minutes.objects.public()
+                .only("pk", "meeting_id", "agenda_item_id", "number", "heading")
+                .order_by("sort_key")
+                .prefetch_related(
+                    Prefetch(
+                        "resolutions",
+                        queryset=resolutions.objects.public()
+                        .only("pk", "minute_id", "order", "verb", "text")
+                        .order_by("order", "pk"),
+                    )
+                ),
+            )
+        )
+        .order_by("meeting__starts_at", "sort_key", "pk")
+        .distinct()
+    )
+
+
+def plan_history(plan):
+    """Every public agenda item that concerns the plan or one of its actions, oldest first
+    (`considered`)."""
+    items = plan.agenda_items.all()
+    return considered(items.model.objects.filter(Q(plan=plan) | Q(plan_actions__plan=plan)))
 
 
 # --- the API ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def plan_detail(request, slug):
             "filter": action_filter,
             "actions": filtered,
             "filtered": bool(request.GET) and len(filtered) != len(everything),
+            "history": queries.plan_history(plan),
         },
     )
 

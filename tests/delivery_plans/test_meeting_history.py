@@ -1,0 +1,109 @@
+"""A subject's history across meetings: a plan action's page and a plan's page list every
+meeting that considered it, oldest first, with what the minutes record of it; nothing of an
+exempt item, an unpublished agenda or draft minutes."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    MeetingFactory,
+    MinuteFactory,
+    PlanFactory,
+    ResolutionFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = "quokkasecret"
+
+
+def at(year, month, day):
+    return datetime.datetime(year, month, day, 10, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def subject():
+    plan = PlanFactory(title="Safe Accommodation Strategy")
+    action = ActionFactory(section=SectionFactory(plan=plan), number="1.4", title="Refuge spaces")
+    other = ActionFactory(section=action.section, number="1.5", title="Sanctuary scheme")
+    spring = MeetingFactory(starts_at=at(2022, 3, 10), minutes_published=True)
+    autumn = MeetingFactory(starts_at=at(2022, 10, 6), minutes_draft=True)
+    first = AgendaItemFactory(meeting=spring, number="6", title="Refuge capacity report")
+    first.plan_actions.add(action)
+    minute = MinuteFactory(meeting=spring, agenda_item=first, number="6", heading="Refuge capacity")
+    ResolutionFactory(minute=minute, verb="agreed", text="to fund four more refuge spaces.")
+    later = AgendaItemFactory(meeting=autumn, number="3", title="Strategy refresh", plan=plan)
+    later.plan_actions.add(action, other)
+    MinuteFactory(meeting=autumn, agenda_item=later, number="3", heading=f"Draft {HIDDEN}")
+    # What could leak: an exempt item of published minutes, an item of an unpublished agenda.
+    exempt = AgendaItemFactory(meeting=spring, number="9", title=f"Exempt {HIDDEN}", is_exempt=True)
+    exempt.plan_actions.add(action)
+    unpublished = MeetingFactory(starts_at=at(2022, 6, 1), draft=True)
+    AgendaItemFactory(meeting=unpublished, title=f"Unpublished {HIDDEN}", plan=plan)
+    return {"plan": plan, "action": action, "other": other, "spring": spring, "autumn": autumn}
+
+
+def text_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_action_page_lists_every_meeting_that_considered_it_oldest_first(client, subject):
+    html = text_of(client, subject["action"].get_absolute_url())
+
+    assert "Meetings that considered it" in html
+    first = html.index("6. Refuge capacity report")
+    later = html.index("3. Strategy refresh")
+    assert first < later
+    assert "Minute 6: Refuge capacity" in html
+    assert "<strong>AGREED</strong> to fund four more refuge spaces." in html
+    assert "No minutes of this item are published here." in html  # the autumn minutes are draft
+    assert f'href="{subject["spring"].get_absolute_url()}#item-6"' in html
+    assert HIDDEN not in html
+
+
+def test_a_plan_page_lists_items_about_the_plan_or_any_of_its_actions_once(client, subject):
+    html = text_of(client, subject["plan"].get_absolute_url())
+
+    assert html.count("3. Strategy refresh") == 1  # linked to the plan and two of its actions
+    assert html.index("6. Refuge capacity report") < html.index("3. Strategy refresh")
+    assert "<strong>AGREED</strong> to fund four more refuge spaces." in html
+    assert HIDDEN not in html
+
+
+def test_an_action_no_meeting_considered_says_so(client, subject):
+    lonely = ActionFactory(section=subject["action"].section, number="2.1", title="Later work")
+
+    html = text_of(client, lonely.get_absolute_url())
+
+    assert "No published agenda has an item about this action yet." in html
+
+
+def test_the_history_costs_the_same_queries_however_many_meetings(client, subject, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    urls = [subject["action"].get_absolute_url(), subject["plan"].get_absolute_url()]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for n in range(4):
+        meeting = MeetingFactory(starts_at=at(2023, 1 + n, 5), minutes_published=True)
+        item = AgendaItemFactory(meeting=meeting, number="4", title=f"Update {n}")
+        item.plan_actions.add(subject["action"])
+        minute = MinuteFactory(meeting=meeting, agenda_item=item, number="4", heading="Update")
+        ResolutionFactory(minute=minute, verb="noted", text=f"update {n}.")
+
+    assert counts() == before
