@@ -29,7 +29,7 @@ from django.utils import timezone
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.models import Organisation
-from safer_norfolk.queries import public_key, public_keys
+from safer_norfolk.queries import considered, public_key, public_keys
 
 FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
 # No date to be late against: a data gap, ongoing work, or work that comes round again.
@@ -371,38 +371,6 @@ def action_page(slug, number, today=None):
         ),
         extra_fields=extra_fields_of(action, plan),
         history=considered(action.agenda_items.all()),
-    )
-
-
-def considered(items):
-    """The public agenda items among `items` (a queryset of the meetings layer, reached
-    through a reverse relation so this layer never imports it), oldest meeting first, each
-    with its meeting and committee and its public minutes with their decisions: every
-    meeting that considered a plan or an action, in order (three queries)."""
-    model = items.model
-    minutes = model._meta.get_field("minutes").related_model
-    resolutions = minutes._meta.get_field("resolutions").related_model
-    return list(
-        items.public()
-        .select_related("meeting__committee")
-        .prefetch_related(
-            Prefetch(
-                "minutes",
-                queryset=minutes.objects.public()
-                .only("pk", "meeting_id", "agenda_item_id", "number", "heading")
-                .order_by("sort_key")
-                .prefetch_related(
-                    Prefetch(
-                        "resolutions",
-                        queryset=resolutions.objects.public()
-                        .only("pk", "minute_id", "order", "verb", "text")
-                        .order_by("order", "pk"),
-                    )
-                ),
-            )
-        )
-        .order_by("meeting__starts_at", "sort_key", "pk")
-        .distinct()
     )
 
 

@@ -17,7 +17,7 @@ from django.http import Http404
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.periods import period_label, year_earlier
 from outcomes.trends import Change, Travel, compare
-from safer_norfolk.queries import public_keys
+from safer_norfolk.queries import considered, public_keys
 from safer_norfolk.query_params import is_slug
 
 
@@ -256,7 +256,7 @@ def outcome_page(slug, number):
     for measure in measures:
         measure.outcome = outcome
         measure.figures = figures[measure.pk]
-    return outcome, measures, actions_serving(outcome)
+    return outcome, measures, actions_serving(outcome), considered(outcome.agenda_items.all())
 
 
 def linked_outcomes():

@@ -23,11 +23,11 @@ def framework_detail(request, slug):
 
 
 def outcome_detail(request, slug, number):
-    outcome, measures, actions = queries.outcome_page(slug, number)
+    outcome, measures, actions, history = queries.outcome_page(slug, number)
     return render(
         request,
         "outcomes/outcome_detail.html",
-        {"outcome": outcome, "measures": measures, "actions": actions},
+        {"outcome": outcome, "measures": measures, "actions": actions, "history": history},
     )
 
 

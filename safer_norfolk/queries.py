@@ -14,3 +14,35 @@ def public_keys(relation, model, to_attr):
     return Prefetch(
         relation, queryset=model.objects.public().only("pk").order_by("pk"), to_attr=to_attr
     )
+
+
+def considered(items):
+    """The public agenda items among `items` (a queryset of the meetings layer, reached
+    through a reverse relation, so the layers below it never import it), oldest meeting first, each
+    with its meeting and committee and its public minutes with their decisions: every
+    meeting that considered a plan, an action or an outcome, in order (three queries)."""
+    model = items.model
+    minutes = model._meta.get_field("minutes").related_model
+    resolutions = minutes._meta.get_field("resolutions").related_model
+    return list(
+        items.public()
+        .select_related("meeting__committee")
+        .prefetch_related(
+            Prefetch(
+                "minutes",
+                queryset=minutes.objects.public()
+                .only("pk", "meeting_id", "agenda_item_id", "number", "heading")
+                .order_by("sort_key")
+                .prefetch_related(
+                    Prefetch(
+                        "resolutions",
+                        queryset=resolutions.objects.public()
+                        .only("pk", "minute_id", "order", "verb", "text")
+                        .order_by("order", "pk"),
+                    )
+                ),
+            )
+        )
+        .order_by("meeting__starts_at", "sort_key", "pk")
+        .distinct()
+    )

@@ -1,4 +1,4 @@
-"""A subject's history across meetings: a plan action's page and a plan's page list every
+"""A subject's history across meetings: a plan action's, a plan's and an outcome's page list every
 meeting that considered it, oldest first, with what the minutes record of it; nothing of an
 exempt item, an unpublished agenda or draft minutes."""
 
@@ -13,6 +13,7 @@ from tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
     MinuteFactory,
+    OutcomeFactory,
     PlanFactory,
     ResolutionFactory,
     SectionFactory,
@@ -74,6 +75,20 @@ def test_a_plan_page_lists_items_about_the_plan_or_any_of_its_actions_once(clien
 
     assert html.count("3. Strategy refresh") == 1  # linked to the plan and two of its actions
     assert html.index("6. Refuge capacity report") < html.index("3. Strategy refresh")
+    assert "<strong>AGREED</strong> to fund four more refuge spaces." in html
+    assert HIDDEN not in html
+
+
+def test_an_outcome_page_lists_the_meetings_that_considered_it(client, subject):
+    outcome = OutcomeFactory(title="Fewer repeat victims of domestic abuse")
+    spring_item = subject["spring"].agenda_items.get(number="6")
+    spring_item.outcomes.add(outcome)
+    exempt = subject["spring"].agenda_items.get(number="9")
+    exempt.outcomes.add(outcome)
+
+    html = text_of(client, outcome.get_absolute_url())
+
+    assert "6. Refuge capacity report" in html
     assert "<strong>AGREED</strong> to fund four more refuge spaces." in html
     assert HIDDEN not in html
 
