@@ -20,6 +20,15 @@ from meetings.outstanding import action_point_closed_late, action_point_overdue
 from safer_norfolk.models import Person
 
 PEOPLE_PER_PAGE = 50
+# The columns of a person that a row of the people list shows.
+PERSON_ROW = (
+    "honorific",
+    "name",
+    "slug",
+    "job_title",
+    "organisation__name",
+    "organisation__is_example",
+)
 
 # How an attendance reads on the person's page: "expected" is a line the minutes did not
 # settle, so it is "not recorded" there and never counted as an absence.
@@ -56,7 +65,7 @@ def people():
     return (
         Person.objects.public()
         .select_related("organisation")
-        .only("honorific", "name", "slug", "job_title", "organisation__name")
+        .only(*PERSON_ROW)
         .prefetch_related(
             Prefetch(
                 "memberships",
