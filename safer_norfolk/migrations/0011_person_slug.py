@@ -23,10 +23,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # No index until the slugs are filled and made unique: the unique constraint then
+        # brings its own (on PostgreSQL a second "_like" index would clash with the first).
         migrations.AddField(
             model_name="person",
             name="slug",
-            field=models.SlugField(blank=True, max_length=220, default=""),
+            field=models.SlugField(blank=True, max_length=220, default="", db_index=False),
             preserve_default=False,
         ),
         migrations.AddField(
