@@ -353,7 +353,9 @@ def grow_record(person, size):
         meeting = MeetingFactory(minutes_published=True)
         MembershipFactory(person=person, committee=meeting.committee)
         AttendanceFactory(meeting=meeting, person=person, substitute_for=PersonFactory())
-        DeclarationFactory(meeting=meeting, person=person, agenda_item=AgendaItemFactory())
+        DeclarationFactory(
+            meeting=meeting, person=person, agenda_item=AgendaItemFactory(meeting=meeting)
+        )
         WrittenQuestionFactory(meeting=meeting, asked_by=person)
         ActionPointFactory(meeting=meeting, owner_person=person, due_date=days(-1))
 
