@@ -75,10 +75,14 @@ PUBLIC_ROLES = (
 )
 
 
+def base_slug(name):
+    return slugify(name)[:200] or "person"
+
+
 def unique_slug(name, taken):
     """The slug of `name`, made unique among `taken` (a set, which it joins) by a number:
     "john-smith", then "john-smith-2"."""
-    base = slugify(name)[:200] or "person"
+    base = base_slug(name)
     slug, number = base, 1
     while slug in taken:
         number += 1
@@ -87,9 +91,13 @@ def unique_slug(name, taken):
     return slug
 
 
-def taken_slugs(exclude=None):
-    """The slugs people have, less the person `exclude` (a key)."""
-    return set(Person.objects.exclude(pk=exclude).values_list("slug", flat=True))
+def taken_slugs(name=None, exclude=None):
+    """The slugs people have (those a slug of `name` could clash with, when given), less the
+    person `exclude` (a key)."""
+    people = Person.objects.exclude(pk=exclude)
+    if name is not None:
+        people = people.filter(slug__startswith=base_slug(name))
+    return set(people.values_list("slug", flat=True))
 
 
 class PersonQuerySet(models.QuerySet):
@@ -169,7 +177,7 @@ class Person(Versioned):
     def save(self, *args, **kwargs):
         # Every person has an address, whichever way they were added (admin, import, API).
         if not self.slug:
-            self.slug = unique_slug(self.name, taken_slugs(exclude=self.pk))
+            self.slug = unique_slug(self.name, taken_slugs(self.name, exclude=self.pk))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

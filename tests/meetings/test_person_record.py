@@ -317,6 +317,22 @@ def test_meeting_page_links_names_to_their_pages(client):
         assert client.get(f"/people/{person.slug}/").status_code == 200
 
 
+def test_committee_page_links_members_and_substitutes_to_their_pages(client):
+    committee = CommitteeFactory()
+    member = MembershipFactory(committee=committee, person=PersonFactory(name="Main Member"))
+    substitute = MembershipFactory(
+        committee=committee,
+        person=PersonFactory(name="Sub Member"),
+        role="substitute",
+        substitute_for=member,
+    )
+
+    text = text_of(client.get(committee.get_absolute_url()))
+
+    for person in (member.person, substitute.person):
+        assert f'<a class="govuk-link" href="/people/{person.slug}/">{person}</a>' in text
+
+
 def test_preview_of_an_unpublished_meeting_links_no_names(admin_client):
     meeting = MeetingFactory(minutes_draft=True)
     MinuteFactory(meeting=meeting)
