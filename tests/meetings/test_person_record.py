@@ -3,11 +3,13 @@ published material in a public role, with their record as published minutes give
 never a contact detail or anything only unpublished material holds."""
 
 import datetime
+import importlib
 import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -68,6 +70,23 @@ def test_a_slug_given_is_kept_and_a_saved_person_keeps_theirs():
 
     person.refresh_from_db()
     assert person.slug == "amanda-murr-opccn"
+
+
+def test_migration_fills_every_slug_from_the_name_in_the_order_people_were_added():
+    fill_slugs = importlib.import_module("safer_norfolk.migrations.0011_person_slug").fill_slugs
+    first, second = PersonFactory(name="John Smith"), PersonFactory(name="John Smith")
+    third = PersonFactory(name="Zoë Ó Briain")
+    # As rows stood before: slugs never made from the names.
+    Person.objects.filter(pk=first.pk).update(slug="")
+    Person.objects.filter(pk=second.pk).update(slug="stale-1")
+    Person.objects.filter(pk=third.pk).update(slug="stale-2")
+
+    fill_slugs(MigrationExecutor(connection).loader.project_state().apps, None)
+
+    slugs = dict(Person.objects.values_list("pk", "slug"))
+    assert [slugs[p.pk] for p in (first, second, third)] == [
+        "john-smith", "john-smith-2", "zoe-o-briain",
+    ]  # fmt: skip
 
 
 def test_unique_slug_numbers_past_every_slug_taken():
