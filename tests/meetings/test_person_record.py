@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from meetings import person_record
 from safer_norfolk.models import Person, unique_slug
+from tests.admin_forms import change_form_data
 from tests.factories import (
     ActionPointFactory,
     AgendaItemFactory,
@@ -70,6 +71,19 @@ def test_a_slug_given_is_kept_and_a_saved_person_keeps_theirs():
 
     person.refresh_from_db()
     assert person.slug == "amanda-murr-opccn"
+
+
+def test_admin_adds_a_person_with_the_slug_made_from_the_name_when_left_blank(admin_client):
+    PersonFactory(name="Emma Corlett")
+    url = reverse("admin:safer_norfolk_person_add")
+    form = admin_client.get(url)
+    assert 'id="id_slug"' in form.content.decode()
+    data = {**change_form_data(form), "honorific": "Cllr", "name": "Emma Corlett", "slug": ""}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Person.objects.filter(slug="emma-corlett-2", honorific="Cllr").exists()
 
 
 def test_migration_fills_every_slug_from_the_name_in_the_order_people_were_added():
