@@ -4,7 +4,7 @@ in a public role (Person.public), and one person's public record.
 A record holds only what published minutes and agendas show (each model's public()): the
 committees the person sits on, their attendance at meetings whose minutes are published,
 the interests they declared and the questions they asked there, and the action points they
-own. Contact details and accounts are never read. Each list is one query; the counts are SQL
+own. Contact details and accounts are never shown. Each list is one query; the counts are SQL
 aggregates.
 """
 
