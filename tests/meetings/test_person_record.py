@@ -318,6 +318,16 @@ def test_people_list_filters_by_name_and_pages(client):
     assert "Penny Carpenter" in found
 
 
+def test_home_page_leads_to_the_people_list_under_committees_and_meetings(client):
+    home = text_of(client.get(reverse("home")))
+    people = text_of(client.get(reverse("meetings:people")))
+
+    assert f'<a class="govuk-link" href="{reverse("meetings:people")}">People</a>' in home
+    assert 'aria-current="true"' in people or 'aria-current="page"' in people
+    current = people.split("govuk-service-navigation__item--active")[1][:300]
+    assert "Committees and meetings" in current
+
+
 def test_people_list_refuses_a_name_it_cannot_read(client):
     response = client.get(reverse("meetings:people"), {"name": "a\x00b"})
 
