@@ -1,5 +1,6 @@
-"""Filters for the councillors' outstanding page and the decisions register, and the API's filter sets of the
-meetings app's records (each `?committee=` takes the committee's id or its slug)."""
+"""Filters for the councillors' outstanding page, the decisions register and the people list,
+and the API's filter sets of the meetings app's records (each `?committee=` takes the
+committee's id or its slug)."""
 
 import datetime
 import re
@@ -319,6 +320,29 @@ class DecisionFilter(django_filters.FilterSet):
         return queryset.filter(
             minute__meeting__starts_at__lt=_day_starts(value + datetime.timedelta(days=1))
         )
+
+    def problems(self):
+        """[(name, message)] for each filter given a value that cannot be read."""
+        self.is_valid()
+        errors = self.form.errors.as_data()
+        return [
+            (field.name, _message(error))
+            for field in self.form
+            for error in errors.get(field.name, ())
+        ]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """The people list's filter: words in the name. A value that cannot be read (a NUL byte,
+    too long) is refused with its reason (`problems`)."""
+
+    name = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Name", max_length=200
+    )
+
+    class Meta:
+        model = Person
+        fields = []
 
     def problems(self):
         """[(name, message)] for each filter given a value that cannot be read."""

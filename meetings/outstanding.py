@@ -38,6 +38,7 @@ from django.utils import timezone
 from delivery_plans.models import ACTION_ROUTE, Action, Plan
 from delivery_plans.queries import FINISHED, with_status
 from meetings.models import MEETING_ROUTE, ActionPoint, AgendaItem, WrittenQuestion
+from safer_norfolk.models import PERSON_ROUTE
 
 ACTION_POINT, QUESTION, PLAN_ACTION = "action_point", "question", "plan_action"
 KINDS = [
@@ -73,6 +74,7 @@ COLUMNS = [
     "kind", "pk", "ref", "title", "committee_id", "committee_name", "committee_slug", "meeting_day",
     "plan_slug", "owner_name", "owner_person_name", "status", "raised_on", "due_on", "is_overdue",
     "is_stale", "distance", "plan_title", "owner_note", "sort_key", "is_example",
+    "owner_person_slug",
 ]  # fmt: skip
 NO_OWNER = "No owner named"
 
@@ -143,6 +145,18 @@ def _scrutinised_plans(committee):
     ).values("pk")
 
 
+def action_point_overdue(today):
+    """An open action point is overdue once its due day has passed; one with no due day
+    never is."""
+    return Q(due_date__lt=today)
+
+
+def action_point_closed_late():
+    """A closed action point was closed late when it was closed after its due day; one with
+    no due day was never late."""
+    return Q(due_date__lt=F("closed_on"))
+
+
 def action_points(filters, today, intervals=None):
     queryset = ActionPoint.objects.public().open()
     f = filters
@@ -162,7 +176,7 @@ def action_points(filters, today, intervals=None):
         queryset = queryset.filter(pk__in=[]) if "open" not in f["status"] else queryset
     queryset = queryset.annotate(
         raised=TruncDate("meeting__starts_at"),
-        overdue=Coalesce(Q(due_date__lt=today), Value(False), output_field=BooleanField()),
+        overdue=Coalesce(action_point_overdue(today), Value(False), output_field=BooleanField()),
     )
     queryset = _dates(queryset, f)
     return _row_values(
@@ -188,6 +202,7 @@ def action_points(filters, today, intervals=None):
         F("owner_text"),
         F("sort_key"),
         _example("committee__partnership__is_example"),
+        Coalesce("owner_person__slug", _text("")),
     )
 
 
@@ -236,6 +251,7 @@ def questions(filters, today, intervals=None):
         _text(""),
         _number_key("number"),
         _example("meeting__committee__partnership__is_example"),
+        _text(""),
     )
 
 
@@ -297,6 +313,7 @@ def plan_actions(filters, today, intervals):
         F("owner_note"),
         F("sort_key"),
         _example("plan__organisation__is_example"),
+        _text(""),
     )
 
 
@@ -356,6 +373,13 @@ class Row:
     owner_note: str = ""
     sort_key: str = ""
     is_example: bool = False
+    owner_person_slug: str = ""
+
+    @property
+    def owner_person_url(self):
+        """The page of the person who owns an action point (every owner of a public point
+        appears in published material, so has one)."""
+        return PERSON_ROUTE(slug=self.owner_person_slug) if self.owner_person_slug else ""
 
     @property
     def owner_as_written(self):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from meetings import feeds, ocd, outstanding, pdf, queries, services
+from meetings import feeds, ocd, outstanding, pdf, person_record, queries, services
 from meetings import search as site_search
-from meetings.filters import DecisionFilter, OutstandingFilter
+from meetings.filters import DecisionFilter, OutstandingFilter, PersonFilter
 from meetings.forms import CalendarFromForm, MonthForm, SearchForm
 from meetings.models import (
     ActionPoint,
@@ -633,3 +633,51 @@ def calendar_month(request):
             "today": timezone.localdate(),
         }
     return render(request, "meetings/calendar_month.html", context, status=200 if valid else 400)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def person_list(request):
+    """Everyone who appears in published material in a public role, by name, with the name
+    filter. A filter value that cannot be read is named on the page, and nobody is listed
+    (400)."""
+    filters = PersonFilter(request.GET, queryset=person_record.people())
+    problems = filters.problems()
+    page = None
+    if not problems:
+        page = Paginator(filters.qs, person_record.PEOPLE_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    query = request.GET.copy()
+    for name in ["page", *(name for name, _ in problems)]:
+        query.pop(name, None)
+    errors = {}
+    for name, message in problems:
+        errors.setdefault(name, []).append(message)
+    return render(
+        request,
+        "meetings/person_list.html",
+        {
+            "filter": filters,
+            "problems": problems,
+            "errors": errors,
+            "page": page,
+            "query": query.urlencode(),
+        },
+        status=400 if problems else 200,
+    )
+
+
+def person_detail(request, slug):
+    record = person_record.person_record(slug)
+    return render(
+        request,
+        "meetings/person_detail.html",
+        {
+            "record": record,
+            "person": record.person,
+            "attendance_labels": person_record.ATTENDANCE_LABELS,
+            "point_states": person_record.PointState.CHOICES,
+        },
+    )

@@ -37,8 +37,9 @@ class PersonAdmin(AuditedAdmin):
     list_select_related = ["organisation", "user"]
     search_fields = ["name", "job_title", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["organisation", "user"]
+    prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["honorific", "name", "job_title", "organisation"]}),
+        (None, {"fields": ["honorific", "name", "slug", "job_title", "organisation"]}),
         (
             "Contact (never shown publicly except as a committee's published contact)",
             {"fields": ["email", "phone"]},

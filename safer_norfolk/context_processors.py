@@ -8,6 +8,8 @@ NAV_SECTIONS = {
     "meeting": "meetings",
     "decisions": "meetings",
     "calendar_month": "meetings",
+    "people": "meetings",
+    "person": "meetings",
     "questions": "questions",
     "outstanding": "outstanding",
     "search": "search",

@@ -4,10 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import WebAddressField
+from safer_norfolk.routes import Route
+
+# Pages list people by the hundred (safer_norfolk.routes).
+PERSON_ROUTE = Route("meetings:person", slug="slug")
 
 
 class Organisation(Versioned):
@@ -70,6 +75,31 @@ PUBLIC_ROLES = (
 )
 
 
+def base_slug(name):
+    return slugify(name)[:200] or "person"
+
+
+def unique_slug(name, taken):
+    """The slug of `name`, made unique among `taken` (a set, which it joins) by a number:
+    "john-smith", then "john-smith-2"."""
+    base = base_slug(name)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
+
+
+def taken_slugs(name=None, exclude=None):
+    """The slugs people have (those a slug of `name` could clash with, when given), less the
+    person `exclude` (a key)."""
+    people = Person.objects.exclude(pk=exclude)
+    if name is not None:
+        people = people.filter(slug__startswith=base_slug(name))
+    return set(people.values_list("slug", flat=True))
+
+
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People who appear in published material in a public role: a committee member or
@@ -99,6 +129,13 @@ class Person(Versioned):
         help_text="As written in papers: “Cllr”, “Dr”, “Chief Inspector”.",
     )
     name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        blank=True,
+        help_text="The person's address on the site: /people/<slug>/. Left blank, it is made "
+        "from the name.",
+    )
     job_title = models.CharField(max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -136,6 +173,15 @@ class Person(Versioned):
 
     def __str__(self):
         return f"{self.honorific} {self.name}".strip()
+
+    def save(self, *args, **kwargs):
+        # Every person has an address, whichever way they were added (admin, import, API).
+        if not self.slug:
+            self.slug = unique_slug(self.name, taken_slugs(self.name, exclude=self.pk))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return PERSON_ROUTE(slug=self.slug)
 
     @property
     def full_name(self):

@@ -123,6 +123,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:decisions_csv": ["meetings.filters.DecisionFilter"],
     "meetings:decisions_feed": ["meetings.filters.DecisionFilter"],
     "meetings:calendar_month": ["month"],
+    "meetings:people": ["meetings.filters.PersonFilter", "page"],
     "meetings:calendar": ["from"],
     "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],

@@ -50,7 +50,7 @@ from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramewor
 from outcomes.periods import period_label
 from safer_norfolk.audit import erase_with_history, insert_with_history
 from safer_norfolk.fields import natural_sort_key
-from safer_norfolk.models import Organisation, Person
+from safer_norfolk.models import Organisation, Person, taken_slugs, unique_slug
 
 DEFAULT_SEED = 1
 BATCH_SIZE = 5000
@@ -662,6 +662,7 @@ class Generator:
             raise ValueError("More people than the word lists can name.")
         names = rng.sample(range(len(FIRST_NAMES) * len(SURNAMES)), scale.people)
         councillors = scale.people * 2 // 5
+        slugs = taken_slugs()
         people = []
         for index, code in enumerate(names):
             first, last = FIRST_NAMES[code // len(SURNAMES)], SURNAMES[code % len(SURNAMES)]
@@ -676,6 +677,7 @@ class Generator:
                 Person(
                     honorific=honorific,
                     name=f"{first} {last}",
+                    slug=unique_slug(f"{first} {last}", slugs),
                     job_title=job_title,
                     organisation=organisation,
                     email=f"{first}.{last}.{index}@{GENERATED_DOMAIN}".lower(),

@@ -171,7 +171,8 @@ def exempt_business(meeting, item, minute, m, *, org, plan_action):
     action) and a declaration on it. None of it may reach the public; the published twins are
     made by meeting_business on the meeting's open item."""
     today = timezone.localdate()
-    person = PersonFactory(organisation=org)
+    # Named only here: no page, listed nowhere (the slug is neutral, as the crawl asks for it).
+    person = PersonFactory(organisation=org, name=m.leak("ExemptOnlyPerson"), slug="unseen-exempt")
     point = ActionPointFactory(
         meeting=meeting,
         committee=meeting.committee,
@@ -407,6 +408,32 @@ def build_site():
     AgendaItemFactory(meeting=upcoming, title=m.shown("UpcomingItem"))
     draft = meeting(40, m.hidden, "DraftAgenda", draft=True, minutes_status="draft")
     meeting_business(draft, agenda=m.hidden, minutes=m.hidden, what="DraftAgenda", org=police)
+
+    # --- people named only in unpublished material: no page, listed nowhere --------------
+    for where, what in (
+        (draft_minutes, "DraftMinutes"),
+        (no_minutes, "NoMinutes"),
+        (draft, "DraftAgenda"),
+    ):
+        unseen = PersonFactory(
+            organisation=police,
+            name=m.leak(f"{what}OnlyPerson"),
+            job_title=m.hidden(f"{what}OnlyPersonTitle"),
+            slug=f"unseen-{what.lower()}",
+        )
+        AttendanceFactory(meeting=where, person=unseen, note=m.hidden(f"{what}OnlyAttendance"))
+        DeclarationFactory(meeting=where, person=unseen, text=m.hidden(f"{what}OnlyDeclaration"))
+        ActionPointFactory(
+            meeting=where,
+            committee=committee,
+            owner_person=unseen,
+            description=m.hidden(f"{what}OnlyActionPoint"),
+            due_date=today - datetime.timedelta(days=3),
+        )
+        WrittenQuestionFactory(
+            meeting=where, asked_by=unseen, question=m.hidden(f"{what}OnlyQuestion")
+        )
+    AgendaItemFactory(meeting=draft, lead=Person.objects.get(slug="unseen-draftagenda"))
 
     # --- the directory: contact details are never published ----------------------------
     for person in Person.objects.all():

@@ -26,6 +26,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Measure, Observation, OutcomeFramework
+from safer_norfolk.models import Person
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
@@ -93,6 +94,7 @@ def site_pages(prefix, key=()):
         ("search-no-results", reverse("meetings:search"), {"q": "xylophone quango"}),
         ("decisions", reverse("meetings:decisions"), {}),
         ("calendar", reverse("meetings:calendar_month"), {}),
+        ("people", reverse("meetings:people"), {}),
     ]
     return [
         _page(f"{prefix}-{name}", path, key=name in key, **query) for name, path, query in pages
@@ -225,6 +227,9 @@ def build_typical():
     )
     pages.append(_page("typical-outcome", measure.outcome.get_absolute_url()))
     pages.append(_page("typical-measure", measure.get_absolute_url(), key=True))
+    # The Vice-Chair in the Chair of the February 2022 minutes (seed 000).
+    vice_chair = Person.objects.get(name="Penny Carpenter")
+    pages.append(_page("typical-person", vice_chair.get_absolute_url(), key=True))
     owner = (
         WrittenQuestion.objects.public().order_by("pk").values_list("addressed_to", flat=True)
     ).first()
@@ -690,6 +695,7 @@ def build_maximal():
         _page("maximal-committee", committee.get_absolute_url(), key=True),
         _page("maximal-committee-past-meetings-page-2", committee.get_absolute_url(), page=2),
         _page("maximal-meeting-full", full.get_absolute_url(), key=True),
+        _page("maximal-person", people[1].get_absolute_url(), key=True),
         _page("maximal-meeting-confirmed", confirmed.get_absolute_url()),
         _page("maximal-meeting-cancelled", cancelled.get_absolute_url(), key=True),
         _page("maximal-meeting-agenda-only", agenda_only.get_absolute_url()),

@@ -41,7 +41,8 @@ OCTOBER = datetime.datetime(2022, 10, 11, 9, tzinfo=datetime.UTC)
 
 
 def text_of(html):
-    text = re.sub(r"<[^>]+>", " ", html)
+    # A link is part of its sentence ("substitute for Cllr Adam Giles)"); other tags part words.
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"</?a\b[^>]*>", "", html))
     return " ".join(text.replace("&#x27;", "'").replace("&amp;", "&").split())
 
 

@@ -73,7 +73,7 @@ def test_outstanding_rows_name_each_kind_its_owners_and_dates(client, panel):
     assert '<strong class="govuk-tag govuk-tag--grey">Action point</strong>' in point
     assert '#action-A&lt;1&gt;">A&lt;1&gt;</a>: &lt;script&gt;' in point
     assert "Panel &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34;, raised 30 Jun 2024</span>" in point  # fmt: skip
-    assert '<td class="govuk-table__cell">Norfolk &amp; &lt;Constabulary&gt;<br>Dr &lt;Who&gt;' in point  # fmt: skip
+    assert f'<td class="govuk-table__cell">Norfolk &amp; &lt;Constabulary&gt;<br><a class="govuk-link" href="{officer.get_absolute_url()}">Dr &lt;Who&gt;</a>' in point  # fmt: skip
     assert '<td class="govuk-table__cell">1 Sep 2024</td>' in point
     assert "Overdue</strong>" in point
     assert "Open</strong>" in point

@@ -131,13 +131,19 @@ def test_meeting_page_shows_published_minutes_in_full(client):
     assert "Draft — subject to confirmation at the next meeting." in html
     present = html[html.index(">Present<") : html.index(">Also in attendance<")]
     assert "Ian Stutely" in present
-    assert "(substitute for Cllr Adam Giles)" in present
     assert (
-        "Gavin Thompson, Director"
+        f'(substitute for <a class="govuk-link" href="{absent_member.get_absolute_url()}">'
+        "Cllr Adam Giles</a>)" in present
+    )
+    assert (
+        "Gavin Thompson</a>, Director"
         in html[html.index(">Also in attendance<") : html.index(">Apologies<")]
     )
     assert "Adam Giles" in html[html.index(">Apologies<") :]
-    assert "(substituted by Cllr Ian Stutely)" in html
+    assert (
+        f'(substituted by <a class="govuk-link" href="{substitute.get_absolute_url()}">'
+        "Cllr Ian Stutely</a>)" in html
+    )
     assert "Her role with a local charity." in html
     assert "5. NCCSP Delivery Plan" in html
     assert ">5.1</span>" in html

@@ -1,0 +1,202 @@
+"""The reads behind the people pages: the list of people who appear in published material
+in a public role (Person.public), and one person's public record.
+
+A record holds only what published minutes and agendas show (each model's public()): the
+committees the person sits on, their attendance at meetings whose minutes are published,
+the interests they declared and the questions they asked there, and the action points they
+own. Contact details and accounts are never shown. Each list is one query; the counts are SQL
+aggregates.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from meetings.models import ActionPoint, Attendance, Declaration, Membership, WrittenQuestion
+from meetings.outstanding import action_point_closed_late, action_point_overdue
+from safer_norfolk.models import Person
+
+PEOPLE_PER_PAGE = 50
+# The columns of a person that a row of the people list shows.
+PERSON_ROW = (
+    "honorific",
+    "name",
+    "slug",
+    "job_title",
+    "organisation__name",
+    "organisation__is_example",
+)
+
+# How an attendance reads on the person's page: "expected" is a line the minutes did not
+# settle, so it is "not recorded" there and never counted as an absence.
+NOT_RECORDED = Attendance.Status.EXPECTED
+ATTENDANCE_LABELS = {
+    Attendance.Status.PRESENT: "Present",
+    Attendance.Status.APOLOGIES: "Apologies",
+    Attendance.Status.ABSENT: "Absent",
+    NOT_RECORDED: "Not recorded",
+}
+
+
+class PointState:
+    """Where an action point stands for its owner, by the outstanding page's rules
+    (meetings.outstanding: overdue, closed late)."""
+
+    OVERDUE = "overdue"
+    OPEN = "open"
+    CLOSED_LATE = "closed_late"
+    CLOSED_ON_TIME = "closed_on_time"
+    CLOSED = "closed"  # closed, with no due day to judge it by
+    CHOICES = [
+        (OVERDUE, "Overdue"),
+        (OPEN, "Open"),
+        (CLOSED_LATE, "Closed late"),
+        (CLOSED_ON_TIME, "Closed on time"),
+        (CLOSED, "Closed (no due date)"),
+    ]
+
+
+def people():
+    """Every public person by name, with their organisation and the committees they sit or
+    sat on (one query for the page's people, one for their memberships)."""
+    return (
+        Person.objects.public()
+        .select_related("organisation")
+        .only(*PERSON_ROW)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("committee")
+                .only("person_id", "committee__name", "committee__slug", "committee__short_name")
+                .order_by("committee__name", "pk"),
+                to_attr="membership_list",
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def attendance_counts(rows):
+    """The aggregates of attendance `rows` by status: present, apologies, absent and not
+    recorded (expected)."""
+    return {
+        "present": Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+        "apologies": Count("pk", filter=Q(status=Attendance.Status.APOLOGIES)),
+        "absent": Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+        "not_recorded": Count("pk", filter=Q(status=NOT_RECORDED)),
+    }
+
+
+def rate(counts):
+    """Present ÷ (present + apologies + absent), as a whole percentage; None when no
+    attendance was recorded. A line not recorded is left out, never counted as absent."""
+    recorded = counts["present"] + counts["apologies"] + counts["absent"]
+    return round(100 * counts["present"] / recorded) if recorded else None
+
+
+@dataclass
+class PersonRecord:
+    person: Person
+    today: datetime.date
+    memberships: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)
+    attendance_totals: dict = field(default_factory=dict)
+    attendance_by_committee: list = field(default_factory=list)
+    declarations: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    action_points: list = field(default_factory=list)
+    point_counts: dict = field(default_factory=dict)
+
+    @property
+    def attendance_rate(self):
+        return rate(self.attendance_totals)
+
+    @property
+    def is_empty(self):
+        return not (
+            self.memberships
+            or self.attendance
+            or self.declarations
+            or self.questions
+            or self.action_points
+        )
+
+
+def public_person(slug):
+    """The person with this slug if they appear in published material (Person.public), with
+    their organisation; else 404. Contact details and the account are not read."""
+    return get_object_or_404(
+        Person.objects.public()
+        .select_related("organisation")
+        .defer("email", "phone", "user", "organisation__website"),
+        slug=slug,
+    )
+
+
+def person_record(slug, today=None):
+    """The public record of the person at /people/<slug>/."""
+    today = today or timezone.localdate()
+    person = public_person(slug)
+    record = PersonRecord(person=person, today=today)
+    record.memberships = list(
+        Membership.objects.filter(person=person)
+        .select_related("committee", "representing", "substitute_for__person")
+        .order_by("start_date", "committee__name", "pk")
+    )
+    for membership in record.memberships:
+        membership.current = membership.is_current(today)
+
+    attended = Attendance.objects.public().filter(person=person)
+    counts = attendance_counts(attended)
+    record.attendance_totals = attended.aggregate(**counts)
+    record.attendance_by_committee = [
+        {**row, "rate": rate(row)}
+        for row in attended.values("meeting__committee__name", "meeting__committee__slug")
+        .annotate(**counts)
+        .order_by("meeting__committee__name")
+    ]
+    record.attendance = list(
+        attended.select_related("meeting__committee", "substitute_for", "group")
+        .defer("substitute_for__email", "substitute_for__phone", "substitute_for__user")
+        .order_by("-meeting__starts_at", "pk")
+    )
+
+    record.declarations = list(
+        Declaration.objects.public()
+        .filter(person=person)
+        .select_related("meeting__committee", "agenda_item")
+        .order_by("-meeting__starts_at", "pk")
+    )
+    record.questions = list(
+        WrittenQuestion.objects.public()
+        .filter(asked_by=person)
+        .select_related("meeting__committee", "agenda_item", "addressed_to")
+        .order_by("-meeting__starts_at", "number")
+    )
+
+    points = ActionPoint.objects.public().filter(owner_person=person).annotate(state=state(today))
+    record.action_points = list(
+        points.select_related("meeting__committee", "owner_organisation").order_by(
+            "-meeting__starts_at", "sort_key"
+        )
+    )
+    record.point_counts = points.aggregate(
+        **{value: Count("pk", filter=Q(state=value)) for value, _ in PointState.CHOICES}
+    )
+    return record
+
+
+def state(today):
+    """An action point's PointState in SQL."""
+    is_open = Q(status=ActionPoint.Status.OPEN)
+    return Case(
+        When(is_open & action_point_overdue(today), then=Value(PointState.OVERDUE)),
+        When(is_open, then=Value(PointState.OPEN)),
+        When(action_point_closed_late(), then=Value(PointState.CLOSED_LATE)),
+        When(due_date__isnull=False, then=Value(PointState.CLOSED_ON_TIME)),
+        default=Value(PointState.CLOSED),
+        output_field=CharField(),
+    )
