@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safer_norfolk', '0010_person_api_list_idx'),
+        ("safer_norfolk", "0011_person_slug"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rendereddocument',
-            name='kind',
-            field=models.CharField(choices=[('agenda', 'Agenda front sheet'), ('minutes', 'Minutes'), ('plan_report', 'Plan report'), ('calendar', 'Meetings calendar'), ('committee_calendar', 'Committee calendar'), ('feed', 'Latest papers feed'), ('action_points_csv', 'Committee action points CSV'), ('figures_csv', 'Framework figures CSV'), ('outstanding_csv', 'Outstanding items CSV'), ('decisions_csv', 'Decisions register CSV')], max_length=20),
+            model_name="rendereddocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("agenda", "Agenda front sheet"),
+                    ("minutes", "Minutes"),
+                    ("plan_report", "Plan report"),
+                    ("calendar", "Meetings calendar"),
+                    ("committee_calendar", "Committee calendar"),
+                    ("feed", "Latest papers feed"),
+                    ("action_points_csv", "Committee action points CSV"),
+                    ("figures_csv", "Framework figures CSV"),
+                    ("outstanding_csv", "Outstanding items CSV"),
+                    ("decisions_csv", "Decisions register CSV"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
