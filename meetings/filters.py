@@ -277,7 +277,21 @@ class DecisionFilterForm(forms.Form):
         return cleaned
 
 
-class DecisionFilter(django_filters.FilterSet):
+class ListFilterSet(django_filters.FilterSet):
+    """A public list's filters, whose values that cannot be read are named to the visitor."""
+
+    def problems(self):
+        """[(name, message)] for each filter given a value that cannot be read."""
+        self.is_valid()
+        errors = self.form.errors.as_data()
+        return [
+            (field.name, _message(error))
+            for field in self.form
+            for error in errors.get(field.name, ())
+        ]
+
+
+class DecisionFilter(ListFilterSet):
     """The decisions register's filters, for its page, CSV and Atom feed alike: committee (by
     id or slug), verbs, the meeting's day from and to (Europe/London) and words in the text.
     A value that cannot be read is refused with its reason (`problems`)."""
@@ -321,18 +335,8 @@ class DecisionFilter(django_filters.FilterSet):
             minute__meeting__starts_at__lt=_day_starts(value + datetime.timedelta(days=1))
         )
 
-    def problems(self):
-        """[(name, message)] for each filter given a value that cannot be read."""
-        self.is_valid()
-        errors = self.form.errors.as_data()
-        return [
-            (field.name, _message(error))
-            for field in self.form
-            for error in errors.get(field.name, ())
-        ]
 
-
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(ListFilterSet):
     """The people list's filter: words in the name. A value that cannot be read (a NUL byte,
     too long) is refused with its reason (`problems`)."""
 
@@ -343,16 +347,6 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = []
-
-    def problems(self):
-        """[(name, message)] for each filter given a value that cannot be read."""
-        self.is_valid()
-        errors = self.form.errors.as_data()
-        return [
-            (field.name, _message(error))
-            for field in self.form
-            for error in errors.get(field.name, ())
-        ]
 
 
 class CommitteeApiFilter(PlausibleDatesFilterSet):

@@ -509,38 +509,49 @@ def _decision_filter(request):
     return DecisionFilter(request.GET, queryset=queries.decisions())
 
 
-def decision_list(request):
-    """Every decision of published minutes, newest first, with the filters. A filter given a
-    value that cannot be read is named at the top of the page and beside the filter, and no
-    rows are listed (400) rather than rows the visitor did not ask for."""
-    filters = _decision_filter(request)
+def _filtered_page(request, filters, paginator):
+    """The context of a filtered public list: the page of rows asked for (`paginator(rows)`),
+    or none when a filter was given a value that cannot be read; each problem by its filter;
+    and the query string that links to other pages, the CSV and the feed, carrying only the
+    filters given well."""
     problems = filters.problems()
-    page = None
-    if not problems:
-        paginator = queries.NewestPaginator(
-            filters.qs, queries.DECISIONS_PER_PAGE, limit=queries.REGISTER_LIMIT
-        )
-        page = paginator.get_page(request.GET.get("page"))
+    page = None if problems else paginator(filters.qs).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    # Links to other pages, the CSV and the feed carry the filters given well only.
     for name in ["page", *(name for name, _ in problems)]:
         query.pop(name, None)
     errors = {}
     for name, message in problems:
         errors.setdefault(name, []).append(message)
+    return {
+        "filter": filters,
+        "problems": problems,
+        "errors": errors,
+        "page": page,
+        "query": query.urlencode(),
+    }
+
+
+def decision_list(request):
+    """Every decision of published minutes, newest first, with the filters. A filter given a
+    value that cannot be read is named at the top of the page and beside the filter, and no
+    rows are listed (400) rather than rows the visitor did not ask for."""
+    filters = _decision_filter(request)
+    context = _filtered_page(
+        request,
+        filters,
+        lambda rows: queries.NewestPaginator(
+            rows, queries.DECISIONS_PER_PAGE, limit=queries.REGISTER_LIMIT
+        ),
+    )
     return render(
         request,
         "meetings/decision_list.html",
         {
-            "filter": filters,
-            "problems": problems,
-            "errors": errors,
-            "page": page,
-            "query": query.urlencode(),
+            **context,
             "committees": queries.committees_for_filter(),
             "verbs": Resolution.Verb.choices,
         },
-        status=400 if problems else 200,
+        status=400 if context["problems"] else 200,
     )
 
 
@@ -643,29 +654,14 @@ def person_list(request):
     filter. A filter value that cannot be read is named on the page, and nobody is listed
     (400)."""
     filters = PersonFilter(request.GET, queryset=person_record.people())
-    problems = filters.problems()
-    page = None
-    if not problems:
-        page = Paginator(filters.qs, person_record.PEOPLE_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
-    query = request.GET.copy()
-    for name in ["page", *(name for name, _ in problems)]:
-        query.pop(name, None)
-    errors = {}
-    for name, message in problems:
-        errors.setdefault(name, []).append(message)
+    context = _filtered_page(
+        request, filters, lambda rows: Paginator(rows, person_record.PEOPLE_PER_PAGE)
+    )
     return render(
         request,
         "meetings/person_list.html",
-        {
-            "filter": filters,
-            "problems": problems,
-            "errors": errors,
-            "page": page,
-            "query": query.urlencode(),
-        },
-        status=400 if problems else 200,
+        context,
+        status=400 if context["problems"] else 200,
     )
 
 
