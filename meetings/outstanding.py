@@ -133,6 +133,18 @@ class OwnerNames(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
+def point_overdue(today):
+    """An open action point is overdue once its due day has passed; one with no due day never
+    is."""
+    return Q(due_date__lt=today)
+
+
+def question_overdue(today):
+    """A question awaiting its response is overdue once the day it was due has passed (the
+    questions page's rule, WrittenQuestion.objects.overdue)."""
+    return Q(response_due__lt=today)
+
+
 def _scrutinised_plans(committee):
     """The plans a committee scrutinises: those owned by the partnership whose work it runs or
     scrutinises (Committee.partnership, Plan.organisation), and those a published, open
@@ -162,7 +174,7 @@ def action_points(filters, today, intervals=None):
         queryset = queryset.filter(pk__in=[]) if "open" not in f["status"] else queryset
     queryset = queryset.annotate(
         raised=TruncDate("meeting__starts_at"),
-        overdue=Coalesce(Q(due_date__lt=today), Value(False), output_field=BooleanField()),
+        overdue=Coalesce(point_overdue(today), Value(False), output_field=BooleanField()),
     )
     queryset = _dates(queryset, f)
     return _row_values(
@@ -210,7 +222,7 @@ def questions(filters, today, intervals=None):
         queryset = queryset.filter(pk__in=[])
     queryset = queryset.annotate(
         raised=TruncDate("meeting__starts_at"),
-        overdue=Coalesce(Q(response_due__lt=today), Value(False), output_field=BooleanField()),
+        overdue=Coalesce(question_overdue(today), Value(False), output_field=BooleanField()),
     )
     queryset = _dates(queryset, f, due="response_due")
     return _row_values(

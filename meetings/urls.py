@@ -58,4 +58,6 @@ urlpatterns = [
     path("decisions.csv", views.decisions_csv, name="decisions_csv"),
     path("decisions/feed.atom", views.decisions_feed, name="decisions_feed"),
     path("calendar/", views.calendar_month, name="calendar_month"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
 ]

@@ -4,10 +4,62 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import WebAddressField
+from safer_norfolk.routes import Route
+
+ORGANISATION_ROUTE = Route("meetings:organisation", slug="slug")
+SLUG_LENGTH = 80
+
+
+def unique_slug(name, taken):
+    """The address of an organisation called `name`: its name as a slug, with "-2", "-3" …
+    added when another organisation's slug (`taken`, a set) is already that."""
+    base = slugify(name)[:SLUG_LENGTH] or "organisation"
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug, number = f"{base[: SLUG_LENGTH - len(suffix)]}{suffix}", number + 1
+    return slug
+
+
+# The relations through which an organisation appears in published material, and so is listed
+# publicly: each a path of relations from the organisation to the rows, whose own public()
+# decides which count. Partnerships count through their committees, plans and frameworks.
+ORGANISATION_PUBLIC_ROLES = (
+    ("memberships",),
+    ("people", "memberships"),
+    ("people", "attendances"),
+    ("action_points",),
+    ("written_questions_addressed",),
+    ("plan_actions",),
+    ("committees",),
+    ("plans",),
+    ("outcome_frameworks",),
+)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations that appear in published material: a committee's membership (as
+        represented, or through their people), their people's attendance at a meeting whose
+        minutes are published, a published action point or question, a published plan's
+        action, or as the partnership behind a committee, a published plan or framework."""
+        roles = []
+        for path in ORGANISATION_PUBLIC_ROLES:
+            model, lookup = self.model, []
+            for name in path:
+                relation = model._meta.get_field(name)
+                lookup.insert(0, relation.field.name)
+                model = relation.related_model
+            rows = model._default_manager
+            rows = rows.public() if hasattr(rows, "public") else rows.all()
+            lookup = "__".join(lookup)
+            roles.append(rows.filter(**{lookup: OuterRef("pk")}).values(lookup))
+        return self.filter(Exists(roles[0].union(*roles[1:], all=True)))
 
 
 class Organisation(Versioned):
@@ -23,6 +75,12 @@ class Organisation(Versioned):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=SLUG_LENGTH,
+        unique=True,
+        blank=True,
+        help_text="The organisation's address on the site; left blank, it is made from the name.",
+    )
     short_name = models.CharField(
         max_length=40, blank=True, help_text="The abbreviation used in papers, e.g. “OPCCN”."
     )
@@ -33,6 +91,8 @@ class Organisation(Versioned):
         default=False,
         help_text="A fictional partnership made to show how the site works: its pages say so.",
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -45,6 +105,21 @@ class Organisation(Versioned):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Organisations made outside the admin (imports, the example data) get an address too.
+        if not self.slug:
+            base = slugify(self.name)[:SLUG_LENGTH]
+            taken = set(
+                Organisation.objects.filter(slug__startswith=base[:40])
+                .exclude(pk=self.pk)
+                .values_list("slug", flat=True)
+            )
+            self.slug = unique_slug(self.name, taken)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return ORGANISATION_ROUTE(slug=self.slug)
 
     @property
     def display_name(self):

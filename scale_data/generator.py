@@ -624,6 +624,7 @@ class Generator:
             [
                 Organisation(
                     name=marker_name(self.scale_name, self.seed, self.today),
+                    slug=slugify(marker_name(self.scale_name, self.seed, self.today))[:80],
                     short_name="SDP",
                     kind=Organisation.Kind.PARTNERSHIP_GROUP,
                     website=f"https://{GENERATED_DOMAIN}/",
@@ -643,6 +644,7 @@ class Generator:
             organisations.append(
                 Organisation(
                     name=full_name,
+                    slug=slugify(full_name)[:80],
                     short_name="".join(
                         word[0] for word in re.split(r"[\s-]+", full_name) if word[0].isupper()
                     ),
