@@ -124,6 +124,8 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:decisions_feed": ["meetings.filters.DecisionFilter"],
     "meetings:calendar_month": ["month"],
     "meetings:calendar": ["from"],
+    "meetings:organisations": ["from", "to", "sort"],
+    "meetings:organisation": ["from", "to"],
     "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],
     # Anyone but an officer asking for the restricted pack is told they may not (403).
