@@ -26,6 +26,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Measure, Observation, OutcomeFramework
+from safer_norfolk.models import Organisation
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
@@ -73,7 +74,14 @@ def _page(name, path, *, key=False, **query):
     return PageCase(name, f"{path}?{urlencode(query, doseq=True)}" if query else path, key=key)
 
 
-KEY_LIST_PAGES = {"home", "committees", "questions", "outstanding", "search-no-results"}
+KEY_LIST_PAGES = {
+    "home",
+    "committees",
+    "questions",
+    "outstanding",
+    "search-no-results",
+    "organisations",
+}
 
 
 # --- pages that need no particular record -------------------------------------------------------
@@ -93,6 +101,7 @@ def site_pages(prefix, key=()):
         ("search-no-results", reverse("meetings:search"), {"q": "xylophone quango"}),
         ("decisions", reverse("meetings:decisions"), {}),
         ("calendar", reverse("meetings:calendar_month"), {}),
+        ("organisations", reverse("meetings:organisations"), {}),
     ]
     return [
         _page(f"{prefix}-{name}", path, key=name in key, **query) for name, path, query in pages
@@ -238,6 +247,29 @@ def build_typical():
     )
     pages.append(
         _page("typical-questions-awaiting", reverse("meetings:questions"), status="awaiting")
+    )
+    county = Organisation.objects.get(name="Norfolk County Council")
+    pages.append(_page("typical-organisation", county.get_absolute_url(), key=True))
+    pages.append(
+        _page(
+            "typical-organisation-period",
+            county.get_absolute_url(),
+            **{"from": "2021-09-01", "to": "2022-03-31"},
+        )
+    )
+    pages.append(
+        PageCase(
+            "typical-organisations-bad-date",
+            f"{reverse('meetings:organisations')}?to=2022-02-30",
+            status=400,
+        )
+    )
+    pages.append(
+        _page(
+            "typical-organisations-by-attendance",
+            reverse("meetings:organisations"),
+            sort="-attendance",
+        )
     )
     pages.append(
         _page(
@@ -733,6 +765,7 @@ def build_maximal():
         _page("maximal-measure", measures[0].get_absolute_url(), key=True),
         _page("maximal-measure-neutral", measures[2].get_absolute_url()),
         _page("maximal-search-results", search, q="domestic abuse"),
+        _page("maximal-organisation", organisations[0].get_absolute_url(), key=True),
     ]
 
 
