@@ -204,8 +204,18 @@ class Mark:
 @dataclass
 class ChartRow:
     name: str
+    label: str  # the name as the chart prints it, short enough for its width
     y: float
     marks: list
+
+
+# The characters of a row's label that fit across the chart at its axis text size; a longer
+# name is cut short there (each mark's title and the table's caption carry it whole).
+LABEL_CHARACTERS = 80
+
+
+def _fitted(text, length):
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @dataclass
@@ -267,6 +277,7 @@ def attendance_chart(organisation, committees, period):
         chart.rows.append(
             ChartRow(
                 name=row.committee.name,
+                label=_fitted(row.committee.display_name, LABEL_CHARACTERS),
                 y=y,
                 marks=[
                     Mark(

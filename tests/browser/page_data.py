@@ -258,13 +258,6 @@ def build_typical():
         )
     )
     pages.append(
-        PageCase(
-            "typical-organisations-bad-date",
-            f"{reverse('meetings:organisations')}?to=2022-02-30",
-            status=400,
-        )
-    )
-    pages.append(
         _page(
             "typical-organisations-by-attendance",
             reverse("meetings:organisations"),
