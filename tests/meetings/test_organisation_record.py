@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -554,3 +556,27 @@ def test_demo_norfolk_county_council_attendance_at_the_seeded_meetings(client):
     assert "2027" not in text
     listed = client.get(reverse("meetings:organisations")).content.decode()
     assert f'href="{county.get_absolute_url()}">Norfolk County Council</a>' in listed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_gives_existing_organisations_unique_slugs():
+    executor = MigrationExecutor(connection)
+    before = [("safer_norfolk", "0010_person_api_list_idx")]
+    after = [("safer_norfolk", "0011_organisation_slug")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("safer_norfolk", "Organisation")
+    for name in ("St Edmund's Trust", "St Edmunds Trust", "Norfolk County Council"):
+        old.objects.create(name=name)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("safer_norfolk", "Organisation")
+    slugs = dict(new.objects.values_list("name", "slug"))
+
+    assert slugs == {
+        "St Edmund's Trust": "st-edmunds-trust",
+        "St Edmunds Trust": "st-edmunds-trust-2",
+        "Norfolk County Council": "norfolk-county-council",
+    }
+    call_command("migrate", verbosity=0)
