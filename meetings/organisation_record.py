@@ -212,6 +212,9 @@ class ChartRow:
 # The characters of a row's label that fit across the chart at its axis text size; a longer
 # name is cut short there (each mark's title and the table's caption carry it whole).
 LABEL_CHARACTERS = 80
+# A mark's width on the chart at full size, and the smallest size that still carries a letter.
+MARK_WIDTH = 22
+LETTERED_SCALE = 0.7
 
 
 def _fitted(text, length):
@@ -238,6 +241,11 @@ class AttendanceChart:
     right: int = 616
     row_height: int = 64
     top: int = 16
+    mark_scale: float = 1.0  # below LETTERED_SCALE the marks are too small for letters
+
+    @property
+    def lettered(self):
+        return self.mark_scale >= LETTERED_SCALE
 
     @property
     def height(self):
@@ -260,8 +268,9 @@ def attendance_chart(organisation, committees, period):
         title=f"{organisation.name}: attendance at each meeting",
         description=(
             "One row per committee, one mark per meeting from "
-            f"{formats.date(first, 'j F Y')} to {formats.date(last, 'j F Y')}: R represented, A apologies, X absent, "
-            "? not recorded. The table below gives the same."
+            f"{formats.date(first, 'j F Y')} to {formats.date(last, 'j F Y')}: represented (R, a "
+            "circle), apologies (A, a diamond), absent (X, a square), not recorded (?, a dashed "
+            "circle). The tables below give the same."
         ),
         rows=[],
         ticks=[],
@@ -294,6 +303,13 @@ def attendance_chart(organisation, committees, period):
                 ],
             )
         )
+    gaps = [
+        later.x - earlier.x
+        for row in chart.rows
+        for earlier, later in zip(row.marks, row.marks[1:], strict=False)
+    ]
+    # Marks closer than their width are drawn smaller; their shapes still tell them apart.
+    chart.mark_scale = round(max(0.4, min(1.0, min(gaps, default=MARK_WIDTH) / MARK_WIDTH)), 2)
     years = range(first.year + (first.month > 1 or first.day > 1), last.year + 1)
     chart.ticks = [Tick(x=x_of(datetime.date(year, 1, 1)), label=str(year)) for year in years]
     if not chart.ticks:

@@ -317,6 +317,27 @@ def test_page_shows_the_figures_table_and_chart(client, record):
     assert "Run the scams campaign" in text
 
 
+def test_crowded_chart_draws_smaller_marks_told_apart_by_shape(client, record):
+    weekly = CommitteeFactory(name="Weekly Tasking Group")
+    MembershipFactory(committee=weekly, person=record["member"])
+    for week in range(60):
+        MeetingFactory(
+            committee=weekly,
+            starts_at=at(2023, 1, 2) + datetime.timedelta(days=7 * week),
+            minutes_published=True,
+        )
+    organisation = record["organisation"]
+    committees = organisation_record.attendance_by_committee(organisation, Period())
+    chart = organisation_record.attendance_chart(organisation, committees, Period())
+
+    assert chart.mark_scale == 0.45  # a week is 10 of the chart's 592 units across 14 months
+    assert not chart.lettered
+    html = client.get(page_url(organisation)).content.decode()
+    assert "scale(0.45)" in html
+    assert ">?</text>" not in html
+    assert html.count('class="app-attendance-mark__open"') == 62
+
+
 def test_period_changes_the_figures(client, record):
     period = Period(day(2023, 2, 1), day(2023, 6, 30))
     counts = organisation_record.attendance_counts(
