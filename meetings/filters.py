@@ -84,7 +84,8 @@ class OutstandingFilter(django_filters.FilterSet):
         error_messages=unknown("committee"),
     )
     owner_organisation = ListedChoiceFilter(
-        queryset=Organisation.objects.only("pk", "name").order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
+        # Only organisations of published material: the list names each one offered.
+        queryset=Organisation.objects.public().only("pk", "name").order_by("name"), method="keep", empty_label="All organisations", widget=SELECT,
         label="Owner organisation", label_fields=["name"], option_label=str,
         error_messages=unknown("organisation"),
     )  # fmt: skip

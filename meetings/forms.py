@@ -150,6 +150,51 @@ class MonthForm(forms.Form):
     month = MonthField(required=False, validators=[plausible_date])
 
 
+NOT_A_DAY = {"invalid": "Enter a real date, like 2024-03-31."}
+
+
+class PeriodForm(forms.Form):
+    """The period an organisation's record covers (`?from=2021-04-01&to=2022-03-31`): the
+    meetings held from and to those days, Europe/London; either may be left out."""
+
+    # `from` is a keyword in Python: the field is named through the class namespace.
+    locals()["from"] = forms.DateField(
+        required=False, label="From", validators=[plausible_date], error_messages=NOT_A_DAY
+    )
+    to = forms.DateField(
+        required=False, label="To", validators=[plausible_date], error_messages=NOT_A_DAY
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The “to” date must be the same as or after the “from” date.")
+        return cleaned
+
+    def problems(self):
+        """[(name, message)] for each value that cannot be read, in the form's order."""
+        if self.is_valid():
+            return []
+        return [(name, message) for name in self.fields for message in self.errors.get(name, [])]
+
+
+class OrganisationListForm(PeriodForm):
+    """The list of organisations: the period, and the column it is sorted by (`-` first for
+    the other way)."""
+
+    sort = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "There is no column “%(value)s” to sort by."},
+    )
+
+    def __init__(self, *args, columns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [
+            (f"{way}{column}", column) for column in columns for way in ("", "-")
+        ]
+
+
 class DayAndOptionalTimeWidget(AdminSplitDateTime):
     """The admin's date and time boxes; a day alone (a start time not recorded) shows the
     time box empty."""

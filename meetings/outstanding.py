@@ -135,6 +135,12 @@ class OwnerNames(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
+def question_overdue(today):
+    """A question awaiting its response is overdue once the day it was due has passed (the
+    questions page's rule, WrittenQuestion.objects.overdue)."""
+    return Q(response_due__lt=today)
+
+
 def _scrutinised_plans(committee):
     """The plans a committee scrutinises: those owned by the partnership whose work it runs or
     scrutinises (Committee.partnership, Plan.organisation), and those a published, open
@@ -225,7 +231,7 @@ def questions(filters, today, intervals=None):
         queryset = queryset.filter(pk__in=[])
     queryset = queryset.annotate(
         raised=TruncDate("meeting__starts_at"),
-        overdue=Coalesce(Q(response_due__lt=today), Value(False), output_field=BooleanField()),
+        overdue=Coalesce(question_overdue(today), Value(False), output_field=BooleanField()),
     )
     queryset = _dates(queryset, f, due="response_due")
     return _row_values(

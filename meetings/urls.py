@@ -60,4 +60,6 @@ urlpatterns = [
     path("calendar/", views.calendar_month, name="calendar_month"),
     path("people/", views.person_list, name="people"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
 ]

@@ -15,10 +15,25 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from meetings import feeds, ocd, outstanding, pdf, person_record, queries, services
+from meetings import (
+    feeds,
+    ocd,
+    organisation_record,
+    outstanding,
+    pdf,
+    person_record,
+    queries,
+    services,
+)
 from meetings import search as site_search
 from meetings.filters import DecisionFilter, OutstandingFilter, PersonFilter
-from meetings.forms import CalendarFromForm, MonthForm, SearchForm
+from meetings.forms import (
+    CalendarFromForm,
+    MonthForm,
+    OrganisationListForm,
+    PeriodForm,
+    SearchForm,
+)
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -676,4 +691,69 @@ def person_detail(request, slug):
             "attendance_labels": person_record.ATTENDANCE_LABELS,
             "point_states": person_record.PointState.CHOICES,
         },
+    )
+
+
+# --- partner organisations ----------------------------------------------------------------
+
+
+def _period(form):
+    return organisation_record.Period(form.cleaned_data.get("from"), form.cleaned_data.get("to"))
+
+
+def _period_query(form, names=("from", "to")):
+    """The period as given (when it reads), for the links that keep it."""
+    return urlencode({name: form.data[name] for name in names if form.data.get(name)})
+
+
+def organisation_list(request):
+    """Every organisation in published material with its figures side by side over the
+    period (`?from=`, `?to=`), sorted by `?sort=` (a column's key, "-" first for the other
+    way). A value that cannot be read is named on the page, which answers 400."""
+    form = OrganisationListForm(request.GET, columns=organisation_record.SORT_KEYS)
+    problems = form.problems()
+    rows, sort = None, "name"
+    if not problems:
+        sort = form.cleaned_data.get("sort") or "name"
+        rows = organisation_record.organisations(_period(form), sort)
+    return render(
+        request,
+        "meetings/organisation_list.html",
+        {
+            "form": form,
+            "problems": problems,
+            "errors": dict(form.errors) if problems else {},
+            "rows": rows,
+            "sort": sort,
+            "columns": organisation_record.LIST_COLUMNS,
+            "period_query": _period_query(form) if not problems else "",
+        },
+        status=400 if problems else 200,
+    )
+
+
+def organisation_detail(request, slug):
+    """An organisation's record over the period (`?from=`, `?to=`): attendance by committee,
+    the action points it owns, the questions addressed to it and the plan actions it owns. A
+    period that cannot be read is named on the page, which answers 400."""
+    organisation = organisation_record.organisation_for(slug)
+    form = PeriodForm(request.GET)
+    problems = form.problems()
+    page = None
+    if not problems:
+        page = organisation_record.organisation_page(organisation, _period(form))
+    return render(
+        request,
+        "meetings/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "problems": problems,
+            "errors": dict(form.errors) if problems else {},
+            "page": page,
+            "attendance_states": organisation_record.ATTENDANCE,
+            "point_states": organisation_record.POINT_STATES,
+            "question_states": organisation_record.QUESTION_STATES,
+        },
+        status=400 if problems else 200,
     )

@@ -21,6 +21,7 @@ class OrganisationAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("people"))

@@ -137,7 +137,7 @@ class OrganisationViewSet(PublicReadViewSet):
     ordering = ["name"]
 
     def public_queryset(self):
-        return Organisation.objects.all()
+        return Organisation.objects.public()
 
 
 class PersonViewSet(PublicReadViewSet):

@@ -14,6 +14,59 @@ from safer_norfolk.routes import Route
 # Pages list people by the hundred (safer_norfolk.routes).
 PERSON_ROUTE = Route("meetings:person", slug="slug")
 
+ORGANISATION_ROUTE = Route("meetings:organisation", slug="slug")
+SLUG_LENGTH = 80
+PERSON_SLUG_LENGTH = 200
+
+
+def unique_slug(name, taken, *, fallback, length=SLUG_LENGTH):
+    """`name` as a slug of at most `length` characters ("john-smith"; `fallback` when nothing
+    of it is left), made unique among `taken` (a set, which it joins) by a number:
+    "john-smith-2"."""
+    base = slugify(name)[:length] or fallback
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug, number = f"{base[: length - len(suffix)]}{suffix}", number + 1
+    taken.add(slug)
+    return slug
+
+
+# The relations through which an organisation appears in published material, and so is listed
+# publicly: each a path of relations from the organisation to the rows, whose own public()
+# decides which count. Partnerships count through their committees, plans and frameworks.
+ORGANISATION_PUBLIC_ROLES = (
+    ("memberships",),
+    ("people", "memberships"),
+    ("people", "attendances"),
+    ("action_points",),
+    ("written_questions_addressed",),
+    ("plan_actions",),
+    ("committees",),
+    ("plans",),
+    ("outcome_frameworks",),
+)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations that appear in published material: a committee's membership (as
+        represented, or through their people), their people's attendance at a meeting whose
+        minutes are published, a published action point or question, a published plan's
+        action, or as the partnership behind a committee, a published plan or framework."""
+        roles = []
+        for path in ORGANISATION_PUBLIC_ROLES:
+            model, lookup = self.model, []
+            for name in path:
+                relation = model._meta.get_field(name)
+                lookup.insert(0, relation.field.name)
+                model = relation.related_model
+            rows = model._default_manager
+            rows = rows.public() if hasattr(rows, "public") else rows.all()
+            lookup = "__".join(lookup)
+            roles.append(rows.filter(**{lookup: OuterRef("pk")}).values(lookup))
+        return self.filter(Exists(roles[0].union(*roles[1:], all=True)))
+
 
 class Organisation(Versioned):
     class Kind(models.TextChoices):
@@ -28,6 +81,12 @@ class Organisation(Versioned):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=SLUG_LENGTH,
+        unique=True,
+        blank=True,
+        help_text="The organisation's address on the site; left blank, it is made from the name.",
+    )
     short_name = models.CharField(
         max_length=40, blank=True, help_text="The abbreviation used in papers, e.g. “OPCCN”."
     )
@@ -38,6 +97,8 @@ class Organisation(Versioned):
         default=False,
         help_text="A fictional partnership made to show how the site works: its pages say so.",
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -50,6 +111,21 @@ class Organisation(Versioned):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Organisations made outside the admin (imports, the example data) get an address too.
+        if not self.slug:
+            base = slugify(self.name)[:SLUG_LENGTH]
+            taken = set(
+                Organisation.objects.filter(slug__startswith=base[:40])
+                .exclude(pk=self.pk)
+                .values_list("slug", flat=True)
+            )
+            self.slug = unique_slug(self.name, taken, fallback="organisation")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return ORGANISATION_ROUTE(slug=self.slug)
 
     @property
     def display_name(self):
@@ -76,19 +152,12 @@ PUBLIC_ROLES = (
 
 
 def base_slug(name):
-    return slugify(name)[:200] or "person"
+    return slugify(name)[:PERSON_SLUG_LENGTH] or "person"
 
 
-def unique_slug(name, taken):
-    """The slug of `name`, made unique among `taken` (a set, which it joins) by a number:
-    "john-smith", then "john-smith-2"."""
-    base = base_slug(name)
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    taken.add(slug)
-    return slug
+def person_slug(name, taken):
+    """A person's slug, unique among `taken` (`unique_slug`)."""
+    return unique_slug(name, taken, fallback="person", length=PERSON_SLUG_LENGTH)
 
 
 def taken_slugs(name=None, exclude=None):
@@ -130,7 +199,7 @@ class Person(Versioned):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=220,
+        max_length=PERSON_SLUG_LENGTH + 20,
         unique=True,
         blank=True,
         help_text="The person's address on the site: /people/<slug>/. Left blank, it is made "
@@ -177,7 +246,7 @@ class Person(Versioned):
     def save(self, *args, **kwargs):
         # Every person has an address, whichever way they were added (admin, import, API).
         if not self.slug:
-            self.slug = unique_slug(self.name, taken_slugs(self.name, exclude=self.pk))
+            self.slug = person_slug(self.name, taken_slugs(self.name, exclude=self.pk))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -125,6 +125,8 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:calendar_month": ["month"],
     "meetings:people": ["meetings.filters.PersonFilter", "page"],
     "meetings:calendar": ["from"],
+    "meetings:organisations": ["from", "to", "sort"],
+    "meetings:organisation": ["from", "to"],
     "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],
     # Anyone but an officer asking for the restricted pack is told they may not (403).

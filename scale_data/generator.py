@@ -50,7 +50,7 @@ from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramewor
 from outcomes.periods import period_label
 from safer_norfolk.audit import erase_with_history, insert_with_history
 from safer_norfolk.fields import natural_sort_key
-from safer_norfolk.models import Organisation, Person, taken_slugs, unique_slug
+from safer_norfolk.models import Organisation, Person, person_slug, taken_slugs
 
 DEFAULT_SEED = 1
 BATCH_SIZE = 5000
@@ -624,6 +624,7 @@ class Generator:
             [
                 Organisation(
                     name=marker_name(self.scale_name, self.seed, self.today),
+                    slug=slugify(marker_name(self.scale_name, self.seed, self.today))[:80],
                     short_name="SDP",
                     kind=Organisation.Kind.PARTNERSHIP_GROUP,
                     website=f"https://{GENERATED_DOMAIN}/",
@@ -643,6 +644,7 @@ class Generator:
             organisations.append(
                 Organisation(
                     name=full_name,
+                    slug=slugify(full_name)[:80],
                     short_name="".join(
                         word[0] for word in re.split(r"[\s-]+", full_name) if word[0].isupper()
                     ),
@@ -677,7 +679,7 @@ class Generator:
                 Person(
                     honorific=honorific,
                     name=f"{first} {last}",
-                    slug=unique_slug(f"{first} {last}", slugs),
+                    slug=person_slug(f"{first} {last}", slugs),
                     job_title=job_title,
                     organisation=organisation,
                     email=f"{first}.{last}.{index}@{GENERATED_DOMAIN}".lower(),

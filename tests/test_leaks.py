@@ -434,6 +434,34 @@ def build_site():
             meeting=where, asked_by=unseen, question=m.hidden(f"{what}OnlyQuestion")
         )
     AgendaItemFactory(meeting=draft, lead=Person.objects.get(slug="unseen-draftagenda"))
+    # --- organisations named only in unpublished material are never listed ---------------
+    for what, where in (
+        ("DraftAgenda", draft),
+        ("DraftMinutes", draft_minutes),
+        ("NoMinutes", no_minutes),
+    ):
+        body = OrganisationFactory(
+            name=m.hidden(f"{what}OnlyOrganisation"), short_name=m.leak(f"{what}OnlyShort")
+        )
+        AttendanceFactory(meeting=where, person=PersonFactory(organisation=body))
+        WrittenQuestionFactory(
+            meeting=where, addressed_to=body, question=m.hidden(f"{what}OnlyQuestion")
+        )
+        ActionPointFactory(
+            meeting=where,
+            committee=committee,
+            owner_organisation=body,
+            description=m.hidden(f"{what}OnlyActionPoint"),
+        )
+    ActionPointFactory(
+        meeting=published,
+        committee=committee,
+        minute=exempt_minute,
+        reference=m.leak("ExemptOnlyRef"),
+        owner_organisation=OrganisationFactory(name=m.hidden("ExemptOnlyOrganisation")),
+        description=m.hidden("ExemptOnlyActionPoint"),
+    )
+    draft_action.owners.add(OrganisationFactory(name=m.hidden("DraftPlanOnlyOrganisation")))
 
     # --- the directory: contact details are never published ----------------------------
     for person in Person.objects.all():

@@ -26,7 +26,7 @@ from meetings.models import (
     WrittenQuestion,
 )
 from outcomes.models import Measure, Observation, OutcomeFramework
-from safer_norfolk.models import Person
+from safer_norfolk.models import Organisation, Person
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
@@ -74,7 +74,14 @@ def _page(name, path, *, key=False, **query):
     return PageCase(name, f"{path}?{urlencode(query, doseq=True)}" if query else path, key=key)
 
 
-KEY_LIST_PAGES = {"home", "committees", "questions", "outstanding", "search-no-results"}
+KEY_LIST_PAGES = {
+    "home",
+    "committees",
+    "questions",
+    "outstanding",
+    "search-no-results",
+    "organisations",
+}
 
 
 # --- pages that need no particular record -------------------------------------------------------
@@ -95,6 +102,7 @@ def site_pages(prefix, key=()):
         ("decisions", reverse("meetings:decisions"), {}),
         ("calendar", reverse("meetings:calendar_month"), {}),
         ("people", reverse("meetings:people"), {}),
+        ("organisations", reverse("meetings:organisations"), {}),
     ]
     return [
         _page(f"{prefix}-{name}", path, key=name in key, **query) for name, path, query in pages
@@ -243,6 +251,22 @@ def build_typical():
     )
     pages.append(
         _page("typical-questions-awaiting", reverse("meetings:questions"), status="awaiting")
+    )
+    county = Organisation.objects.get(name="Norfolk County Council")
+    pages.append(_page("typical-organisation", county.get_absolute_url(), key=True))
+    pages.append(
+        _page(
+            "typical-organisation-period",
+            county.get_absolute_url(),
+            **{"from": "2021-09-01", "to": "2022-03-31"},
+        )
+    )
+    pages.append(
+        _page(
+            "typical-organisations-by-attendance",
+            reverse("meetings:organisations"),
+            sort="-attendance",
+        )
     )
     pages.append(
         _page(
@@ -739,6 +763,7 @@ def build_maximal():
         _page("maximal-measure", measures[0].get_absolute_url(), key=True),
         _page("maximal-measure-neutral", measures[2].get_absolute_url()),
         _page("maximal-search-results", search, q="domestic abuse"),
+        _page("maximal-organisation", organisations[0].get_absolute_url(), key=True),
     ]
 
 

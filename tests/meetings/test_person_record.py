@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import person_record
-from safer_norfolk.models import Person, unique_slug
+from safer_norfolk.models import Person, person_slug
 from tests.admin_forms import change_form_data
 from tests.factories import (
     ActionPointFactory,
@@ -105,9 +105,9 @@ def test_migration_fills_every_slug_from_the_name_in_the_order_people_were_added
 
 def test_unique_slug_numbers_past_every_slug_taken():
     taken = {"ann-lee", "ann-lee-2"}
-    assert unique_slug("Ann Lee", taken) == "ann-lee-3"
-    assert unique_slug("Zoë Ó Briain", taken) == "zoe-o-briain"
-    assert unique_slug("!!!", taken) == "person"
+    assert person_slug("Ann Lee", taken) == "ann-lee-3"
+    assert person_slug("Zoë Ó Briain", taken) == "zoe-o-briain"
+    assert person_slug("!!!", taken) == "person"
 
 
 # --- the record on a hand-built case -------------------------------------------------------
