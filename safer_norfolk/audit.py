@@ -204,6 +204,8 @@ def insert_with_history(model, objects, *, change_reason="", by=None, batch_size
     """Insert new `objects` of an audited model and their "+" history rows, in the caller's
     transaction, setting each object's primary key: what simple_history's
     bulk_create_with_history does, and what runs on databases other than PostgreSQL.
+    Models' save() is not called: what it fills (a person's or an organisation's slug) the
+    caller gives.
 
     On PostgreSQL the keys are drawn from the table's sequence first and both tables are
     filled with COPY, which skips Django's per-value SQL compilation and the server's

@@ -457,7 +457,7 @@ def build_site():
         meeting=published,
         committee=committee,
         minute=exempt_minute,
-        reference=m.leak("ExemptOnlyRef"),
+        reference=m.leak("XRef"),
         owner_organisation=OrganisationFactory(name=m.hidden("ExemptOnlyOrganisation")),
         description=m.hidden("ExemptOnlyActionPoint"),
     )

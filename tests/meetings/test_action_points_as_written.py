@@ -79,7 +79,11 @@ def test_the_owner_as_written_and_the_title_are_published_with_the_point(client)
     html = client.get(meeting.get_absolute_url()).content.decode()
 
     assert ">All</td>" in html
-    assert "Town Clerk, Jane Harris, Ely City Council</td>" in html
+    # The owner's name links to their page (people pages); the words read as written.
+    assert (
+        f'Town Clerk, <a class="govuk-link" href="{clerk.get_absolute_url()}">Jane Harris</a>,'
+        " Ely City Council</td>"
+    ) in html
     assert "<strong>Health &amp; Wellbeing Update</strong>" in html
     csv = client.get(
         reverse("meetings:committee_action_points_csv", args=[meeting.committee.slug])

@@ -26,8 +26,14 @@ AWKWARD_TEXT = "Tab\there, line\nbreak, Windows\r\nbreak, back\\slash and \\N as
 def test_inserted_records_get_keys_and_their_creation_in_the_history(officer):
     organisation = OrganisationFactory()
     people = [
-        Person(name="Alison Webb", job_title=AWKWARD_TEXT, organisation=organisation),
-        Person(name="Trevor Carter", job_title=""),
+        # Bulk writes skip save(), so the caller gives each person the slug save() would.
+        Person(
+            name="Alison Webb",
+            slug="alison-webb",
+            job_title=AWKWARD_TEXT,
+            organisation=organisation,
+        ),
+        Person(name="Trevor Carter", slug="trevor-carter", job_title=""),
     ]
 
     insert_with_history(Person, people, change_reason="Imported", by=officer)
@@ -87,7 +93,7 @@ def test_inserting_makes_cached_pages_stale():
 
 def test_erasing_removes_the_rows_and_their_history_and_nothing_else():
     kept = PersonFactory(name="Mark Kiddle-Morris")
-    generated = [Person(name=f"Generated person {n}") for n in range(3)]
+    generated = [Person(name=f"Generated person {n}", slug=f"generated-{n}") for n in range(3)]
     insert_with_history(Person, generated)
 
     erase_with_history(Person.objects.filter(name__startswith="Generated person"))
