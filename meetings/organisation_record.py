@@ -10,9 +10,11 @@ sent them; else "absent" when one was recorded absent; else "not recorded" (minu
 published, or only expected lines), which never counts against it. Its attendance rate is
 represented ÷ (represented + apologies + absent).
 
-Every count is an SQL aggregate over the same querysets the lists show, so the pages cost the
-same number of queries whatever the data; the list of organisations reads every figure of
-every organisation in one query.
+Every count is an SQL aggregate over the same querysets the lists show, each set of meetings
+or lines read once (never a subquery per meeting or per organisation), so the pages cost the
+same queries whatever the data; the list of organisations reads each kind of figure for
+every organisation in one query grouped by organisation. An organisation's page shows the
+newest SHOWN meetings, action points and questions of the period under counts of all of it.
 """
 
 import datetime
@@ -22,15 +24,13 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
-    FloatField,
-    OuterRef,
+    Max,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,7 +41,6 @@ from meetings.models import (
     Attendance,
     Committee,
     Meeting,
-    Membership,
     WrittenQuestion,
 )
 from meetings.outstanding import (
@@ -49,7 +48,7 @@ from meetings.outstanding import (
     action_point_overdue,
     question_overdue,
 )
-from meetings.queries import count_of, local_day
+from meetings.queries import local_day
 from safer_norfolk import formats
 from safer_norfolk.models import Organisation
 
@@ -105,59 +104,128 @@ class Period:
             condition &= Q(**{f"{prefix}starts_at__lt": local_day(self.end)[1]})
         return condition
 
+    # True for the period a page shows unless asked for another (recent_period).
+    recent: bool = False
+
     @property
     def is_whole_record(self):
         return self.start is None and self.end is None
 
 
-def _deeper(organisation):
-    """The organisation as a subquery one level further in sees it."""
-    return OuterRef(organisation) if isinstance(organisation, OuterRef) else organisation
+def recent_period(now=None):
+    """The twelve months to the day of the latest public meeting held (to today before any):
+    what the organisation pages show unless the address names a period. The whole record
+    of a long-standing partner is thousands of meetings; the latest year is what a reader
+    compares first, and never empty while any meeting has been held."""
+    now = now or timezone.now()
+    latest = held_meetings(Period(), now).aggregate(latest=Max("starts_at"))["latest"]
+    end = timezone.localdate(latest) if latest else timezone.localdate(now)
+    year_before = end.replace(
+        year=end.year - 1, day=28 if end.month == 2 and end.day == 29 else end.day
+    )
+    return Period(year_before + datetime.timedelta(days=1), end, recent=True)
 
 
 # --- attendance ---------------------------------------------------------------------------
 
+RECORDED = [Attendance.Status.PRESENT, Attendance.Status.APOLOGIES, Attendance.Status.ABSENT]
 
-def expected_meetings(organisation, period, now=None):
-    """The public meetings held in the period (started, not cancelled or postponed) at which
-    `organisation` (an Organisation, or an OuterRef to one) was expected, each annotated with
-    `record`: represented, apologies, absent or not recorded."""
-    now = now or timezone.now()
-    inner = _deeper(organisation)
-    # Attendance.public(): lines of minutes not yet published are never read.
-    lines = Attendance.objects.public().filter(meeting=OuterRef("pk"), person__organisation=inner)
-    member = (
-        Membership.objects.filter(committee=OuterRef("committee"), person__organisation=inner)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=OuterRef("day")))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")))
-    )
-    present = Attendance.Status.PRESENT
+
+def held_meetings(period, now):
+    """The public meetings held in the period: started, not cancelled or postponed."""
     return (
         Meeting.objects.public()
         .filter(period.of_meetings(), starts_at__lt=now)
         .exclude(status__in=NOT_HELD)
-        .alias(day=TruncDate("starts_at"))
-        .filter(Exists(member) | Exists(lines))
-        .annotate(
-            record=Case(
-                When(Exists(lines.filter(status=present)), then=Value(REPRESENTED)),
-                When(
-                    Exists(lines.filter(status=Attendance.Status.APOLOGIES)), then=Value(APOLOGIES)
-                ),
-                When(Exists(lines.filter(status=Attendance.Status.ABSENT)), then=Value(ABSENT)),
-                default=Value(NOT_RECORDED),
-                output_field=CharField(),
-            )
+    )
+
+
+def attendance_lines(period, now):
+    """The published attendance lines (Attendance.public(): lines of minutes not yet
+    published are never read) of the meetings held in the period."""
+    return (
+        Attendance.objects.public()
+        .filter(period.of_meetings("meeting__"), meeting__starts_at__lt=now)
+        .exclude(meeting__status__in=NOT_HELD)
+    )
+
+
+def member_meetings(organisation, period, now):
+    """The meetings held in the period of a committee one of the organisation's people was a
+    member of on the meeting's day (Europe/London)."""
+    on_the_day = (
+        Q(committee__memberships__person__organisation=organisation)
+        & (
+            Q(committee__memberships__start_date__isnull=True)
+            | Q(committee__memberships__start_date__lte=F("day"))
+        )
+        & (
+            Q(committee__memberships__end_date__isnull=True)
+            | Q(committee__memberships__end_date__gte=F("day"))
         )
     )
+    return held_meetings(period, now).alias(day=TruncDate("starts_at")).filter(on_the_day)
 
 
-def attendance_counts(meetings):
-    """{status: number of meetings} and `rate` (a percentage, None with nothing recorded)."""
-    counts = meetings.aggregate(
-        **{status: Count("pk", filter=Q(record=status)) for status, _, _ in ATTENDANCE}
+def expected_meetings(organisation, period, now=None):
+    """The meetings held in the period at which `organisation` was expected: it had a member
+    on the committee that day, or one of its people is named in the published attendance.
+    Each set is read once (an IN over it), not once a meeting."""
+    now = now or timezone.now()
+    lines = attendance_lines(period, now).filter(person__organisation=organisation)
+    return held_meetings(period, now).filter(
+        Q(pk__in=lines.values("meeting_id"))
+        | Q(pk__in=member_meetings(organisation, period, now).values("pk"))
     )
-    counts["recorded"] = counts[REPRESENTED] + counts[APOLOGIES] + counts[ABSENT]
+
+
+# A meeting's record from the best of its lines, best first.
+RECORD_OF_LINE = {
+    Attendance.Status.PRESENT: REPRESENTED,
+    Attendance.Status.APOLOGIES: APOLOGIES,
+    Attendance.Status.ABSENT: ABSENT,
+}
+_RANK = {status: rank for rank, status in enumerate(RECORD_OF_LINE)}
+
+
+def set_records(meetings, organisation):
+    """Give each of `meetings` its `record`: represented, apologies, absent or not recorded,
+    from the organisation's published lines at them (one query)."""
+    best = {}
+    for meeting_id, status in (
+        Attendance.objects.public()
+        .filter(
+            meeting__in=[meeting.pk for meeting in meetings],
+            person__organisation=organisation,
+            status__in=RECORDED,
+        )
+        .values_list("meeting_id", "status")
+    ):
+        if meeting_id not in best or _RANK[status] < _RANK[best[meeting_id]]:
+            best[meeting_id] = status
+    for meeting in meetings:
+        meeting.record = RECORD_OF_LINE.get(best.get(meeting.pk), NOT_RECORDED)
+    return meetings
+
+
+def recorded_counts():
+    """For aggregating attendance lines (grouped as the caller needs): the meetings with
+    a line present (`present`), present or apologies (`sent`), and present, apologies or
+    absent (`recorded`). A meeting's record is the best of its lines, so represented is
+    `present`, apologies `sent - present` and absent `recorded - sent`."""
+    present = Attendance.Status.PRESENT
+    return {
+        "present": Count("meeting", distinct=True, filter=Q(status=present)),
+        "sent": Count(
+            "meeting",
+            distinct=True,
+            filter=Q(status__in=[present, Attendance.Status.APOLOGIES]),
+        ),
+        "recorded": Count("meeting", distinct=True, filter=Q(status__in=RECORDED)),
+    }
+
+
+def _with_rate(counts):
     counts["rate"] = (
         round(100 * counts[REPRESENTED] / counts["recorded"]) if counts["recorded"] else None
     )
@@ -166,12 +234,60 @@ def attendance_counts(meetings):
 
 @dataclass
 class CommitteeAttendance:
+    """An organisation's attendance at one committee's meetings over a period."""
+
     committee: Committee
-    meetings: list = field(default_factory=list)
+    counts: dict
+    meetings: list = field(default_factory=list)  # the meetings the page shows, in date order
 
 
 def attendance_by_committee(organisation, period, now=None):
-    """[CommitteeAttendance] by committee name, each with its meetings in date order."""
+    """[CommitteeAttendance] by committee name: each committee's counts of represented,
+    apologies, absent and not recorded meetings, with the rate. Three queries whatever the
+    record's length."""
+    now = now or timezone.now()
+    expected = dict(
+        expected_meetings(organisation, period, now)
+        .order_by()
+        .values_list("committee_id")
+        .annotate(Count("pk"))
+    )
+    recorded = {
+        row["meeting__committee"]: row
+        for row in attendance_lines(period, now)
+        .filter(person__organisation=organisation)
+        .order_by()
+        .values("meeting__committee")
+        .annotate(**recorded_counts())
+    }
+    rows = []
+    for committee in (
+        Committee.objects.filter(pk__in=expected)
+        .only("name", "short_name", "slug")
+        .order_by("name", "pk")
+    ):
+        got = recorded.get(committee.pk, {"present": 0, "sent": 0, "recorded": 0})
+        counts = {
+            REPRESENTED: got["present"],
+            APOLOGIES: got["sent"] - got["present"],
+            ABSENT: got["recorded"] - got["sent"],
+            NOT_RECORDED: expected[committee.pk] - got["recorded"],
+            "recorded": got["recorded"],
+        }
+        rows.append(CommitteeAttendance(committee=committee, counts=_with_rate(counts)))
+    return rows
+
+
+def attendance_totals(committees):
+    """The counts of attendance_by_committee's rows added up (a meeting is one committee's),
+    with the rate."""
+    keys = [status for status, _, _ in ATTENDANCE] + ["recorded"]
+    return _with_rate({key: sum(row.counts[key] for row in committees) for key in keys})
+
+
+def newest_meetings(organisation, period, now=None, limit=None):
+    """The newest `limit` meetings the organisation was expected at in the period, newest
+    first, each with its committee and `record`."""
     meetings = (
         expected_meetings(organisation, period, now)
         .select_related("committee")
@@ -183,14 +299,16 @@ def attendance_by_committee(organisation, period, now=None):
             "committee__short_name",
             "committee__slug",
         )
-        .order_by("committee__name", "committee_id", "starts_at", "pk")
+        .order_by("-starts_at", "-pk")
     )
-    committees = []
-    for meeting in meetings:
-        if not committees or committees[-1].committee.pk != meeting.committee_id:
-            committees.append(CommitteeAttendance(committee=meeting.committee))
-        committees[-1].meetings.append(meeting)
-    return committees
+    return set_records(list(meetings[:limit] if limit else meetings), organisation)
+
+
+def _shown_by_committee(committees, meetings):
+    """Put each shown meeting under its committee's row, in date order."""
+    rows = {row.committee.pk: row for row in committees}
+    for meeting in reversed(meetings):
+        rows[meeting.committee_id].meetings.append(meeting)
 
 
 # --- the chart ----------------------------------------------------------------------------
@@ -260,13 +378,17 @@ class AttendanceChart:
         return self.top + self.row_height * len(self.rows)
 
 
-def attendance_chart(organisation, committees, period):
-    """The chart's layout for `committees` (attendance_by_committee's), or None with no
-    meeting to show."""
+def attendance_chart(organisation, committees, period, complete=True):
+    """The chart's layout for the meetings shown under `committees` (attendance_by_committee's
+    rows), or None with no meeting to show. It spans the period when every meeting of it is
+    shown (`complete`), else the meetings shown."""
+    committees = [row for row in committees if row.meetings]
     days = [meeting.local_date for row in committees for meeting in row.meetings]
     if not days:
         return None
-    first, last = period.start or min(days), period.end or max(days)
+    first, last = min(days), max(days)
+    if complete:
+        first, last = period.start or first, period.end or last
     span = max((last - first).days, 1)
     chart = AttendanceChart(
         title=f"{organisation.name}: attendance at each meeting",
@@ -389,6 +511,23 @@ def organisation_for(slug):
     return organisation
 
 
+# The rows each list of an organisation's page shows at most, newest first; the counts above
+# them cover the whole period, and a shorter period reaches older rows.
+SHOWN = 50
+
+
+@dataclass
+class Shown:
+    """The newest rows of a list and how many the period holds."""
+
+    rows: list
+    total: int
+
+    @property
+    def cut_short(self):
+        return self.total > len(self.rows)
+
+
 @dataclass
 class OrganisationPage:
     organisation: Organisation
@@ -396,39 +535,58 @@ class OrganisationPage:
     committees: list
     chart: object
     attendance: dict
-    action_points: list
+    meetings: Shown
+    action_points: Shown
     point_counts: dict
-    questions: list
+    questions: Shown
     question_counts: dict
     plan_actions: list
     rag_counts: dict
 
 
-def organisation_page(organisation, period, today=None, now=None):
+def organisation_page(organisation, period, today=None, now=None, shown=None):
+    """An organisation's record over the period: counts over all of it, and the newest
+    `shown` meetings, action points and questions. The same queries whatever its length."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
+    shown = shown or SHOWN
     committees = attendance_by_committee(organisation, period, now)
+    attendance = attendance_totals(committees)
+    meetings = newest_meetings(organisation, period, now, limit=shown)
+    _shown_by_committee(committees, meetings)
+    expected = sum(attendance[status] for status, _, _ in ATTENDANCE)
     points = action_points_of(organisation, period, today)
+    point_counts = counts_by(points, "state", [state for state, _ in POINT_STATES])
     questions = questions_to(organisation, period, today)
+    question_counts = counts_by(questions, "state", [state for state, _ in QUESTION_STATES])
     actions = plan_actions_of(organisation, today)
     return OrganisationPage(
         organisation=organisation,
         period=period,
         committees=committees,
-        chart=attendance_chart(organisation, committees, period),
-        attendance=attendance_counts(expected_meetings(organisation, period, now)),
-        action_points=list(
-            points.select_related("meeting__committee", "owner_person")
-            .defer("search_vector")
-            .order_by("-meeting__starts_at", "sort_key", "pk")
+        chart=attendance_chart(
+            organisation, committees, period, complete=len(meetings) == expected
         ),
-        point_counts=counts_by(points, "state", [state for state, _ in POINT_STATES]),
-        questions=list(
-            questions.select_related("meeting__committee", "responded_by")
-            .defer("search_vector", "response")
-            .order_by("-meeting__starts_at", "number", "pk")
+        attendance=attendance,
+        meetings=Shown(meetings, expected),
+        action_points=Shown(
+            list(
+                points.select_related("meeting__committee", "owner_person")
+                .defer("search_vector")
+                .order_by("-meeting__starts_at", "sort_key", "pk")[:shown]
+            ),
+            sum(point_counts.values()),
         ),
-        question_counts=counts_by(questions, "state", [state for state, _ in QUESTION_STATES]),
+        point_counts=point_counts,
+        questions=Shown(
+            list(
+                questions.select_related("meeting__committee", "responded_by")
+                .defer("search_vector", "response")
+                .order_by("-meeting__starts_at", "number", "pk")[:shown]
+            ),
+            sum(question_counts.values()),
+        ),
+        question_counts=question_counts,
         plan_actions=list(
             actions.select_related("plan").order_by("plan__title", "plan_id", "sort_key", "pk")
         ),
@@ -463,39 +621,86 @@ SORT_KEYS = [key for key, _, _ in LIST_COLUMNS]
 _ORDER_BY = {key: column for key, _, column in LIST_COLUMNS}
 
 
+def _figures(rows, key):
+    """{organisation's key: the row's other values} of a values() query grouped by `key`."""
+    return {row.pop(key): row for row in rows}
+
+
 def organisations(period, sort="name", today=None, now=None):
-    """Every public organisation with its figures over the period, in one query, sorted by
-    `sort` (a key of LIST_COLUMNS, "-" first for the other way; name breaks ties). Plan
-    actions are counted by their current RAG, whatever the period."""
+    """Every public organisation with its figures over the period, sorted by `sort` (a key
+    of LIST_COLUMNS, "-" first for the other way; name breaks ties). Each kind of figure is
+    one query grouped by organisation, whatever the number of organisations or records.
+    Plan actions are counted by their current RAG, whatever the period."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    here = OuterRef("pk")
-    meetings = expected_meetings(here, period, now)
-    points = action_points_of(here, period, today)
-    questions = questions_to(here, period, today)
-    actions = plan_actions_of(here, today)
-    rows = Organisation.objects.public().annotate(
-        represented=count_of(meetings.filter(record=REPRESENTED)),
-        recorded=count_of(meetings.exclude(record=NOT_RECORDED)),
-        points_closed=count_of(points.filter(status=ActionPoint.Status.CLOSED)),
-        points_on_time=count_of(points.filter(state=CLOSED_ON_TIME)),
-        points_overdue=count_of(points.filter(state=OVERDUE)),
-        questions_answered=count_of(questions.filter(status=WrittenQuestion.Status.ANSWERED)),
-        questions_on_time=count_of(questions.filter(state=ANSWERED_ON_TIME)),
-        rag_red=count_of(actions.filter(current_rag="red")),
-        rag_amber=count_of(actions.filter(current_rag="amber")),
-        rag_green=count_of(actions.filter(current_rag="green")),
+    attendance = _figures(
+        attendance_lines(period, now)
+        .filter(person__organisation__isnull=False)
+        .order_by()
+        .values("person__organisation")
+        .annotate(**recorded_counts()),
+        "person__organisation",
     )
-    rows = rows.annotate(
-        attendance_rate=Case(
-            When(recorded=0, then=Value(None)),
-            default=100 * Cast("represented", FloatField()) / Cast("recorded", FloatField()),
-            output_field=FloatField(),
-        )
+    points = _figures(
+        ActionPoint.objects.public()
+        .filter(period.of_meetings("meeting__"), owner_organisation__isnull=False)
+        .annotate(state=point_state(today))
+        .order_by()
+        .values("owner_organisation")
+        .annotate(
+            points_closed=Count("pk", filter=Q(status=ActionPoint.Status.CLOSED)),
+            points_on_time=Count("pk", filter=Q(state=CLOSED_ON_TIME)),
+            points_overdue=Count("pk", filter=Q(state=OVERDUE)),
+        ),
+        "owner_organisation",
     )
-    descending = sort.startswith("-")
-    column = F(_ORDER_BY[sort.lstrip("-")])
-    order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-    return rows.only("name", "slug", "short_name", "kind", "is_example").order_by(
-        order, "name", "pk"
+    questions = _figures(
+        WrittenQuestion.objects.public()
+        .filter(period.of_meetings("meeting__"), addressed_to__isnull=False)
+        .annotate(state=question_state(today))
+        .order_by()
+        .values("addressed_to")
+        .annotate(
+            questions_answered=Count("pk", filter=Q(status=WrittenQuestion.Status.ANSWERED)),
+            questions_on_time=Count("pk", filter=Q(state=ANSWERED_ON_TIME)),
+        ),
+        "addressed_to",
     )
+    # Each action's current RAG is worked out once (a subquery a row), then counted here.
+    rags = {}
+    for owner, rag in (
+        with_current_status(Action.objects.public().filter(owners__isnull=False), today)
+        .order_by()
+        .values_list("owners", "current_rag")
+    ):
+        figures = rags.setdefault(owner, {"rag_red": 0, "rag_amber": 0, "rag_green": 0})
+        if f"rag_{rag}" in figures:
+            figures[f"rag_{rag}"] += 1
+    rows = list(
+        Organisation.objects.public()
+        .only("name", "slug", "short_name", "kind", "is_example")
+        .order_by("name", "pk")
+    )
+    nothing = {"present": 0, "recorded": 0}
+    for row in rows:
+        counts = attendance.get(row.pk, nothing)
+        row.represented, row.recorded = counts["present"], counts["recorded"]
+        row.attendance_rate = 100 * row.represented / row.recorded if row.recorded else None
+        for figures, names in (
+            (points, ("points_closed", "points_on_time", "points_overdue")),
+            (questions, ("questions_answered", "questions_on_time")),
+            (rags, ("rag_red", "rag_amber", "rag_green")),
+        ):
+            for name in names:
+                setattr(row, name, figures.get(row.pk, {}).get(name, 0))
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    if key == "name":
+        return rows[::-1] if descending else rows
+    column = _ORDER_BY[key]
+
+    def value(row):
+        figure = getattr(row, column)
+        # Nothing recorded sorts last either way; the name order breaks ties (a stable sort).
+        return (figure is None, 0 if figure is None else (-figure if descending else figure))
+
+    return sorted(rows, key=value)

@@ -11,6 +11,7 @@ aggregates.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,6 +21,9 @@ from meetings.outstanding import action_point_closed_late, action_point_overdue
 from safer_norfolk.models import Person
 
 PEOPLE_PER_PAGE = 50
+# The meetings a page of a person's attendance lists; a long-serving member's record runs
+# to a thousand or more.
+MEETINGS_PER_PAGE = 50
 # The columns of a person that a row of the people list shows.
 PERSON_ROW = (
     "honorific",
@@ -102,7 +106,7 @@ class PersonRecord:
     person: Person
     today: datetime.date
     memberships: list = field(default_factory=list)
-    attendance: list = field(default_factory=list)
+    attendance: object = None  # a Page of attendance lines
     attendance_totals: dict = field(default_factory=dict)
     attendance_by_committee: list = field(default_factory=list)
     declarations: list = field(default_factory=list)
@@ -136,8 +140,9 @@ def public_person(slug):
     )
 
 
-def person_record(slug, today=None):
-    """The public record of the person at /people/<slug>/."""
+def person_record(slug, today=None, page=None):
+    """The public record of the person at /people/<slug>/, with the `page` (a number, as
+    given) of their attendance, newest first."""
     today = today or timezone.localdate()
     person = public_person(slug)
     record = PersonRecord(person=person, today=today)
@@ -158,11 +163,12 @@ def person_record(slug, today=None):
         .annotate(**counts)
         .order_by("meeting__committee__name")
     ]
-    record.attendance = list(
+    record.attendance = Paginator(
         attended.select_related("meeting__committee", "substitute_for", "group")
         .defer("substitute_for__email", "substitute_for__phone", "substitute_for__user")
-        .order_by("-meeting__starts_at", "pk")
-    )
+        .order_by("-meeting__starts_at", "pk"),
+        MEETINGS_PER_PAGE,
+    ).get_page(page)
 
     record.declarations = list(
         Declaration.objects.public()

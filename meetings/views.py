@@ -681,7 +681,7 @@ def person_list(request):
 
 
 def person_detail(request, slug):
-    record = person_record.person_record(slug)
+    record = person_record.person_record(slug, page=request.GET.get("page"))
     return render(
         request,
         "meetings/person_detail.html",
@@ -698,12 +698,17 @@ def person_detail(request, slug):
 
 
 def _period(form):
+    """The period the address names (`from`, `to`; either left blank is an open end), or the
+    recent period when it names none."""
+    if "from" not in form.data and "to" not in form.data:
+        return organisation_record.recent_period()
     return organisation_record.Period(form.cleaned_data.get("from"), form.cleaned_data.get("to"))
 
 
 def _period_query(form, names=("from", "to")):
-    """The period as given (when it reads), for the links that keep it."""
-    return urlencode({name: form.data[name] for name in names if form.data.get(name)})
+    """The period as given (when it reads; a blank kept, as it asks for an open end), for
+    the links that keep it."""
+    return urlencode({name: form.data[name] for name in names if name in form.data})
 
 
 def organisation_list(request):
@@ -712,10 +717,11 @@ def organisation_list(request):
     way). A value that cannot be read is named on the page, which answers 400."""
     form = OrganisationListForm(request.GET, columns=organisation_record.SORT_KEYS)
     problems = form.problems()
-    rows, sort = None, "name"
+    rows, sort, period = None, "name", None
     if not problems:
         sort = form.cleaned_data.get("sort") or "name"
-        rows = organisation_record.organisations(_period(form), sort)
+        period = _period(form)
+        rows = organisation_record.organisations(period, sort)
     return render(
         request,
         "meetings/organisation_list.html",
@@ -724,6 +730,7 @@ def organisation_list(request):
             "problems": problems,
             "errors": dict(form.errors) if problems else {},
             "rows": rows,
+            "period": period,
             "sort": sort,
             "columns": organisation_record.LIST_COLUMNS,
             "period_query": _period_query(form) if not problems else "",

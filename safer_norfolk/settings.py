@@ -124,6 +124,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:decisions_feed": ["meetings.filters.DecisionFilter"],
     "meetings:calendar_month": ["month"],
     "meetings:people": ["meetings.filters.PersonFilter", "page"],
+    "meetings:person": ["page"],
     "meetings:calendar": ["from"],
     "meetings:organisations": ["from", "to", "sort"],
     "meetings:organisation": ["from", "to"],

@@ -150,6 +150,15 @@ def test_organisation_page_renders_with_no_axe_violations(live_server, page, scr
     page.goto(live_server.url + partners["county"].get_absolute_url())
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Norfolk County Council")
+    # Without a period: the year to the latest meeting held, with the way to the rest.
+    expect(page.get_by_role("main")).to_contain_text(
+        "Showing the 12 months to the latest meeting held, 20 January 2023."
+    )
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
+        "Meetings from 21 January 2022 to 20 January 2023"
+    )
+    page.get_by_role("link", name="whole record", exact=True).click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text("The whole record")
     chart = page.get_by_role("img", name="Norfolk County Council: attendance at each meeting")
     expect(chart).to_be_visible()
     panel = page.get_by_role("table", name="NCCSP Scrutiny Sub Panel")

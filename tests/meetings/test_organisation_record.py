@@ -47,7 +47,11 @@ def day(year, month, day):
 
 def text_of(response):
     """The page's words, tags left out, spaces collapsed (none before punctuation)."""
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(html):
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     return re.sub(r" ([:,.;)])", r"\1", text)
 
 
@@ -168,6 +172,10 @@ def record():
     }
 
 
+# The query asking for the whole record: both ends left open.
+WHOLE = {"from": "", "to": ""}
+
+
 def page_url(organisation, **query):
     url = reverse("meetings:organisation", kwargs={"slug": organisation.slug})
     return f"{url}?{urlencode(query)}" if query else url
@@ -177,8 +185,10 @@ def page_url(organisation, **query):
 
 
 def test_attendance_each_meeting_has_its_status(record):
-    committees = organisation_record.attendance_by_committee(record["organisation"], Period())
+    page = organisation_record.organisation_page(record["organisation"], Period())
+    committees = page.committees
     by_meeting = {meeting.pk: meeting.record for row in committees for meeting in row.meetings}
+    assert by_meeting == {meeting.pk: meeting.record for meeting in page.meetings.rows}
     meetings = record["meetings"]
     assert by_meeting == {
         meetings["present"].pk: "represented",
@@ -193,9 +203,8 @@ def test_attendance_each_meeting_has_its_status(record):
 
 
 def test_attendance_rate_never_counts_not_recorded(record):
-    counts = organisation_record.attendance_counts(
-        organisation_record.expected_meetings(record["organisation"], Period())
-    )
+    committees = organisation_record.attendance_by_committee(record["organisation"], Period())
+    counts = organisation_record.attendance_totals(committees)
     assert counts == {
         "represented": 2,
         "apologies": 1,
@@ -246,7 +255,7 @@ def test_cancelled_and_future_meetings_are_not_expected(record):
 
 def test_action_points_each_state(record):
     page = organisation_record.organisation_page(record["organisation"], Period())
-    states = {point.pk: point.state for point in page.action_points}
+    states = {point.pk: point.state for point in page.action_points.rows}
     points = record["points"]
     assert states == {
         points["on_time"].pk: "closed_on_time",
@@ -259,7 +268,7 @@ def test_action_points_each_state(record):
 
 def test_questions_each_state(record):
     page = organisation_record.organisation_page(record["organisation"], Period())
-    states = {question.pk: question.state for question in page.questions}
+    states = {question.pk: question.state for question in page.questions.rows}
     questions = record["questions"]
     assert states == {
         questions["on_time"].pk: "answered_on_time",
@@ -327,21 +336,28 @@ def test_crowded_chart_draws_smaller_marks_told_apart_by_shape(client, record):
             minutes_published=True,
         )
     organisation = record["organisation"]
-    committees = organisation_record.attendance_by_committee(organisation, Period())
-    chart = organisation_record.attendance_chart(organisation, committees, Period())
+    chart = organisation_record.organisation_page(organisation, Period(), shown=100).chart
 
     assert chart.mark_scale == 0.45  # a week is 10 of the chart's 592 units across 14 months
     assert not chart.lettered
-    html = client.get(page_url(organisation)).content.decode()
-    assert "scale(0.45)" in html
+    assert sum(len(row.marks) for row in chart.rows) == 66
+    html = client.get(page_url(organisation, **WHOLE)).content.decode()
+    # The page's chart spans the meetings it shows (47 of them weekly, across 46 weeks): a week
+    # is 13 units.
+    assert "scale(0.58)" in html
     assert ">?</text>" not in html
-    assert html.count('class="app-attendance-mark__open"') == 62
+    # The page shows the newest 50 of the 66 meetings: 47 weekly ones, none recorded, and the
+    # panel's of May (absent), July and September (not recorded).
+    assert "The newest 50 of the 66 meetings it was expected at." in text_of_html(html)
+    assert html.count('class="app-attendance-mark ') == 50
+    assert html.count('class="app-attendance-mark__open"') == 49
+    assert html.count('class="app-attendance-mark app-attendance-mark--absent"') == 1
 
 
 def test_period_changes_the_figures(client, record):
     period = Period(day(2023, 2, 1), day(2023, 6, 30))
-    counts = organisation_record.attendance_counts(
-        organisation_record.expected_meetings(record["organisation"], period)
+    counts = organisation_record.attendance_totals(
+        organisation_record.attendance_by_committee(record["organisation"], period)
     )
     assert counts["represented"] == 0
     assert counts["apologies"] == 1
@@ -562,7 +578,7 @@ def test_demo_norfolk_county_council_attendance_at_the_seeded_meetings(client):
     call_command("load_demo", stdout=io.StringIO())
     county = Organisation.objects.get(name="Norfolk County Council")
 
-    response = client.get(county.get_absolute_url())
+    response = client.get(page_url(county, **WHOLE))
     text = text_of(response)
 
     assert response.status_code == 200
@@ -601,3 +617,66 @@ def test_migration_gives_existing_organisations_unique_slugs():
         "Norfolk County Council": "norfolk-county-council",
     }
     call_command("migrate", verbosity=0)
+
+
+def test_long_record_shows_the_newest_rows_under_counts_of_all(client, record, monkeypatch):
+    monkeypatch.setattr(organisation_record, "SHOWN", 2)
+    response = client.get(page_url(record["organisation"], **WHOLE))
+    text = text_of(response)
+    html = response.content.decode()
+
+    # The counts cover the whole record...
+    assert "50%: represented at 2 of 4 meetings where its attendance was recorded" in text
+    assert "1 open, 1 overdue, 1 closed on time, 1 closed late" in text
+    assert "1 answered on time, 1 answered late, 2 awaiting a response (1 overdue)" in text
+    # ...and the lists its newest rows, saying so.
+    assert "The newest 2 of the 6 meetings it was expected at." in text
+    assert "The newest 2 of 4 action points." in text
+    assert "The newest 2 of 4 questions." in text
+    assert html.count('class="app-attendance-mark ') == 2
+    assert "12 September 2023 Not recorded" in text
+    assert "10 July 2023 Not recorded" in text
+    assert "10 May 2023" not in text
+    assert html.count(
+        '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/'
+    ) == (
+        # two action points and the two committees of the attendance table
+        2 + 2
+    )
+
+
+def test_without_a_period_the_pages_show_the_year_to_the_latest_meeting(client, record):
+    organisation = record["organisation"]
+    latest = MeetingFactory(
+        committee=record["panel"], starts_at=at(2024, 6, 4), minutes_published=True
+    )
+    AttendanceFactory(meeting=latest, person=record["member"], status="present")
+
+    response = client.get(page_url(organisation))
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "Meetings from 5 June 2023 to 4 June 2024" in text
+    assert "Showing the 12 months to the latest meeting held, 4 June 2024." in text
+    # Represented on 4 June 2024; not recorded in July and September 2023; the earlier
+    # meetings, the action points and the questions of January 2023 are before the period.
+    assert "4 June 2024 Represented" in text
+    assert "12 September 2023 Not recorded" in text
+    assert "10 May 2023" not in text
+    assert "100%: represented at 1 of 1 meeting where its attendance was recorded" in text
+    assert "Share the CCTV review" not in text
+
+    html = response.content.decode()
+    whole = page_url(organisation, **WHOLE).replace("&", "&amp;")
+    assert f'href="{whole}">whole record</a>' in html
+    text = text_of(client.get(page_url(organisation, **WHOLE)))
+    assert "The whole record" in text
+    assert "10 May 2023 Absent" in text
+    assert "Share the CCTV review" in text
+
+    # The list counts the same year, and keeps an asked-for whole record in its links.
+    listed = text_of(client.get(reverse("meetings:organisations")))
+    assert "Showing the 12 months to the latest meeting held, 4 June 2024." in listed
+    assert "100% 1 of 1" in listed
+    listed = client.get(reverse("meetings:organisations") + "?" + urlencode(WHOLE))
+    assert "60% 3 of 5" in text_of(listed)
+    assert f'href="{whole}">Breckland Council</a>' in listed.content.decode()

@@ -246,6 +246,27 @@ def test_person_page_shows_the_published_record(client, councillor):
         assert f"#action-{reference}" in text
 
 
+def test_long_attendance_is_paged_newest_first_under_counts_of_all(
+    client, councillor, monkeypatch
+):
+    monkeypatch.setattr(person_record, "MEETINGS_PER_PAGE", 3)
+    url = reverse("meetings:person", kwargs={"slug": councillor.slug})
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+
+    # Four published lines: three on the first page, one on the second; the rate counts all.
+    assert "33% (1 present of 3 recorded)" in first
+    assert "1 to 3 of 4" in first
+    assert "4 to 4 of 4" in second
+    assert 'href="?page=2#attendance"' in first
+    rows = [
+        page.split("Meetings, newest first")[1].split("</table>")[0].count("<tr ") - 1
+        for page in (first, second)
+    ]
+    assert rows == [3, 1]
+
+
 def test_person_page_shows_nothing_unpublished_nor_contact_details(client, councillor):
     text = page_of(client, councillor)
 
