@@ -19,11 +19,19 @@ def table_counts():
     }
 
 
-def test_load_demo_holds_the_seed_directory(settings):
+# Each load of the demo takes seconds: one test loads it as `make run` does and checks all
+# it should hold, then loads it again; another loads it without DEBUG.
+
+
+def test_load_demo_holds_the_seed_directory_and_one_login_per_role(settings, capsys, client):
+    from delivery_plans.models import Action
+    from meetings.models import Meeting
+
     settings.DEBUG = True
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo")
 
+    # The seed directory.
     assert Organisation.objects.get(short_name="OPCCN").name == (
         "Office of the Police and Crime Commissioner for Norfolk"
     )
@@ -35,23 +43,7 @@ def test_load_demo_holds_the_seed_directory(settings):
     assert (chair.honorific, chair.organisation.short_name) == ("Cllr", "NCC")
     assert Person.objects.filter(organisation__name="Cambridge City Council").count() >= 5
 
-
-def test_load_demo_twice_changes_nothing(settings, capsys):
-    settings.DEBUG = True
-    call_command("load_demo")
-    first = table_counts()
-
-    call_command("load_demo")
-
-    assert table_counts() == first
-    assert first["users"] == 4
-
-
-def test_load_demo_creates_one_login_per_role_and_prints_them(settings, capsys, client):
-    settings.DEBUG = True
-
-    call_command("load_demo")
-
+    # One login per role, printed.
     output = capsys.readouterr().out
     User = get_user_model()
     for username, group in [
@@ -76,6 +68,15 @@ def test_load_demo_creates_one_login_per_role_and_prints_them(settings, capsys, 
     assert signed_in.status_code == 302
     assert signed_in.url == "/admin/"
 
+    # Loaded twice, it changes nothing: no second record, login or first audit entry.
+    first = table_counts()
+    call_command("load_demo")
+    assert table_counts() == first
+    assert first["users"] == 4
+    for model in (Meeting, Action):
+        assert model.objects.count() > 0
+        assert model.history.filter(history_type="+").count() == model.objects.count()
+
 
 def test_load_demo_never_creates_logins_without_debug(settings, capsys):
     settings.DEBUG = False
@@ -85,15 +86,3 @@ def test_load_demo_never_creates_logins_without_debug(settings, capsys):
     assert get_user_model().objects.count() == 0
     assert "only with DEBUG on" in capsys.readouterr().out
     assert Organisation.objects.exists()
-
-
-def test_demo_records_start_with_an_audit_entry():
-    from delivery_plans.models import Action
-    from meetings.models import Meeting
-
-    call_command("load_demo")
-    call_command("load_demo")  # again: no second first entry
-
-    for model in (Meeting, Action):
-        assert model.objects.count() > 0
-        assert model.history.filter(history_type="+").count() == model.objects.count()
