@@ -246,9 +246,7 @@ def test_person_page_shows_the_published_record(client, councillor):
         assert f"#action-{reference}" in text
 
 
-def test_long_attendance_is_paged_newest_first_under_counts_of_all(
-    client, councillor, monkeypatch
-):
+def test_long_attendance_is_paged_newest_first_under_counts_of_all(client, councillor, monkeypatch):
     monkeypatch.setattr(person_record, "MEETINGS_PER_PAGE", 3)
     url = reverse("meetings:person", kwargs={"slug": councillor.slug})
 
