@@ -43,11 +43,7 @@ from meetings.models import (
     Meeting,
     WrittenQuestion,
 )
-from meetings.outstanding import (
-    action_point_closed_late,
-    action_point_overdue,
-    question_overdue,
-)
+from meetings.outstanding import PointState, action_point_state, question_overdue
 from meetings.queries import local_day
 from safer_norfolk import formats
 from safer_norfolk.models import Organisation
@@ -63,13 +59,8 @@ ATTENDANCE = [
 ATTENDANCE_LABELS = {status: label for status, label, _ in ATTENDANCE}
 ATTENDANCE_LETTERS = {status: letter for status, _, letter in ATTENDANCE}
 
-OPEN, OVERDUE, CLOSED_ON_TIME, CLOSED_LATE = "open", "overdue", "closed_on_time", "closed_late"
-POINT_STATES = [
-    (OPEN, "Open"),
-    (OVERDUE, "Overdue"),
-    (CLOSED_ON_TIME, "Closed on time"),
-    (CLOSED_LATE, "Closed late"),
-]
+POINT_STATES = PointState.CHOICES
+OVERDUE = PointState.OVERDUE
 AWAITING, ANSWERED_ON_TIME, ANSWERED_LATE, WITHDRAWN = (
     "awaiting",
     "answered_on_time",
@@ -446,19 +437,6 @@ def attendance_chart(organisation, committees, period, complete=True):
 # --- action points, questions, plan actions ---------------------------------------------------
 
 
-def point_state(today):
-    """An action point's state: open, overdue (outstanding's rule), closed on time, or closed
-    late (after its due day; one with no due day is never late)."""
-    is_open = Q(status=ActionPoint.Status.OPEN)
-    return Case(
-        When(is_open & action_point_overdue(today), then=Value(OVERDUE)),
-        When(is_open, then=Value(OPEN)),
-        When(action_point_closed_late(), then=Value(CLOSED_LATE)),
-        default=Value(CLOSED_ON_TIME),
-        output_field=CharField(),
-    )
-
-
 def question_state(today):
     """A question's state: awaiting (overdue after its due day, the questions page's rule),
     answered on time, answered late (given after the day it was due), or withdrawn."""
@@ -479,7 +457,7 @@ def action_points_of(organisation, period, today):
     return (
         ActionPoint.objects.public()
         .filter(period.of_meetings("meeting__"), owner_organisation=organisation)
-        .annotate(state=point_state(today))
+        .annotate(state=action_point_state(today))
     )
 
 
@@ -644,12 +622,12 @@ def organisations(period, sort="name", today=None, now=None):
     points = _figures(
         ActionPoint.objects.public()
         .filter(period.of_meetings("meeting__"), owner_organisation__isnull=False)
-        .annotate(state=point_state(today))
+        .annotate(state=action_point_state(today))
         .order_by()
         .values("owner_organisation")
         .annotate(
             points_closed=Count("pk", filter=Q(status=ActionPoint.Status.CLOSED)),
-            points_on_time=Count("pk", filter=Q(state=CLOSED_ON_TIME)),
+            points_on_time=Count("pk", filter=Q(state=PointState.CLOSED_ON_TIME)),
             points_overdue=Count("pk", filter=Q(state=OVERDUE)),
         ),
         "owner_organisation",

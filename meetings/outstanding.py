@@ -24,6 +24,7 @@ from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     DateField,
     F,
@@ -31,6 +32,7 @@ from django.db.models import (
     IntegerField,
     Q,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, LPad, TruncDate
 from django.utils import timezone
@@ -161,6 +163,38 @@ def action_point_closed_late():
     """A closed action point was closed late when it was closed after its due day; one with
     no due day was never late."""
     return Q(due_date__lt=F("closed_on"))
+
+
+class PointState:
+    """Where an action point stands for its owner's record: open, or overdue
+    (action_point_overdue); closed on time, or late (action_point_closed_late); or closed
+    with no due day to judge it by, which is never called on time or late."""
+
+    OVERDUE = "overdue"
+    OPEN = "open"
+    CLOSED_LATE = "closed_late"
+    CLOSED_ON_TIME = "closed_on_time"
+    CLOSED = "closed"
+    CHOICES = [
+        (OPEN, "Open"),
+        (OVERDUE, "Overdue"),
+        (CLOSED_ON_TIME, "Closed on time"),
+        (CLOSED_LATE, "Closed late"),
+        (CLOSED, "Closed, no due date"),
+    ]
+
+
+def action_point_state(today):
+    """An action point's PointState, in SQL."""
+    is_open = Q(status=ActionPoint.Status.OPEN)
+    return Case(
+        When(is_open & action_point_overdue(today), then=Value(PointState.OVERDUE)),
+        When(is_open, then=Value(PointState.OPEN)),
+        When(action_point_closed_late(), then=Value(PointState.CLOSED_LATE)),
+        When(due_date__isnull=False, then=Value(PointState.CLOSED_ON_TIME)),
+        default=Value(PointState.CLOSED),
+        output_field=CharField(),
+    )
 
 
 def action_points(filters, today, intervals=None):

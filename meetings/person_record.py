@@ -12,12 +12,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetings.models import ActionPoint, Attendance, Declaration, Membership, WrittenQuestion
-from meetings.outstanding import action_point_closed_late, action_point_overdue
+from meetings.outstanding import PointState, action_point_state
 from safer_norfolk.models import Person
 
 PEOPLE_PER_PAGE = 50
@@ -43,24 +43,6 @@ ATTENDANCE_LABELS = {
     Attendance.Status.ABSENT: "Absent",
     NOT_RECORDED: "Not recorded",
 }
-
-
-class PointState:
-    """Where an action point stands for its owner, by the outstanding page's rules
-    (meetings.outstanding: overdue, closed late)."""
-
-    OVERDUE = "overdue"
-    OPEN = "open"
-    CLOSED_LATE = "closed_late"
-    CLOSED_ON_TIME = "closed_on_time"
-    CLOSED = "closed"  # closed, with no due day to judge it by
-    CHOICES = [
-        (OVERDUE, "Overdue"),
-        (OPEN, "Open"),
-        (CLOSED_LATE, "Closed late"),
-        (CLOSED_ON_TIME, "Closed on time"),
-        (CLOSED, "Closed (no due date)"),
-    ]
 
 
 def people():
@@ -183,7 +165,11 @@ def person_record(slug, today=None, page=None):
         .order_by("-meeting__starts_at", "number")
     )
 
-    points = ActionPoint.objects.public().filter(owner_person=person).annotate(state=state(today))
+    points = (
+        ActionPoint.objects.public()
+        .filter(owner_person=person)
+        .annotate(state=action_point_state(today))
+    )
     record.action_points = list(
         points.select_related("meeting__committee", "owner_organisation").order_by(
             "-meeting__starts_at", "sort_key"
@@ -193,16 +179,3 @@ def person_record(slug, today=None, page=None):
         **{value: Count("pk", filter=Q(state=value)) for value, _ in PointState.CHOICES}
     )
     return record
-
-
-def state(today):
-    """An action point's PointState in SQL."""
-    is_open = Q(status=ActionPoint.Status.OPEN)
-    return Case(
-        When(is_open & action_point_overdue(today), then=Value(PointState.OVERDUE)),
-        When(is_open, then=Value(PointState.OPEN)),
-        When(action_point_closed_late(), then=Value(PointState.CLOSED_LATE)),
-        When(due_date__isnull=False, then=Value(PointState.CLOSED_ON_TIME)),
-        default=Value(PointState.CLOSED),
-        output_field=CharField(),
-    )

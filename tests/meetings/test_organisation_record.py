@@ -263,7 +263,33 @@ def test_action_points_each_state(record):
         points["overdue"].pk: "overdue",
         points["open"].pk: "open",
     }
-    assert page.point_counts == {"open": 1, "overdue": 1, "closed_on_time": 1, "closed_late": 1}
+    assert page.point_counts == {
+        "open": 1, "overdue": 1, "closed_on_time": 1, "closed_late": 1, "closed": 0,
+    }  # fmt: skip
+
+
+def test_a_point_closed_with_no_due_date_is_neither_on_time_nor_late(client, record):
+    organisation = record["organisation"]
+    ActionPointFactory(
+        meeting=record["meetings"]["present"],
+        owner_organisation=organisation,
+        description="Thank the volunteers",
+        due_date=None,
+        status="closed",
+        closed_on=day(2023, 1, 12),
+    )
+    page = organisation_record.organisation_page(organisation, Period())
+    assert page.point_counts["closed"] == 1
+    assert page.point_counts["closed_on_time"] == 1
+
+    text = text_of(client.get(page_url(organisation, **WHOLE)))
+    assert "1 closed on time, 1 closed late, 1 closed with no due date" in text
+    assert "No due date Closed Closed 12 January 2023" in text
+    listed = {row.name: row for row in organisation_record.organisations(Period())}
+    assert (
+        listed["Breckland Council"].points_on_time,
+        listed["Breckland Council"].points_closed,
+    ) == (1, 3)
 
 
 def test_questions_each_state(record):
