@@ -201,9 +201,18 @@ class Action(Versioned):
 
     objects = ActionQuerySet.as_manager()
 
+    # The latest published update's RAG, distance and day (None with none): kept by
+    # delivery_plans.status whenever an update is saved or deleted, and read wherever an
+    # action's status is shown (queries.with_current_status).
+    current_rag = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001 (None: no update)
+    current_distance = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
+    last_update_on = models.DateField(null=True, editable=False)
+
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "current_rag", "current_distance", "last_update_on"]
+    )
 
     class Meta:
         ordering = ["plan", "sort_key"]

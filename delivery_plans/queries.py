@@ -1,8 +1,8 @@
 """The queryset behind each delivery-plan screen.
 
-`with_status` annotates each action, in the database, with its current RAG and distance
-(from its latest published update), the date of that update, whether it is overdue and
-whether it is stale (`with_current_status` all but the last). Pages, PDFs, the API and
+`with_status` annotates each action, in the database, with whether it is overdue and whether
+it is stale (`with_current_status` the first), beside its current RAG, distance and the day of
+its latest published update, which are stored on the action (delivery_plans.status). Pages, PDFs, the API and
 the councillors' outstanding view all start from it.
 """
 
@@ -13,13 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     DateField,
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -46,18 +42,11 @@ NO_SECTION = "Not in a section"
 
 
 def with_current_status(actions, today=None):
-    """Annotate current_rag, current_distance, last_update_on and is_overdue: what a mention
-    of an action elsewhere shows (a question citing it). No extra query."""
+    """Annotate is_overdue beside the stored current_rag, current_distance and
+    last_update_on (delivery_plans.status): what a mention of an action elsewhere shows (a
+    question citing it). No extra query."""
     today = today or timezone.localdate()
-    latest = (
-        ActionUpdate.objects.published()
-        .filter(action=OuterRef("pk"))
-        .order_by("-reported_on", "-pk")
-    )
     return actions.annotate(
-        current_rag=Subquery(latest.values("rag")[:1], output_field=CharField()),
-        current_distance=Subquery(latest.values("distance")[:1], output_field=CharField()),
-        last_update_on=Subquery(latest.values("reported_on")[:1], output_field=DateField()),
         is_overdue=Case(
             When(
                 Q(due_date__lt=today) & ~Q(stage__in=FINISHED) & ~Q(due_precision__in=UNDATED),
@@ -91,24 +80,15 @@ def with_status(actions, today=None, intervals=None):
             default=Value(today),
             output_field=DateField(),
         )
-    # Stale: unfinished, with no published update since the plan's interval began. Asked as
-    # one EXISTS rather than through last_update_on, whose subquery PostgreSQL would run
-    # again for each condition that names it. The interval's start is an alias: only the
-    # EXISTS reads it.
-    recent = ActionUpdate.objects.published().filter(
-        action=OuterRef("pk"), reported_on__gte=OuterRef("stale_before")
-    )
-    return (
-        with_current_status(actions, today)
-        .alias(stale_before=stale_before)
-        .annotate(
-            is_stale=Case(
-                When(stage__in=FINISHED, then=Value(False)),
-                When(Exists(recent), then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            ),
-        )
+    # Stale: unfinished, with no published update since the plan's interval began (the
+    # stored day of its latest is before it, or there is none).
+    return with_current_status(actions, today).annotate(
+        is_stale=Case(
+            When(stage__in=FINISHED, then=Value(False)),
+            When(last_update_on__gte=stale_before, then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from delivery_plans import status
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from meetings.models import (
@@ -1050,6 +1051,8 @@ class Generator:
                 )
         for start in range(0, len(updates), BATCH_SIZE):
             self.insert(ActionUpdate, updates[start : start + BATCH_SIZE])
+        # Written past save(): the actions' stored status is refreshed here.
+        status.refresh([action.pk for action in actions])
 
     # committees
 

@@ -44,6 +44,12 @@ def _audited(model):
     return hasattr(model, "history")
 
 
+def _only_unaudited_columns(model, values):
+    history = model.history.model
+    left_out = set(getattr(history, "_history_excluded_fields", ()) or ())
+    return bool(values) and set(values) <= left_out
+
+
 def _refuse_unaudited(name, original):
     def guarded(self, *args, **kwargs):
         frame = sys._getframe(1)
@@ -51,10 +57,13 @@ def _refuse_unaudited(name, original):
             frame = frame.f_back  # Model.objects.update() reaches here through the manager
         caller = frame.f_globals.get("__name__", "")
         # safer_norfolk.audit writes in bulk and the history with it (upsert_with_history).
+        # An update() of columns the history leaves out (derived data, such as an action's
+        # stored status) bypasses nothing.
         if (
             _audited(self.model)
             and caller.split(".")[0] in PROJECT_PACKAGES
             and caller != "safer_norfolk.audit"
+            and not (name == "update" and _only_unaudited_columns(self.model, kwargs))
         ):
             raise AssertionError(
                 f"{caller} calls QuerySet.{name}() on {self.model.__name__}, which bypasses the "

@@ -1,0 +1,53 @@
+"""An action's current status, kept at write time: the RAG rating, distance and day of its
+latest published update (reported_on, then the newest row), stored on the action.
+
+Every page, PDF, feed and API response that shows an action's status reads the stored
+columns (queries.with_current_status) instead of finding the latest update per action per
+request. They follow every write of an update: `connect` ties `refresh` to the saving and
+deleting of any ActionUpdate (the admin, services, the API, imports and the demo alike);
+code that writes updates in bulk, past the model's save(), calls `refresh` itself. A stored
+status is derived data, like the page cache's counter, so it is kept by signal; no rule of
+the service layer lives here.
+"""
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
+
+from delivery_plans.models import Action, ActionUpdate
+
+
+def latest_published(action=None):
+    """The published updates of `action` (the outer action when None), latest first."""
+    return (
+        ActionUpdate.objects.published()
+        .filter(action=OuterRef("pk") if action is None else action)
+        .order_by("-reported_on", "-pk")
+    )
+
+
+def refresh(actions=None):
+    """Store on `actions` (a queryset or keys; every action when None) their latest
+    published update's RAG, distance and day, or None without one. One statement."""
+    if actions is None:
+        target = Action.objects.all()
+    elif hasattr(actions, "values"):
+        target = Action.objects.filter(pk__in=actions.values("pk"))
+    else:
+        target = Action.objects.filter(pk__in=list(actions))
+    latest = latest_published()
+    return target.update(
+        current_rag=Subquery(latest.values("rag")[:1]),
+        current_distance=Subquery(latest.values("distance")[:1]),
+        last_update_on=Subquery(latest.values("reported_on")[:1]),
+    )
+
+
+def _update_written(sender, instance, raw=False, **kwargs):
+    if raw:  # loading a fixture: the rows are written as they come
+        return
+    refresh([instance.action_id])
+
+
+def connect():
+    post_save.connect(_update_written, sender=ActionUpdate, dispatch_uid="action-status-save")
+    post_delete.connect(_update_written, sender=ActionUpdate, dispatch_uid="action-status-delete")
