@@ -21,11 +21,15 @@ run: install assets
 # suite, shared among pytest-xdist workers, each keeping pytest-django's order so that the
 # tests that empty the tables come last on each), the browser tests, the SQLite
 # run (only the tests marked `sqlite`: code with a path of its own per engine), the API contract
-# test and the tests that stop and start the PostgreSQL server. Two jobs run at a time, the
-# longest first, and each one's output is printed whole when it ends.
+# test and the tests that stop and start the PostgreSQL server. Three jobs run at a time, the
+# longest first (the PostgreSQL run's workers and the browser tests beside them leave the
+# processors idle while they wait on the database and the browser; the third job uses that),
+# and each one's output is printed whole when it ends, with its slowest tests.
 WORKERS ?= 2
+JOBS ?= 3
+PYTEST := $(BIN)/pytest --durations=15
 test: install assets lint check-deploy
-	$(MAKE) --no-print-directory -j2 --output-sync=target \
+	$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
 		test-postgres test-browser test-sqlite test-contract test-postgres-server
 
 install: $(INSTALLED)
@@ -71,27 +75,27 @@ check-deploy: install
 # every public page for leaks. Mark a module `sqlite` when its code takes a path of its own
 # on SQLite.
 test-sqlite: install assets
-	$(BIN)/pytest -m "sqlite and not contract and not browser and not postgres"
+	$(PYTEST) -m "sqlite and not contract and not browser and not postgres"
 
 # On PostgreSQL the whole suite but the browser tests, the contract test and the tests that
 # stop the server, which each have a run of their own.
 test-postgres: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest -n $(WORKERS) --dist load \
+	$(PY) tests/postgres_server.py $(PYTEST) -n $(WORKERS) --dist load \
 		-m "not contract and not browser and not postgres"
 
 # The tests that stop and start the PostgreSQL server under a worker (or read it whole, as
 # the backups do): alone on a server of their own.
 test-postgres-server: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest -m "postgres and not browser"
+	$(PY) tests/postgres_server.py $(PYTEST) -m "postgres and not browser"
 
 # The browser tests: Playwright driving Chromium against a live server, on PostgreSQL.
 test-browser: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest -m browser
+	$(PY) tests/postgres_server.py $(PYTEST) -m browser
 
 # The API contract test (schemathesis against gunicorn serving a live PostgreSQL database), in
 # a run of its own on a throwaway server of its own.
 test-contract: install assets
-	$(PY) tests/postgres_server.py $(BIN)/pytest -m contract
+	$(PY) tests/postgres_server.py $(PYTEST) -m contract
 
 # Benchmarks (not part of the test suite); figures go in docs/performance.md.
 bench: install assets
