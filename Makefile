@@ -21,12 +21,11 @@ run: install assets
 # suite, shared among pytest-xdist workers, each keeping pytest-django's order so that the
 # tests that empty the tables come last on each), the browser tests, the SQLite
 # run (only the tests marked `sqlite`: code with a path of its own per engine), the API contract
-# test and the tests that stop and start the PostgreSQL server. Three jobs run at a time, the
-# longest first (the PostgreSQL run's workers and the browser tests beside them leave the
-# processors idle while they wait on the database and the browser; the third job uses that),
-# and each one's output is printed whole when it ends, with its slowest tests.
+# test and the tests that stop and start the PostgreSQL server. Two jobs run at a time (a
+# third only slows the others: the processors are busy), the longest first, and each one's
+# output is printed whole when it ends, with its slowest tests.
 WORKERS ?= 2
-JOBS ?= 3
+JOBS ?= 2
 PYTEST := $(BIN)/pytest --durations=15
 test: install assets lint check-deploy
 	$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \

@@ -20,11 +20,6 @@ def scrolls_sideways(page):
     )
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", verbosity=0)
-
-
 def check(page, screenshot, name):
     violations = run_axe(page)
     screenshot(page, name)
@@ -35,9 +30,23 @@ def check(page, screenshot, name):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_people_list_renders_and_filters_with_no_axe_violations(
-    live_server, page, screenshot, demo
-):
+def test_people_pages_on_the_demo_data(live_server, page, screenshot, subtests):
+    """Each page in turn on one load of the demo (a live server's tests each empty the
+    database after them, and loading the demo takes seconds)."""
+    call_command("load_demo", verbosity=0)
+    for name, check_page in [
+        ("the people list, filtered", people_list_renders_and_filters),
+        ("the people list's error", people_list_error_renders),
+        ("a person's page", person_page_renders),
+        ("a person's action points", person_page_with_action_points_renders),
+        ("names on a meeting page", meeting_page_names_lead_to_people_pages),
+    ]:
+        with subtests.test(msg=name):
+            page.set_viewport_size({"width": 1280, "height": 900})
+            check_page(live_server, page, screenshot)
+
+
+def people_list_renders_and_filters(live_server, page, screenshot):
     page.goto(live_server.url + reverse("meetings:people"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
@@ -52,7 +61,7 @@ def test_people_list_renders_and_filters_with_no_axe_violations(
     expect(page.get_by_role("heading", level=1)).to_have_text("Cllr Penny Carpenter")
 
 
-def test_people_list_error_renders_with_no_axe_violations(live_server, page, screenshot, demo):
+def people_list_error_renders(live_server, page, screenshot):
     page.goto(live_server.url + reverse("meetings:people") + "?name=" + "x" * 201)
 
     expect(page.get_by_role("alert")).to_contain_text("There is a problem with the filter")
@@ -61,7 +70,7 @@ def test_people_list_error_renders_with_no_axe_violations(live_server, page, scr
     assert not violations, describe_violations(violations)
 
 
-def test_person_page_renders_with_no_axe_violations(live_server, page, screenshot, demo):
+def person_page_renders(live_server, page, screenshot):
     penny = Person.objects.get(name="Penny Carpenter")
     page.goto(live_server.url + penny.get_absolute_url())
 
@@ -71,9 +80,7 @@ def test_person_page_renders_with_no_axe_violations(live_server, page, screensho
     check(page, screenshot, "person")
 
 
-def test_person_page_with_action_points_renders_with_no_axe_violations(
-    live_server, page, screenshot, demo
-):
+def person_page_with_action_points_renders(live_server, page, screenshot):
     owner = (
         Person.objects.public()
         .filter(action_points__status="closed", action_points__due_date__isnull=False)
@@ -87,7 +94,7 @@ def test_person_page_with_action_points_renders_with_no_axe_violations(
     check(page, screenshot, "person-action-points")
 
 
-def test_meeting_page_names_lead_to_people_pages(live_server, page, demo):
+def meeting_page_names_lead_to_people_pages(live_server, page, screenshot):
     penny = Person.objects.get(name="Penny Carpenter")
     meeting = penny.attendances.public().order_by("-meeting__starts_at").first().meeting
     page.goto(live_server.url + meeting.get_absolute_url())

@@ -706,3 +706,11 @@ def test_without_a_period_the_pages_show_the_year_to_the_latest_meeting(client, 
     listed = client.get(reverse("meetings:organisations") + "?" + urlencode(WHOLE))
     assert "60% 3 of 5" in text_of(listed)
     assert f'href="{whole}">Breckland Council</a>' in listed.content.decode()
+
+
+def test_home_page_leads_to_the_organisations_list(client, record):
+    home = client.get(reverse("home")).content.decode()
+    listed = reverse("meetings:organisations")
+
+    assert f'<a class="govuk-link" href="{listed}">Partner organisations</a>' in home
+    assert "Breckland Council" in client.get(listed).content.decode()
