@@ -8,6 +8,7 @@ object's own address, and list pages with search terms. See tests/crawl.py.
 
 import datetime
 import itertools
+import re
 import time
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
@@ -507,6 +508,10 @@ def leak_crawl_urls(objects):
     return urls, routes
 
 
+# A link to a person's or an organisation's page, in a page's HTML.
+RECORD_LINK = re.compile(r'href="(/(?:people|organisations)/[a-z0-9-]+/)"')
+
+
 # The crawl for leaks runs on SQLite too (its search and outstanding page take paths of their
 # own there); hostile query strings only on PostgreSQL, the production database.
 @pytest.mark.sqlite
@@ -523,17 +528,27 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
 
     failures, statuses_by_route = [], defaultdict(Counter)
     public_found = defaultdict(set)  # marker -> response kinds it was found in
+    record_links = defaultdict(set)  # a person's or organisation's page -> pages linking it
     for url in sorted(urls):
         fetched = crawl.fetch(client, url)
         statuses_by_route[crawl.route_of(url)][fetched.status] += 1
         if fetched.error or fetched.status is None or fetched.status >= 500:
             failures.append(f"{url}: {fetched.status} {fetched.error}")
             continue
+        if fetched.kind == "html" and fetched.status == 200:
+            for link in RECORD_LINK.findall(fetched.text):
+                record_links[link].add(url)
         leaked = marker_hits(markers.leaks, fetched.text)
         if leaked:
             failures.append(f"{url} ({fetched.kind}, {fetched.status}) shows {sorted(leaked)}")
         for marker in marker_hits(markers.public, fetched.text):
             public_found[marker].add(fetched.kind)
+    # A name linked on a public page leads to a page: never to a 404 for someone who is
+    # not public (named only in unpublished or exempt material).
+    for link, linked_from in sorted(record_links.items()):
+        status = crawl.fetch(client, link).status
+        if status != 200:
+            failures.append(f"{link} answers {status}, linked from {sorted(linked_from)[:3]}")
     elapsed = time.monotonic() - started
 
     never_requested = [route.route for route in routes if not statuses_by_route[route.route]]
@@ -542,7 +557,10 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
     ]
     published_not_found = sorted(markers.public - set(public_found))
     kinds_with_published = {kind for kinds in public_found.values() for kind in kinds}
-    print(f"{len(routes)} URL patterns, {len(urls)} URLs requested in {elapsed:.1f}s")
+    print(
+        f"{len(routes)} URL patterns, {len(urls)} URLs requested in {elapsed:.1f}s, "
+        f"{len(record_links)} linked people and organisations followed"
+    )
 
     assert not never_requested, f"URL patterns no URL could be built for: {never_requested}"
     assert not only_not_found, f"URL patterns that only ever answered 404: {only_not_found}"
@@ -550,6 +568,9 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
     assert not published_not_found, f"Published text never seen: {published_not_found}"
     assert {"html", "json", "pdf", "csv", "calendar", "atom"} <= kinds_with_published
     assert len(urls) >= MIN_URLS
+    # The check of linked names reached both kinds of page.
+    assert any(link.startswith("/people/") for link in record_links)
+    assert any(link.startswith("/organisations/") for link in record_links)
 
 
 # --- the mangled-query crawl ----------------------------------------------------------------
