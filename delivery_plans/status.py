@@ -11,7 +11,7 @@ the service layer lives here.
 """
 
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from delivery_plans.models import Action, ActionUpdate
 
@@ -42,12 +42,24 @@ def refresh(actions=None):
     )
 
 
+def _remember_action(sender, instance, raw=False, **kwargs):
+    """Before an update is saved, the action it belonged to: an officer may move it to
+    another (the update's admin page), and both actions' status then changes."""
+    if raw or instance.pk is None:
+        return
+    instance._action_before = (
+        sender.objects.filter(pk=instance.pk).values_list("action_id", flat=True).first()
+    )
+
+
 def _update_written(sender, instance, raw=False, **kwargs):
     if raw:  # loading a fixture: the rows are written as they come
         return
-    refresh([instance.action_id])
+    actions = {instance.action_id, getattr(instance, "_action_before", None)}
+    refresh(actions - {None})
 
 
 def connect():
+    pre_save.connect(_remember_action, sender=ActionUpdate, dispatch_uid="action-status-before")
     post_save.connect(_update_written, sender=ActionUpdate, dispatch_uid="action-status-save")
     post_delete.connect(_update_written, sender=ActionUpdate, dispatch_uid="action-status-delete")

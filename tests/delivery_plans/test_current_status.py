@@ -80,6 +80,22 @@ def test_the_stored_status_follows_each_write_of_an_update():
     assert stored_all() == worked_out()
 
 
+def test_an_update_moved_to_another_action_changes_both():
+    action = ActionFactory()
+    other = ActionFactory(section=action.section, number="9.9")
+    ActionUpdateFactory(action=action, reported_on=datetime.date(2024, 6, 30), rag="red")
+    moved = ActionUpdateFactory(action=action, reported_on=datetime.date(2024, 9, 30))
+    assert stored(action)[0] == "green"
+
+    # As the update's admin page does: an officer picks the other action.
+    moved.action = other
+    moved.save()
+
+    assert stored(action) == ("red", "nearly_met", datetime.date(2024, 6, 30))
+    assert stored(other) == ("green", "nearly_met", datetime.date(2024, 9, 30))
+    assert stored_all() == worked_out()
+
+
 def test_refresh_puts_right_a_status_written_past_save():
     actions = [ActionFactory(), ActionFactory()]
     for action in actions:
