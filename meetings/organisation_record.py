@@ -644,16 +644,19 @@ def organisations(period, sort="name", today=None, now=None):
         ),
         "addressed_to",
     )
-    # Each action's current RAG is worked out once (a subquery a row), then counted here.
-    rags = {}
-    for owner, rag in (
-        with_current_status(Action.objects.public().filter(owners__isnull=False), today)
+    # Plan actions by their current RAG, stored on each action (delivery_plans.status).
+    rags = _figures(
+        Action.objects.public()
+        .filter(owners__isnull=False)
         .order_by()
-        .values_list("owners", "current_rag")
-    ):
-        figures = rags.setdefault(owner, {"rag_red": 0, "rag_amber": 0, "rag_green": 0})
-        if f"rag_{rag}" in figures:
-            figures[f"rag_{rag}"] += 1
+        .values("owners")
+        .annotate(
+            rag_red=Count("pk", filter=Q(current_rag="red")),
+            rag_amber=Count("pk", filter=Q(current_rag="amber")),
+            rag_green=Count("pk", filter=Q(current_rag="green")),
+        ),
+        "owners",
+    )
     rows = list(
         Organisation.objects.public()
         .only("name", "slug", "short_name", "kind", "is_example")
