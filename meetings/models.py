@@ -332,7 +332,7 @@ class Meeting(Versioned):
                 condition=Q(agenda_status="published"),
                 name="meeting_public_newest_idx",
             ),
-            # Serves joins to the meetings whose minutes are public (ActionPointQuerySet.public):
+            # Serves joins to the meetings whose minutes are public (the publication rules):
             # the outstanding page's owner list, its rows and its counts read those meetings'
             # ids here, an index-only scan, instead of filtering every meeting row.
             models.Index(
@@ -880,8 +880,13 @@ class Resolution(Versioned):
 
 class ActionPointQuerySet(models.QuerySet):
     def public(self):
+        """Public by `publication_rule`, as stored on each action point at write time
+        (meetings.publication)."""
+        return self.filter(is_public=True)
+
+    def publication_rule(self):
         """Raised at a meeting whose minutes are published, unless raised on the minute of an
-        exempt (Part 2) item."""
+        exempt (Part 2) item. Read only by meetings.publication, which stores its answer."""
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
@@ -952,9 +957,13 @@ class ActionPoint(Versioned):
 
     objects = ActionPointQuerySet.as_manager()
 
+    # Whether the publication rule lets it out (publication_rule), stored at write time by
+    # meetings.publication whenever it, its meeting, its item or its minute is saved or deleted.
+    is_public = models.BooleanField(default=False, editable=False)
+
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "is_public"])
 
     class Meta:
         ordering = ["committee", "sort_key"]
@@ -978,13 +987,12 @@ class ActionPoint(Versioned):
                 condition=Q(status="open"),
                 name="actionpoint_open_owner_idx",
             ),
-            # Serves the committee list's count of each committee's open action points
-            # (queries.committees): the points and the meetings and minutes the public rule
-            # looks up, read from the index alone.
+            # Serves the counts of open public action points (the committee list's, by
+            # committee, and the home page's, by due day) from the index alone.
             models.Index(
-                fields=["committee", "id", "meeting", "minute"],
-                condition=Q(status="open"),
-                name="actionpoint_open_count_idx",
+                fields=["committee", "due_date"],
+                condition=Q(status="open", is_public=True),
+                name="actionpoint_public_open_idx",
             ),
         ]
 
@@ -1039,7 +1047,13 @@ class ActionPointNote(Versioned):
 
 class WrittenQuestionQuerySet(models.QuerySet):
     def public(self):
-        """Asked at a meeting whose minutes are published, unless asked on an exempt item."""
+        """Public by `publication_rule`, as stored on each question at write time
+        (meetings.publication)."""
+        return self.filter(is_public=True)
+
+    def publication_rule(self):
+        """Asked at a meeting whose minutes are published, unless asked on an exempt item.
+        Read only by meetings.publication, which stores its answer."""
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             meeting__minutes_status__in=MINUTES_PUBLIC,
@@ -1103,9 +1117,13 @@ class WrittenQuestion(Versioned):
 
     objects = WrittenQuestionQuerySet.as_manager()
 
+    # Whether the publication rule lets it out (publication_rule), stored at write time by
+    # meetings.publication whenever it, its meeting, its item or its minute is saved or deleted.
+    is_public = models.BooleanField(default=False, editable=False)
+
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "is_public"])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -1127,11 +1145,12 @@ class WrittenQuestion(Versioned):
             models.Index(
                 fields=["meeting"], condition=Q(status="awaiting"), name="question_awaiting_idx"
             ),
-            # The written questions page counts every public question by status from the index
-            # alone (the meeting and item for the publication rule, status and due day).
+            # The written questions page counts every public question by status and due day
+            # from the index alone.
             models.Index(
-                fields=["meeting", "agenda_item", "status", "response_due"],
-                name="question_counts_idx",
+                fields=["status", "response_due"],
+                condition=Q(is_public=True),
+                name="question_public_counts_idx",
             ),
         ]
 

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from delivery_plans import status
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
+from meetings import publication
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -613,6 +614,9 @@ class Generator:
         self.make_committees()
         self.make_meetings()
         self.make_business()
+        # Written past the models' save(), so the publication rule's stored answer is written
+        # here, for every action point and question (meetings.publication).
+        publication.refresh()
         return self.counts
 
     # directory

@@ -185,6 +185,12 @@ class TestSmallScale:
         assert points.open().filter(due_date__lt=TODAY).exists()
         assert questions.filter(status=WrittenQuestion.Status.ANSWERED).count() > 200
         assert questions.awaiting().exists()
+        # Written in bulk, past save(): the rule's answer is stored for every row
+        # (meetings.publication).
+        for rows in (points, questions):
+            assert set(rows.public().values_list("pk", flat=True)) == set(
+                rows.publication_rule().values_list("pk", flat=True)
+            )
 
     def test_a_common_term_is_found_often_and_a_rare_one_seldom(self, small):
         def mentions(term):
