@@ -325,13 +325,11 @@ class Meeting(Versioned):
         indexes = [
             # Serves a committee's meeting list and "upcoming meetings" by date.
             models.Index(fields=["committee", "starts_at"], name="meeting_committee_starts_idx"),
-            # Serves the newest public meetings across every committee: the home page's latest
-            # minutes and the API's meetings list (MeetingQuerySet.public, newest first).
-            models.Index(
-                fields=["-starts_at"],
-                condition=Q(agenda_status="published"),
-                name="meeting_public_newest_idx",
-            ),
+            # Serves the newest meetings across every committee, and what was raised or asked
+            # at them newest first: the home page's latest minutes, the API's meetings list,
+            # the written questions page (walked in this order, the first 50 public questions
+            # are found in a few hundred meetings, not sorted out of every question).
+            models.Index(fields=["-starts_at"], name="meeting_newest_idx"),
             # Serves joins to the meetings whose minutes are public (the publication rules):
             # the outstanding page's owner list, its rows and its counts read those meetings'
             # ids here, an index-only scan, instead of filtering every meeting row.

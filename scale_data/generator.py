@@ -614,9 +614,6 @@ class Generator:
         self.make_committees()
         self.make_meetings()
         self.make_business()
-        # Written past the models' save(), so the publication rule's stored answer is written
-        # here, for every action point and question (meetings.publication).
-        publication.refresh()
         return self.counts
 
     # directory
@@ -1731,6 +1728,9 @@ def generate(*, scale, seed=DEFAULT_SEED, today=None, replace=False, log=None):
             # the transaction wrote.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # Written past the models' save(), so the publication rule's answer is stored here for
+        # every action point and question (meetings.publication), with statistics to plan by.
+        publication.refresh()
     return Report(
         created=True,
         description=f"{scale}-scale data (seed {seed}, as of {today})",
