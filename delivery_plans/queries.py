@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     Prefetch,
     Q,
@@ -162,12 +163,13 @@ class Tally:
             stale=action.is_stale,
         )
 
-    def count(self, *, rag, distance, overdue, stale):
-        self.total += 1
-        self.rag[rag or "not_assessed"] += 1
-        self.distance[distance or "not_assessed"] += 1
-        self.overdue += bool(overdue)
-        self.stale += bool(stale)
+    def count(self, *, rag, distance, overdue, stale, actions=1):
+        """Count `actions` actions of the same status."""
+        self.total += actions
+        self.rag[rag or "not_assessed"] += actions
+        self.distance[distance or "not_assessed"] += actions
+        self.overdue += actions if overdue else 0
+        self.stale += actions if stale else 0
 
     @property
     def columns(self):
@@ -243,16 +245,21 @@ def summarise(actions):
 def plan_progress(today=None):
     """[(plan, Tally)] for every published plan, by title: where each stands by RAG and by
     distance to its success measures. Two queries however many plans and actions: the plans,
-    then each action's current status as plain values."""
+    then the number of actions of each plan in each status."""
     published = list(plans().order_by("title"))
     tallies = {plan.pk: Tally(label=plan.title) for plan in published}
     intervals = {plan.pk: plan.reporting_interval_days for plan in published}
     if published:
-        statuses = with_status(Action.objects.public(), today, intervals).values_list(
-            "plan_id", "current_rag", "current_distance", "is_overdue", "is_stale"
+        statuses = (
+            with_status(Action.objects.public(), today, intervals)
+            .order_by()
+            .values_list("plan_id", "current_rag", "current_distance", "is_overdue", "is_stale")
+            .annotate(actions=Count("pk"))
         )
-        for plan_id, rag, distance, overdue, stale in statuses:
-            tallies[plan_id].count(rag=rag, distance=distance, overdue=overdue, stale=stale)
+        for plan_id, rag, distance, overdue, stale, actions in statuses:
+            tallies[plan_id].count(
+                rag=rag, distance=distance, overdue=overdue, stale=stale, actions=actions
+            )
     return [(plan, tallies[plan.pk]) for plan in published]
 
 
