@@ -197,8 +197,31 @@ def action_point_state(today):
     )
 
 
+def open_action_points():
+    """The action points the outstanding page lists, before its filters."""
+    return ActionPoint.objects.public().open()
+
+
+def awaiting_questions():
+    """The written questions the outstanding page lists, before its filters."""
+    return WrittenQuestion.objects.public().awaiting()
+
+
+def plan_actions_needing_attention(today, intervals):
+    """The plan actions the outstanding page lists, before its filters: unfinished, and red
+    or amber, overdue, without a recent update or far off their success measures."""
+    return with_status(
+        Action.objects.public().exclude(stage__in=FINISHED), today, intervals
+    ).filter(
+        Q(current_rag__in=["red", "amber"])
+        | Q(is_overdue=True)
+        | Q(is_stale=True)
+        | Q(current_distance="far_off")
+    )
+
+
 def action_points(filters, today, intervals=None):
-    queryset = ActionPoint.objects.public().open()
+    queryset = open_action_points()
     f = filters
     if f.get("committee"):
         queryset = queryset.filter(committee=f["committee"])
@@ -247,7 +270,7 @@ def action_points(filters, today, intervals=None):
 
 
 def questions(filters, today, intervals=None):
-    queryset = WrittenQuestion.objects.public().awaiting()
+    queryset = awaiting_questions()
     f = filters
     if f.get("committee"):
         queryset = queryset.filter(meeting__committee=f["committee"])
@@ -296,14 +319,7 @@ def questions(filters, today, intervals=None):
 
 
 def plan_actions(filters, today, intervals):
-    queryset = with_status(
-        Action.objects.public().exclude(stage__in=FINISHED), today, intervals
-    ).filter(
-        Q(current_rag__in=["red", "amber"])
-        | Q(is_overdue=True)
-        | Q(is_stale=True)
-        | Q(current_distance="far_off")
-    )
+    queryset = plan_actions_needing_attention(today, intervals)
     f = filters
     if f.get("committee"):
         queryset = queryset.filter(plan__in=_scrutinised_plans(f["committee"]))
@@ -490,9 +506,17 @@ def tally(today=None):
 @lru_cache(maxsize=4)
 def _tally_statement(today, intervals, zone):
     """The SQL and parameters counting every unfiltered row by kind, and those due before
-    `today` (the rows the "overdue only" filter keeps: their due day is before today)."""
-    parts = _parts({}, today, dict(intervals))
-    compiled = _compiled(_union([part.values_list("row_kind", "row_due_on") for part in parts]), ())
+    `today` (the rows the "overdue only" filter keeps: their due day is before today). Each
+    kind's rows as the page selects them, reading only their kind and due day (the page's
+    row columns would join their committees, owners and meetings to no purpose)."""
+    parts = [
+        open_action_points().values(row_kind=_text(ACTION_POINT), row_due_on=F("due_date")),
+        awaiting_questions().values(row_kind=_text(QUESTION), row_due_on=F("response_due")),
+        plan_actions_needing_attention(today, dict(intervals))
+        .order_by()
+        .values(row_kind=_text(PLAN_ACTION), row_due_on=F("due_date")),
+    ]
+    compiled = _compiled(_union([part.order_by() for part in parts]), ())
     if compiled is None:
         return None
     sql, params = compiled
