@@ -304,7 +304,7 @@ class ActionPage:
     questions: list
     action_points: list
     extra_fields: list = field(default_factory=list)
-    history: list = field(default_factory=list)
+    history: object = None  # a Page of safer_norfolk.queries.considered
 
 
 def extra_fields_of(action, plan):
@@ -315,7 +315,7 @@ def extra_fields_of(action, plan):
     return known + [heading for heading in extra if heading not in known and extra[heading]]
 
 
-def action_page(slug, number, today=None):
+def action_page(slug, number, today=None, page=None):
     plan = plan_for(slug)
     action = (
         with_status(
@@ -357,15 +357,20 @@ def action_page(slug, number, today=None):
             .order_by("-meeting__starts_at", "sort_key")
         ),
         extra_fields=extra_fields_of(action, plan),
-        history=considered(action.agenda_items.all()),
+        history=considered(action.agenda_items.all(), page),
     )
 
 
-def plan_history(plan):
+def plan_history(plan, page=None):
     """Every public agenda item that concerns the plan or one of its actions, oldest first
-    (`considered`)."""
+    (`considered`: one page of them). The items' keys are read first, from each link's index: one condition
+    over both links (an OR across the join to the actions) read every agenda item."""
     items = plan.agenda_items.all()
-    return considered(items.model.objects.filter(Q(plan=plan) | Q(plan_actions__plan=plan)))
+    through = items.model.plan_actions.through
+    keys = set(items.values_list("pk", flat=True)) | set(
+        through.objects.filter(action__plan=plan).values_list("agendaitem_id", flat=True)
+    )
+    return considered(items.model.objects.filter(pk__in=keys), page)
 
 
 # --- the API ----------------------------------------------------------------------------------

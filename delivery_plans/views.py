@@ -33,7 +33,7 @@ def plan_detail(request, slug):
             "filter": action_filter,
             "actions": filtered,
             "filtered": bool(request.GET) and len(filtered) != len(everything),
-            "history": queries.plan_history(plan),
+            "history": queries.plan_history(plan, request.GET.get("page")),
         },
     )
 
@@ -53,7 +53,7 @@ def plan_distance(request, slug):
 
 
 def action_detail(request, slug, number):
-    page = queries.action_page(slug, number)
+    page = queries.action_page(slug, number, page=request.GET.get("page"))
     return render(
         request, "delivery_plans/action_detail.html", {"page": page, "action": page.action}
     )

@@ -236,7 +236,7 @@ def framework_page(slug):
     return page
 
 
-def outcome_page(slug, number):
+def outcome_page(slug, number, page=None):
     framework = framework_for(slug)
     outcome = (
         Outcome.objects.filter(framework=framework, number=number)
@@ -256,7 +256,7 @@ def outcome_page(slug, number):
     for measure in measures:
         measure.outcome = outcome
         measure.figures = figures[measure.pk]
-    return outcome, measures, actions_serving(outcome), considered(outcome.agenda_items.all())
+    return outcome, measures, actions_serving(outcome), considered(outcome.agenda_items.all(), page)
 
 
 def linked_outcomes():

@@ -23,7 +23,9 @@ def framework_detail(request, slug):
 
 
 def outcome_detail(request, slug, number):
-    outcome, measures, actions, history = queries.outcome_page(slug, number)
+    outcome, measures, actions, history = queries.outcome_page(
+        slug, number, request.GET.get("page")
+    )
     return render(
         request,
         "outcomes/outcome_detail.html",

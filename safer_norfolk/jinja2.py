@@ -35,6 +35,16 @@ def resolution(resolution):
     return render_resolution(resolution.order, resolution.verb, resolution.text)
 
 
+def without_page(query):
+    """A request's query string (a QueryDict) without its page number, for the links of a
+    list's pages that keep the page's other parameters (its filters)."""
+    if not hasattr(query, "copy"):
+        return ""
+    kept = query.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
 FILTERS = {
     "date": formats.date,
     "words": formats.words,
@@ -44,6 +54,7 @@ FILTERS = {
     "linebreaksbr": linebreaksbr,
     "figure": figure_text,
     "measured": measured_text,
+    "without_page": without_page,
     # Django's spellings, so a page reads as it did: "1 paper" / "2 papers", "12.3 KB".
     "pluralize": defaultfilters.pluralize,
     "filesizeformat": defaultfilters.filesizeformat,

@@ -1,5 +1,6 @@
 """Query parts every app's queries share."""
 
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 
 
@@ -16,15 +17,21 @@ def public_keys(relation, model, to_attr):
     )
 
 
-def considered(items):
+HISTORY_PER_PAGE = 50
+
+
+def considered(items, page=None):
     """The public agenda items among `items` (a queryset of the meetings layer, reached
     through a reverse relation, so the layers below it never import it), oldest meeting first, each
     with its meeting and committee and its public minutes with their decisions: every
-    meeting that considered a plan, an action or an outcome, in order (three queries)."""
+    meeting that considered a plan, an action or an outcome, in order. One page of them
+    (`page`, a number as given in the address; HISTORY_PER_PAGE to a page), as a Django
+    Page: a plan discussed at hundreds of meetings is read and written 50 at a time (four
+    queries with the count)."""
     model = items.model
     minutes = model._meta.get_field("minutes").related_model
     resolutions = minutes._meta.get_field("resolutions").related_model
-    return list(
+    history = (
         items.public()
         .select_related("meeting__committee")
         .prefetch_related(
@@ -46,3 +53,4 @@ def considered(items):
         .order_by("meeting__starts_at", "sort_key", "pk")
         .distinct()
     )
+    return Paginator(history, HISTORY_PER_PAGE).get_page(page)

@@ -133,7 +133,9 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     # Anyone but an officer asking for the restricted pack is told they may not (403).
     "meetings:agenda_pdf": ["restricted"],
     "meetings:pack_pdf": ["restricted"],
-    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter"],
+    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "page"],
+    "delivery_plans:action": ["page"],
+    "outcomes:outcome": ["page"],
     "delivery_plans:actions_csv": ["delivery_plans.filters.ActionFilter"],
     "outcomes:observations_csv": ["measure", "area"],
     # The API's plan actions are narrowed to one plan (a record of another is not found).

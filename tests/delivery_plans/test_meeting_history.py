@@ -122,3 +122,33 @@ def test_the_history_costs_the_same_queries_however_many_meetings(client, subjec
         ResolutionFactory(minute=minute, verb="noted", text=f"update {n}.")
 
     assert counts() == before
+
+
+def test_a_long_history_is_paged_oldest_first_keeping_the_other_parameters(client, subject):
+    """A plan considered at more meetings than a page holds: 50 items a page, the first page
+    the oldest, each page saying which items it holds, its links keeping the page's filters."""
+    from safer_norfolk.queries import HISTORY_PER_PAGE
+
+    for n in range(HISTORY_PER_PAGE):
+        meeting = MeetingFactory(
+            starts_at=at(2023, 1, 1) + datetime.timedelta(days=7 * n), minutes_published=True
+        )
+        item = AgendaItemFactory(meeting=meeting, number="4", title=f"Review number {n:02d}")
+        item.plan_actions.add(subject["action"])
+    url = subject["plan"].get_absolute_url()
+    total = HISTORY_PER_PAGE + 2  # the two public items of the fixture, then the 50 added
+
+    first = text_of(client, url + "?rag=red")
+    assert f"Items 1 to {HISTORY_PER_PAGE} of {total}, oldest first." in first
+    assert "Refuge capacity report" in first and "Review number 00" in first
+    assert f"Review number {HISTORY_PER_PAGE - 3:02d}" in first
+    assert f"Review number {HISTORY_PER_PAGE - 2:02d}" not in first
+    assert "?rag=red&amp;page=2#meetings" in first
+
+    second = text_of(client, url + "?rag=red&page=2")
+    assert f"Items {HISTORY_PER_PAGE + 1} to {total} of {total}, oldest first." in second
+    assert f"Review number {HISTORY_PER_PAGE - 1:02d}" in second
+    assert "Refuge capacity report" not in second
+    assert HIDDEN not in second
+    # A page number that cannot be read shows the first page, not an error.
+    assert "Refuge capacity report" in text_of(client, url + "?page=many")
