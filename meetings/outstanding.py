@@ -512,9 +512,9 @@ def _tally_statement(today, intervals, zone):
     parts = [
         open_action_points().values(row_kind=_text(ACTION_POINT), row_due_on=F("due_date")),
         awaiting_questions().values(row_kind=_text(QUESTION), row_due_on=F("response_due")),
-        plan_actions_needing_attention(today, dict(intervals))
-        .order_by()
-        .values(row_kind=_text(PLAN_ACTION), row_due_on=F("due_date")),
+        plan_actions_needing_attention(today, dict(intervals)).values(
+            row_kind=_text(PLAN_ACTION), row_due_on=F("due_date")
+        ),
     ]
     compiled = _compiled(_union([part.order_by() for part in parts]), ())
     if compiled is None:
