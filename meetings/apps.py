@@ -6,6 +6,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self):
-        from meetings import publication
+        from meetings import attendance_record, publication
 
         publication.connect()
+        attendance_record.connect()

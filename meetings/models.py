@@ -732,6 +732,48 @@ class Attendance(Versioned):
         return self.note if self.is_member else ""
 
 
+class OrganisationAttendance(models.Model):
+    """An organisation's record at one public meeting it was expected at, kept at write time
+    by meetings.attendance_record (the rule is stated there): what the organisation pages
+    count and chart. Not audited: it is worked out from audited rows, never edited."""
+
+    class Record(models.TextChoices):
+        REPRESENTED = "represented", "Represented"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    # Indexed first in the constraint below.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    # The meeting's, copied so that a page reads this table alone.
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    starts_at = models.DateTimeField()
+    record = models.CharField(max_length=20, choices=Record.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "meeting"], name="organisation_attendance_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-starts_at"], name="org_attendance_newest_idx"),
+            models.Index(
+                fields=["starts_at"],
+                include=["organisation", "record"],
+                name="org_attendance_day_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} at {self.meeting_id}: {self.record}"
+
+
 class DeclarationQuerySet(models.QuerySet):
     def public(self):
         """Declared at a meeting whose minutes are published, unless on an exempt item."""

@@ -2,19 +2,16 @@
 attendance at the meetings of each committee it sits on, the action points it owns, the
 written questions addressed to it and the plan actions it owns.
 
-An organisation is expected at a public meeting held (not cancelled or postponed) when one
-of its people was a member of the committee on the meeting's day (Membership's start and end
-dates) or is named in the meeting's published attendance. At each such meeting it was
-"represented" when one of its people was present, in any capacity; else "apologies" when one
-sent them; else "absent" when one was recorded absent; else "not recorded" (minutes not yet
-published, or only expected lines), which never counts against it. Its attendance rate is
-represented ÷ (represented + apologies + absent).
+Attendance is read from each organisation's stored record at each meeting
+(OrganisationAttendance; meetings.attendance_record states the rule and keeps it):
+represented, apologies, absent or not recorded, which never counts against it. Its
+attendance rate is represented ÷ (represented + apologies + absent).
 
-Every count is an SQL aggregate over the same querysets the lists show, each set of meetings
-or lines read once (never a subquery per meeting or per organisation), so the pages cost the
-same queries whatever the data; the list of organisations reads each kind of figure for
-every organisation in one query grouped by organisation. An organisation's page shows the
-newest SHOWN meetings, action points and questions of the period under counts of all of it.
+Every count is an SQL aggregate over the same querysets the lists show (never a subquery
+per meeting or per organisation), so the pages cost the same queries whatever the data; the
+list of organisations reads each kind of figure for every organisation in one query grouped
+by organisation. An organisation's page shows the newest SHOWN meetings, action points and
+questions of the period under counts of all of it.
 """
 
 import datetime
@@ -30,7 +27,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,9 +34,9 @@ from delivery_plans.models import Action
 from delivery_plans.queries import with_current_status
 from meetings.models import (
     ActionPoint,
-    Attendance,
     Committee,
     Meeting,
+    OrganisationAttendance,
     WrittenQuestion,
 )
 from meetings.outstanding import PointState, action_point_state, question_overdue
@@ -48,7 +44,8 @@ from meetings.queries import local_day
 from safer_norfolk import formats
 from safer_norfolk.models import Organisation
 
-REPRESENTED, APOLOGIES, ABSENT, NOT_RECORDED = "represented", "apologies", "absent", "not_recorded"
+Record = OrganisationAttendance.Record
+REPRESENTED, APOLOGIES, ABSENT, NOT_RECORDED = Record.values
 # (status, label, the letter its mark carries on the chart)
 ATTENDANCE = [
     (REPRESENTED, "Represented", "R"),
@@ -119,8 +116,6 @@ def recent_period(now=None):
 
 # --- attendance ---------------------------------------------------------------------------
 
-RECORDED = [Attendance.Status.PRESENT, Attendance.Status.APOLOGIES, Attendance.Status.ABSENT]
-
 
 def held_meetings(period, now):
     """The public meetings held in the period: started, not cancelled or postponed."""
@@ -131,89 +126,25 @@ def held_meetings(period, now):
     )
 
 
-def attendance_lines(period, now):
-    """The published attendance lines (Attendance.public(): lines of minutes not yet
-    published are never read) of the meetings held in the period."""
-    return (
-        Attendance.objects.public()
-        .filter(period.of_meetings("meeting__"), meeting__starts_at__lt=now)
-        .exclude(meeting__status__in=NOT_HELD)
-    )
-
-
-def member_meetings(organisation, period, now):
-    """The meetings held in the period of a committee one of the organisation's people was a
-    member of on the meeting's day (Europe/London)."""
-    on_the_day = (
-        Q(committee__memberships__person__organisation=organisation)
-        & (
-            Q(committee__memberships__start_date__isnull=True)
-            | Q(committee__memberships__start_date__lte=F("day"))
-        )
-        & (
-            Q(committee__memberships__end_date__isnull=True)
-            | Q(committee__memberships__end_date__gte=F("day"))
-        )
-    )
-    return held_meetings(period, now).alias(day=TruncDate("starts_at")).filter(on_the_day)
+def records(period, now):
+    """The stored records (meetings.attendance_record) of the meetings held in the period."""
+    return OrganisationAttendance.objects.filter(period.of_meetings(), starts_at__lt=now)
 
 
 def expected_meetings(organisation, period, now=None):
-    """The meetings held in the period at which `organisation` was expected: it had a member
-    on the committee that day, or one of its people is named in the published attendance.
-    Each set is read once (an IN over it), not once a meeting."""
+    """The meetings held in the period at which `organisation` was expected."""
     now = now or timezone.now()
-    lines = attendance_lines(period, now).filter(person__organisation=organisation)
-    return held_meetings(period, now).filter(
-        Q(pk__in=lines.values("meeting_id"))
-        | Q(pk__in=member_meetings(organisation, period, now).values("pk"))
+    return Meeting.objects.filter(
+        pk__in=records(period, now).filter(organisation=organisation).values("meeting_id")
     )
 
 
-# A meeting's record from the best of its lines, best first.
-RECORD_OF_LINE = {
-    Attendance.Status.PRESENT: REPRESENTED,
-    Attendance.Status.APOLOGIES: APOLOGIES,
-    Attendance.Status.ABSENT: ABSENT,
-}
-_RANK = {status: rank for rank, status in enumerate(RECORD_OF_LINE)}
-
-
-def set_records(meetings, organisation):
-    """Give each of `meetings` its `record`: represented, apologies, absent or not recorded,
-    from the organisation's published lines at them (one query)."""
-    best = {}
-    for meeting_id, status in (
-        Attendance.objects.public()
-        .filter(
-            meeting__in=[meeting.pk for meeting in meetings],
-            person__organisation=organisation,
-            status__in=RECORDED,
-        )
-        .values_list("meeting_id", "status")
-    ):
-        if meeting_id not in best or _RANK[status] < _RANK[best[meeting_id]]:
-            best[meeting_id] = status
-    for meeting in meetings:
-        meeting.record = RECORD_OF_LINE.get(best.get(meeting.pk), NOT_RECORDED)
-    return meetings
-
-
-def recorded_counts():
-    """For aggregating attendance lines (grouped as the caller needs): the meetings with
-    a line present (`present`), present or apologies (`sent`), and present, apologies or
-    absent (`recorded`). A meeting's record is the best of its lines, so represented is
-    `present`, apologies `sent - present` and absent `recorded - sent`."""
-    present = Attendance.Status.PRESENT
-    return {
-        "present": Count("meeting", distinct=True, filter=Q(status=present)),
-        "sent": Count(
-            "meeting",
-            distinct=True,
-            filter=Q(status__in=[present, Attendance.Status.APOLOGIES]),
-        ),
-        "recorded": Count("meeting", distinct=True, filter=Q(status__in=RECORDED)),
-    }
+def record_counts():
+    """For aggregating records (grouped as the caller needs): how many of each, and how many
+    recorded (represented, apologies or absent)."""
+    counts = {status: Count("pk", filter=Q(record=status)) for status, _, _ in ATTENDANCE}
+    counts["recorded"] = Count("pk", filter=~Q(record=NOT_RECORDED))
+    return counts
 
 
 def _with_rate(counts):
@@ -234,39 +165,23 @@ class CommitteeAttendance:
 
 def attendance_by_committee(organisation, period, now=None):
     """[CommitteeAttendance] by committee name: each committee's counts of represented,
-    apologies, absent and not recorded meetings, with the rate. Three queries whatever the
+    apologies, absent and not recorded meetings, with the rate. Two queries whatever the
     record's length."""
     now = now or timezone.now()
-    expected = dict(
-        expected_meetings(organisation, period, now)
+    counts = {
+        row.pop("committee"): row
+        for row in records(period, now)
+        .filter(organisation=organisation)
         .order_by()
-        .values_list("committee_id")
-        .annotate(Count("pk"))
-    )
-    recorded = {
-        row["meeting__committee"]: row
-        for row in attendance_lines(period, now)
-        .filter(person__organisation=organisation)
-        .order_by()
-        .values("meeting__committee")
-        .annotate(**recorded_counts())
+        .values("committee")
+        .annotate(**record_counts())
     }
-    rows = []
-    for committee in (
-        Committee.objects.filter(pk__in=expected)
+    return [
+        CommitteeAttendance(committee=committee, counts=_with_rate(counts[committee.pk]))
+        for committee in Committee.objects.filter(pk__in=counts)
         .only("name", "short_name", "slug")
         .order_by("name", "pk")
-    ):
-        got = recorded.get(committee.pk, {"present": 0, "sent": 0, "recorded": 0})
-        counts = {
-            REPRESENTED: got["present"],
-            APOLOGIES: got["sent"] - got["present"],
-            ABSENT: got["recorded"] - got["sent"],
-            NOT_RECORDED: expected[committee.pk] - got["recorded"],
-            "recorded": got["recorded"],
-        }
-        rows.append(CommitteeAttendance(committee=committee, counts=_with_rate(counts)))
-    return rows
+    ]
 
 
 def attendance_totals(committees):
@@ -279,20 +194,27 @@ def attendance_totals(committees):
 def newest_meetings(organisation, period, now=None, limit=None):
     """The newest `limit` meetings the organisation was expected at in the period, newest
     first, each with its committee and `record`."""
-    meetings = (
-        expected_meetings(organisation, period, now)
-        .select_related("committee")
+    now = now or timezone.now()
+    rows = (
+        records(period, now)
+        .filter(organisation=organisation)
+        .select_related("meeting__committee")
         .only(
-            "starts_at",
-            "start_time_known",
-            "minutes_status",
-            "committee__name",
-            "committee__short_name",
-            "committee__slug",
+            "record",
+            "meeting__starts_at",
+            "meeting__start_time_known",
+            "meeting__minutes_status",
+            "meeting__committee__name",
+            "meeting__committee__short_name",
+            "meeting__committee__slug",
         )
-        .order_by("-starts_at", "-pk")
+        .order_by("-starts_at", "-meeting_id")
     )
-    return set_records(list(meetings[:limit] if limit else meetings), organisation)
+    meetings = []
+    for row in rows[:limit] if limit else rows:
+        row.meeting.record = row.record
+        meetings.append(row.meeting)
+    return meetings
 
 
 def _shown_by_committee(committees, meetings):
@@ -476,7 +398,10 @@ def plan_actions_of(organisation, today):
 
 
 def counts_by(rows, column, states):
-    return rows.aggregate(**{state: Count("pk", filter=Q(**{column: state})) for state in states})
+    """{state: how many of `rows` have it} for each of `states`, grouped by `column` (one
+    query; the expression behind the column is written once, not once a state)."""
+    found = dict(rows.order_by().values_list(column).annotate(Count("pk")))
+    return {state: found.get(state, 0) for state in states}
 
 
 # --- the pages ----------------------------------------------------------------------------
@@ -612,12 +537,14 @@ def organisations(period, sort="name", today=None, now=None):
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     attendance = _figures(
-        attendance_lines(period, now)
-        .filter(person__organisation__isnull=False)
+        records(period, now)
         .order_by()
-        .values("person__organisation")
-        .annotate(**recorded_counts()),
-        "person__organisation",
+        .values("organisation")
+        .annotate(
+            present=Count("pk", filter=Q(record=REPRESENTED)),
+            recorded=Count("pk", filter=~Q(record=NOT_RECORDED)),
+        ),
+        "organisation",
     )
     points = _figures(
         ActionPoint.objects.public()

@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from delivery_plans import status
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
-from meetings import publication
+from meetings import attendance_record, publication
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -44,6 +44,7 @@ from meetings.models import (
     Meeting,
     Membership,
     Minute,
+    OrganisationAttendance,
     Resolution,
     WorkProgrammeItem,
     WrittenQuestion,
@@ -1673,6 +1674,7 @@ def erase_data_set(marker):
         Resolution.objects.filter(minute__meeting__in=meetings),
         Declaration.objects.filter(meeting__in=meetings),
         Attendance.objects.filter(meeting__in=meetings),
+        OrganisationAttendance.objects.filter(meeting__in=meetings),
         Minute.objects.filter(meeting__in=meetings),
         AgendaItem.objects.filter(meeting__in=meetings),
         meetings,
@@ -1728,9 +1730,12 @@ def generate(*, scale, seed=DEFAULT_SEED, today=None, replace=False, log=None):
             # the transaction wrote.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        # Written past the models' save(), so the publication rule's answer is stored here for
-        # every action point and question (meetings.publication), with statistics to plan by.
+        # Written past the models' save(), so the answers kept at write time are stored here:
+        # the publication rule's for every action point and question (meetings.publication),
+        # with statistics to plan by, and each organisation's record at each meeting
+        # (meetings.attendance_record).
         publication.refresh()
+        attendance_record.refresh()
     return Report(
         created=True,
         description=f"{scale}-scale data (seed {seed}, as of {today})",

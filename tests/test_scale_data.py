@@ -15,7 +15,16 @@ from markupsafe import escape
 
 from delivery_plans.dates import parse_due_text
 from delivery_plans.models import Action, Plan
-from meetings.models import ActionPoint, AgendaItem, Committee, Meeting, Minute, WrittenQuestion
+from meetings import attendance_record
+from meetings.models import (
+    ActionPoint,
+    AgendaItem,
+    Committee,
+    Meeting,
+    Minute,
+    OrganisationAttendance,
+    WrittenQuestion,
+)
 from outcomes.models import Measure, Observation, Outcome, OutcomeFramework
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import natural_sort_key
@@ -191,6 +200,17 @@ class TestSmallScale:
             assert set(rows.public().values_list("pk", flat=True)) == set(
                 rows.publication_rule().values_list("pk", flat=True)
             )
+        # So is each organisation's record at each meeting (meetings.attendance_record).
+        records = OrganisationAttendance.objects.values_list(
+            "organisation_id", "meeting_id", "committee_id", "starts_at", "record"
+        )
+        assert len(records) > 500
+        assert {(o, m): rest for o, m, *rest in records} == {
+            key: list(row)
+            for key, row in attendance_record.rule(
+                Meeting.objects.values_list("pk", flat=True)
+            ).items()
+        }
 
     def test_a_common_term_is_found_often_and_a_rare_one_seldom(self, small):
         def mentions(term):

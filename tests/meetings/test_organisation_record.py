@@ -345,9 +345,9 @@ def test_page_shows_the_figures_table_and_chart(client, record):
     assert html.count(">X</text>") == 1
     assert html.count(">?</text>") == 2
     # The table gives the same: each meeting with its status in words.
-    assert "10 March 2023 Apologies" in text
-    assert "10 May 2023 Absent" in text
-    assert "10 July 2023 Not recorded" in text
+    assert "10 March 2023 Scrutiny Panel Apologies" in text
+    assert "10 May 2023 Scrutiny Panel Absent" in text
+    assert "10 July 2023 Scrutiny Panel Not recorded" in text
     assert "Share the CCTV review" in text
     assert "Run the scams campaign" in text
 
@@ -601,6 +601,7 @@ def test_unpublished_material_never_reaches_a_public_organisations_page(client, 
 
 
 def test_demo_norfolk_county_council_attendance_at_the_seeded_meetings(client):
+    PANEL = "Norfolk Countywide Community Safety Partnership Scrutiny Sub Panel"
     call_command("load_demo", stdout=io.StringIO())
     county = Organisation.objects.get(name="Norfolk County Council")
 
@@ -611,9 +612,9 @@ def test_demo_norfolk_county_council_attendance_at_the_seeded_meetings(client):
     # Minutes of 20 July 2021 (seed 002) and 24 February 2022 (seed 000): its councillors
     # were present; the minutes of 16 September 2021 are not held, so that meeting is not
     # recorded; the draft agenda of the next meeting is not shown.
-    assert "20 July 2021 Represented" in text
-    assert "16 September 2021 Not recorded" in text
-    assert "24 February 2022 Represented" in text
+    assert f"20 July 2021 {PANEL} Represented" in text
+    assert f"16 September 2021 {PANEL} Not recorded" in text
+    assert f"24 February 2022 {PANEL} Represented" in text
     assert "100%: represented at 2 of 2 meetings where its attendance was recorded" in text
     assert "Apologies 0, absent 0, not recorded 1" in text
     assert "2027" not in text
@@ -660,8 +661,8 @@ def test_long_record_shows_the_newest_rows_under_counts_of_all(client, record, m
     assert "The newest 2 of 4 action points." in text
     assert "The newest 2 of 4 questions." in text
     assert html.count('class="app-attendance-mark ') == 2
-    assert "12 September 2023 Not recorded" in text
-    assert "10 July 2023 Not recorded" in text
+    assert "12 September 2023 Scrutiny Panel Not recorded" in text
+    assert "10 July 2023 Scrutiny Panel Not recorded" in text
     assert "10 May 2023" not in text
     assert html.count(
         '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/'
@@ -685,8 +686,8 @@ def test_without_a_period_the_pages_show_the_year_to_the_latest_meeting(client, 
     assert "Showing the 12 months to the latest meeting held, 4 June 2024." in text
     # Represented on 4 June 2024; not recorded in July and September 2023; the earlier
     # meetings, the action points and the questions of January 2023 are before the period.
-    assert "4 June 2024 Represented" in text
-    assert "12 September 2023 Not recorded" in text
+    assert "4 June 2024 Scrutiny Panel Represented" in text
+    assert "12 September 2023 Scrutiny Panel Not recorded" in text
     assert "10 May 2023" not in text
     assert "100%: represented at 1 of 1 meeting where its attendance was recorded" in text
     assert "Share the CCTV review" not in text
@@ -696,7 +697,7 @@ def test_without_a_period_the_pages_show_the_year_to_the_latest_meeting(client, 
     assert f'href="{whole}">whole record</a>' in html
     text = text_of(client.get(page_url(organisation, **WHOLE)))
     assert "The whole record" in text
-    assert "10 May 2023 Absent" in text
+    assert "10 May 2023 Scrutiny Panel Absent" in text
     assert "Share the CCTV review" in text
 
     # The list counts the same year, and keeps an asked-for whole record in its links.
