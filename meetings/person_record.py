@@ -9,6 +9,7 @@ aggregates.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -63,6 +64,10 @@ def people():
         )
         .order_by("name", "pk")
     )
+
+
+# The keys of attendance_counts, one for each status a line can have.
+ATTENDANCE_STATUSES = ("present", "apologies", "absent", "not_recorded")
 
 
 def attendance_counts(rows):
@@ -137,20 +142,26 @@ def person_record(slug, today=None, page=None):
         membership.current = membership.is_current(today)
 
     attended = Attendance.objects.public().filter(person=person)
-    counts = attendance_counts(attended)
-    record.attendance_totals = attended.aggregate(**counts)
     record.attendance_by_committee = [
         {**row, "rate": rate(row)}
         for row in attended.values("meeting__committee__name", "meeting__committee__slug")
-        .annotate(**counts)
+        .annotate(**attendance_counts(attended), lines=Count("pk"))
         .order_by("meeting__committee__name")
     ]
-    record.attendance = Paginator(
+    # A meeting is one committee's: the totals are the committees' counts added up.
+    record.attendance_totals = {
+        status: sum(row[status] for row in record.attendance_by_committee)
+        for status in ATTENDANCE_STATUSES
+    }
+    paginator = Paginator(
         attended.select_related("meeting__committee", "substitute_for", "group")
         .defer("substitute_for__email", "substitute_for__phone", "substitute_for__user")
         .order_by("-meeting__starts_at", "pk"),
         MEETINGS_PER_PAGE,
-    ).get_page(page)
+    )
+    # Counted above: the paginator need not count the lines again.
+    paginator.count = sum(row["lines"] for row in record.attendance_by_committee)
+    record.attendance = paginator.get_page(page)
 
     record.declarations = list(
         Declaration.objects.public()
@@ -175,7 +186,6 @@ def person_record(slug, today=None, page=None):
             "-meeting__starts_at", "sort_key"
         )
     )
-    record.point_counts = points.aggregate(
-        **{value: Count("pk", filter=Q(state=value)) for value, _ in PointState.CHOICES}
-    )
+    states = Counter(point.state for point in record.action_points)
+    record.point_counts = {value: states[value] for value, _ in PointState.CHOICES}
     return record
