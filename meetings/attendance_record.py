@@ -17,6 +17,7 @@ lines and memberships, and a person moving to another organisation. Code that wr
 in bulk, past the models' save(), calls `refresh` itself (the scale data).
 """
 
+import threading
 from collections import defaultdict
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -144,10 +145,30 @@ def _counted_at(instance):
     ) + list(Attendance.objects.filter(person=instance.pk).values_list("meeting_id", flat=True))
 
 
+# The meetings being deleted in this thread: deleting a meeting deletes its lines first, and
+# their answers are not worked out again for a meeting about to go (its rows go with it).
+_deleting = threading.local()
+
+
+def _going():
+    if not hasattr(_deleting, "meetings"):
+        _deleting.meetings = set()
+    return _deleting.meetings
+
+
 def _meeting_saved(sender, instance, **kwargs):
     # Fixtures too (raw): whatever order their rows come in, the last save of any row the
     # rule reads stores the answer from what is then in the database.
+    _going().discard(instance.pk)
     refresh([instance.pk])
+
+
+def _meeting_deleting(sender, instance, **kwargs):
+    _going().add(instance.pk)
+
+
+def _meeting_deleted(sender, instance, **kwargs):
+    _going().discard(instance.pk)
 
 
 def _before(sender, instance, **kwargs):
@@ -161,7 +182,7 @@ def _after(sender, instance, **kwargs):
     keys = set(getattr(instance, "_attendance_record_before", []))
     if kwargs.get("signal") is not post_delete:
         keys |= set(_counted_at(instance))
-    refresh(sorted(keys))
+    refresh(sorted(keys - _going()))
 
 
 def _person_saving(sender, instance, **kwargs):
@@ -177,6 +198,8 @@ def _person_saved(sender, instance, **kwargs):
 
 def connect():
     post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="attendance-record-meeting")
+    pre_delete.connect(_meeting_deleting, sender=Meeting, dispatch_uid="attendance-record-going")
+    post_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="attendance-record-gone")
     pre_save.connect(_person_saving, sender=Person, dispatch_uid="attendance-record-moving")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="attendance-record-moved")
     for model in (Attendance, Membership):

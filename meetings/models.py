@@ -745,15 +745,15 @@ class OrganisationAttendance(models.Model):
 
     # Indexed first in the constraint below.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
     )
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+", editable=False)
     # The meeting's, copied so that a page reads this table alone.
     committee = models.ForeignKey(
-        Committee, on_delete=models.CASCADE, related_name="+", db_index=False
+        Committee, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
     )
-    starts_at = models.DateTimeField()
-    record = models.CharField(max_length=20, choices=Record.choices)
+    starts_at = models.DateTimeField(editable=False)
+    record = models.CharField(max_length=20, choices=Record.choices, editable=False)
 
     class Meta:
         constraints = [

@@ -56,10 +56,8 @@ process, beside the copies.
 
 import hashlib
 import logging
-import math
 import mimetypes
 import re
-import time
 from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
@@ -81,13 +79,15 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.module_loading import import_string
 from django.utils.text import compress_string
 
+from safer_norfolk import limits
+
 logger = logging.getLogger(__name__)
 
 # Pages this short are sent as they are: compressing them saves next to nothing.
 MIN_COMPRESS_BYTES = 200
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PROJECT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
-CACHE_ALIAS = "pages"
+CACHE_ALIAS = limits.CACHE_ALIAS
 # Stored documents of older versions deleted each time a new one is stored: more than are
 # stored, so they never pile up, yet few enough that no request waits long for the storage.
 STALE_DOCUMENTS_PER_STORE = 20
@@ -519,22 +519,8 @@ def render_limit_wait(request):
     limit, window = settings.RENDER_LIMIT, settings.RENDER_LIMIT_SECONDS
     if limit <= 0 or (user is not None and user.is_authenticated):
         return None
-    now = time.time()
-    slot = int(now // window)
-    # Hashed: an address from a proxy's header is not trusted to make a valid cache key.
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"render-limit:{address}:{slot}"
-    counts = caches[CACHE_ALIAS]
-    if counts.add(key, 1, window):
-        return None
-    try:
-        count = counts.incr(key)
-    except ValueError:  # the window's count expired between the two calls
-        counts.set(key, 1, window)
-        return None
-    if count <= limit:
-        return None
-    return max(1, math.ceil((slot + 1) * window - now))
+    count, left = limits.hit(f"render-limit:{limits.digest(client_address(request))}", window)
+    return None if count <= limit else left
 
 
 def too_many_requests(wait):

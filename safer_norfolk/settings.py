@@ -43,6 +43,32 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")
 # The domain in calendar event UIDs and feed entry ids: set once, never changed, so
 # subscribers' calendars keep recognising the same meetings.
 CALENDAR_UID_DOMAIN = env_str("CALENDAR_UID_DOMAIN", "safer-norfolk.example.org")
+# The site's address as readers reach it, for the links in emails (sent with no request to
+# read it from): by default the first of ALLOWED_HOSTS over HTTPS in production.
+SITE_URL = env_str(
+    "SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://localhost:8000",
+).rstrip("/")
+
+# Email (alerts): sent over SMTP in production; printed to the console in development.
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[env_choice("EMAIL_BACKEND", "smtp" if PRODUCTION else "console", ("smtp", "console"))]
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safer Norfolk <alerts@localhost>")
+# Following by email: how long a confirmation link works, and how many requests to follow
+# something an address, or a network address, may make in an hour.
+ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 7, minimum=1)
+ALERTS_REQUESTS_PER_ADDRESS = env_int("ALERTS_REQUESTS_PER_ADDRESS", 5, minimum=1)
+ALERTS_REQUESTS_PER_IP = env_int("ALERTS_REQUESTS_PER_IP", 20, minimum=1)
+# Sent messages (an address and what was sent to it) are forgotten after this many days.
+ALERTS_KEEP_SENT_DAYS = env_int("ALERTS_KEEP_SENT_DAYS", 30, minimum=1)
 
 INSTALLED_APPS = [
     # Django's admin with the officers' sign-in rules (two-factor in production).
@@ -70,6 +96,7 @@ INSTALLED_APPS = [
     "outcomes",
     "delivery_plans",
     "meetings",
+    "alerts",
 ]
 # The scale-data generator (`manage.py generate_scale_data`, for benchmarks and tests) is in
 # the source tree, not in the installed package: installed only where it can be imported.
@@ -115,6 +142,8 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/health/", "/static/")
 # these, so no other parameter changes a page or files another copy of it; a page not
 # named here reads none. A parameter only officers use (a meeting's ?preview=1) is left out.
 PAGE_CACHE_QUERY_PARAMETERS = {
+    "alerts:follow_search": ["q", "committee", "kind", "date_from", "date_to"],
+    "alerts:follow_outstanding": ["meetings.filters.OutstandingFilter"],
     "meetings:committee": ["page"],
     "meetings:questions": ["status", "page"],
     "meetings:outstanding": ["meetings.filters.OutstandingFilter", "page"],

@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("outcomes.urls")),
     path("", include("delivery_plans.urls")),
+    path("", include("alerts.urls")),
 ]
 
 handler500 = "safer_norfolk.views.server_error"

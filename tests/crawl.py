@@ -25,7 +25,7 @@ from rest_framework.filters import OrderingFilter
 
 from tests.http import read_body
 
-PROJECT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
+PROJECT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes", "alerts")
 
 # The admin is the officers' back office: it needs a staff sign-in, so it is no public channel
 # (and its hundreds of change pages would swamp the crawl). Its own tests cover its permissions.
@@ -43,6 +43,27 @@ EXPLICIT_VALUES = {
     "format": lambda obj: ["json", "api"],
 }
 
+# Patterns whose arguments all come from one object of a model (its own attributes), not
+# from any object that has an attribute of the same name: a subscription's kind and key, and
+# the signed links of its messages.
+ROUTE_MODELS = {
+    "alerts:follow": "alerts.Subscription",
+    "alerts:confirm": "alerts.Subscription",
+    "alerts:manage": "alerts.Subscription",
+    "alerts:leave": "alerts.Subscription",
+}
+
+
+def _signed_links(obj):
+    from alerts import links
+
+    if obj._meta.label != "alerts.Subscription":
+        return []
+    return [links.signed(obj, purpose) for purpose in (links.CONFIRM, links.MANAGE, links.LEAVE)]
+
+
+EXPLICIT_VALUES["signed"] = _signed_links
+
 # A pattern whose arguments combine into more URLs than this gets a covering sample instead:
 # every candidate value of every argument appears at least once.
 PRODUCT_LIMIT = 60
@@ -59,9 +80,13 @@ class Route:
 
     @property
     def model(self):
-        """The model a Django REST framework view serves, when it says (else None)."""
+        """The model a Django REST framework view serves, when it says, or the model of
+        ROUTE_MODELS (else None)."""
         serializer = getattr(view_of(self), "serializer_class", None)
-        return getattr(getattr(serializer, "Meta", None), "model", None)
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is None and self.name in ROUTE_MODELS:
+            model = apps.get_model(ROUTE_MODELS[self.name])
+        return model
 
 
 def view_of(route):

@@ -18,6 +18,7 @@ from meetings.models import (
     AgendaPack,
     Meeting,
     Minute,
+    OrganisationAttendance,
     WrittenQuestion,
 )
 from outcomes.models import Observation
@@ -42,8 +43,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 CONTENT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 # Derived, not content: a built pack or a stored document is made again from the audited
 # records it contains, the content generation only counts changes to the rest, and an import
-# job is the bookkeeping of an upload (the records the import writes are audited).
-NOT_CONTENT = {AgendaPack, ContentGeneration, ImportJob, RenderedDocument}
+# job is the bookkeeping of an upload (the records the import writes are audited); an
+# organisation's record at a meeting is worked out from audited attendance and memberships.
+NOT_CONTENT = {AgendaPack, ContentGeneration, ImportJob, OrganisationAttendance, RenderedDocument}
 
 
 def committee_officer(username="committee-officer", first_name=""):

@@ -1,4 +1,5 @@
-"""DESIGN §3: imports go one way only, safer_norfolk ← outcomes ← delivery_plans ← meetings;
+"""DESIGN §3: imports go one way only, safer_norfolk ← outcomes ← delivery_plans ← meetings
+← alerts (following any of them by email);
 the scale-data generator, development tooling that builds records of every app, sits above
 them all, so no app of the service depends on it."""
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["safer_norfolk", "outcomes", "delivery_plans", "meetings", "scale_data"]
+LAYERS = ["safer_norfolk", "outcomes", "delivery_plans", "meetings", "alerts", "scale_data"]
 # The composition root wires every app's URLs together and may import them all.
 COMPOSITION_ROOT = ROOT / "safer_norfolk" / "urls.py"
 

@@ -17,6 +17,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from alerts.models import Subscription
 from meetings.models import Document
 from safer_norfolk.models import Person
 from tests import crawl
@@ -463,6 +464,25 @@ def build_site():
         description=m.hidden("ExemptOnlyActionPoint"),
     )
     draft_action.owners.add(OrganisationFactory(name=m.hidden("DraftPlanOnlyOrganisation")))
+
+    # --- followers: the published and the unpublished followed by email -----------------
+    # A reader followed the draft plan and its action when the address was open (or a
+    # forged request): the follow, manage and leave pages never name them.
+    followed = [
+        ("committee", committee.slug),
+        ("plan", action.plan.slug),
+        ("action", f"{action.plan.slug}/{action.number}"),
+        ("organisation", police.slug),
+        ("search", f"q={PUBLIC_WORD}"),
+        ("outstanding", f"committee={committee.pk}"),
+        ("plan", draft_plan.slug),
+        ("action", f"{draft_plan.slug}/{draft_action.number}"),
+        ("search", f"q={LEAK_WORD}"),
+    ]
+    for kind, key in followed:
+        Subscription.objects.create(
+            email="reader@example.org", kind=kind, key=key, confirmed_at=timezone.now()
+        )
 
     # --- the directory: contact details are never published ----------------------------
     for person in Person.objects.all():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
+APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes", "alerts")
 # Where the rule lives (models), where its answer is stored (publication: action points and
 # questions), and the officers' side, which changes publication state.
 NOT_CHANNELS = {"models.py", "publication.py", "services.py"}

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alerts.models import Subscription
 from meetings.models import Document
 from tests import crawl
 from tests.factories import (
@@ -359,6 +360,13 @@ def build(n, pdf_data):
         )
         committee = build_committee(n, partnership, parent, setting)
         parent = parent or committee
+    # A reader following the last committee, by email.
+    Subscription.objects.create(
+        email="reader@example.org",
+        kind="committee",
+        key=committee.slug,
+        confirmed_at=timezone.now(),
+    )
 
 
 # --- counting -----------------------------------------------------------------------------

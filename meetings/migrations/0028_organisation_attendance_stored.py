@@ -73,11 +73,11 @@ class Migration(migrations.Migration):
             name='OrganisationAttendance',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('record', models.CharField(choices=[('represented', 'Represented'), ('apologies', 'Apologies'), ('absent', 'Absent'), ('not_recorded', 'Not recorded')], max_length=20)),
-                ('committee', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.committee')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.meeting')),
-                ('organisation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='safer_norfolk.organisation')),
+                ('starts_at', models.DateTimeField(editable=False)),
+                ('record', models.CharField(editable=False, choices=[('represented', 'Represented'), ('apologies', 'Apologies'), ('absent', 'Absent'), ('not_recorded', 'Not recorded')], max_length=20)),
+                ('committee', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.committee')),
+                ('meeting', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.meeting')),
+                ('organisation', models.ForeignKey(db_index=False, editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='safer_norfolk.organisation')),
             ],
             options={
                 'indexes': [models.Index(fields=['organisation', '-starts_at'], name='org_attendance_newest_idx'), models.Index(fields=['starts_at'], include=('organisation', 'record'), name='org_attendance_day_idx')],

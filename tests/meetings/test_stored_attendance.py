@@ -268,3 +268,20 @@ def test_refresh_mends_rows_written_past_save(panel):
     assert records_of(panel["breckland"])[panel["meetings"]["present"].pk] == "represented"
     assert len(records_of(panel["police"])) == 4
     assert_stored_is_the_rule()
+
+
+def test_deleting_a_meeting_or_its_committee_takes_its_rows_and_leaves_the_rest(panel):
+    meetings = panel["meetings"]
+    meetings["present"].delete()  # its lines go first, then the meeting with its rows
+    assert meetings["present"].pk not in records_of(panel["breckland"])
+    assert_stored_is_the_rule()
+
+    other = CommitteeFactory(name="Other Panel")
+    kept = MeetingFactory(committee=other, starts_at=at(2023, 2, 1), minutes_published=True)
+    AttendanceFactory(meeting=kept, person=panel["member"], status="present")
+    panel["committee"].attendance_groups.all().delete()
+    Membership.objects.filter(committee=panel["committee"]).delete()
+    for meeting in Meeting.objects.filter(committee=panel["committee"]).order_by("starts_at"):
+        meeting.delete()
+    assert records_of(panel["breckland"]) == {kept.pk: "represented"}
+    assert_stored_is_the_rule()

@@ -1,0 +1,107 @@
+"""Following by email: what a reader follows (Subscription) and the messages sent to them
+(Message, the outbox).
+
+A subscription is a reader's address and one thing they follow: a committee, a plan, a plan
+action, an organisation's record, a search or a filter of the outstanding page. It counts
+only once confirmed from the link sent to the address (double opt-in); leaving removes it.
+No account is needed: every message carries signed links to manage and to leave
+(alerts.links). Addresses are personal data, never shown on a public page or in the API.
+
+Every message is written to the outbox first and sent from there by a background task, so a
+send that fails is retried and none is lost (alerts.delivery).
+"""
+
+import secrets
+
+from django.db import models
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class Subscription(models.Model):
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", "Committee"
+        PLAN = "plan", "Delivery plan"
+        ACTION = "action", "Plan action"
+        ORGANISATION = "organisation", "Organisation"
+        SEARCH = "search", "Search"
+        OUTSTANDING = "outstanding", "Outstanding items"
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "As it happens"
+        WEEKLY = "weekly", "Once a week"
+
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What is followed: a slug ("breckland-council"), a plan's slug and an action's number
+    # ("safer-norfolk-plan/1.14"), or a query string in its canonical form (alerts.targets).
+    key = models.CharField(max_length=500)
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    # In every signed link of the subscription: replaced, it voids the links sent before.
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "kind", "key"], name="subscription_once_per_address"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "key"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="subscription_confirmed_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}"
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class Message(models.Model):
+    """One email, as it will be sent: written here in the same transaction as what caused
+    it, then sent by alerts.delivery."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"  # given up after MAX_ATTEMPTS
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # Why it was written: "confirm", "already", "update" (alerts.services).
+    reason = models.CharField(max_length=20)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="queued"),
+                name="message_queued_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reason} to {self.to}: {self.status}"
