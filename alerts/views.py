@@ -3,6 +3,7 @@ button), confirm from the emailed link, manage and leave from the links in every
 None of these pages is kept by the page cache: they are one reader's."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -107,6 +108,8 @@ def confirm(request, signed):
     target = targets.find(subscription.kind, subscription.key)
     if request.method == "POST":
         services.confirm(subscription)
+        if target is not None:
+            messages.success(request, f"You now follow {target.title}.")
         return redirect("alerts:manage", signed=links.signed(subscription, links.MANAGE))
     return render(request, "alerts/confirm.html", {"subscription": subscription, "target": target})
 
@@ -123,6 +126,7 @@ def manage(request, signed):
         form = FrequencyForm(request.POST)
         if chosen is not None and form.is_valid():
             services.set_frequency(chosen, form.cleaned_data["frequency"])
+            messages.success(request, f"Saved: {chosen.get_frequency_display().lower()}.")
         return redirect(request.path)
     rows = [
         (row, targets.find(row.kind, row.key), links.signed(row, links.LEAVE))

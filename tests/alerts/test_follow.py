@@ -95,6 +95,7 @@ def test_follow_a_committee_from_request_to_confirmed(
     subscription.refresh_from_db()
     assert subscription.is_confirmed
     manage = client.get(confirmed["Location"]).content.decode()
+    assert "You now follow Safer Breckland Panel." in manage
     assert "Your email alerts" in manage
     assert "Safer Breckland Panel" in manage
     assert Message.objects.get().status == Message.Status.SENT
