@@ -14,6 +14,10 @@ send that fails is retried and none is lost (alerts.delivery).
 import secrets
 
 from django.db import models
+from django.utils import timezone
+
+from delivery_plans.models import ActionUpdate
+from meetings.models import Document, Meeting, WrittenQuestion
 
 
 def new_token():
@@ -105,3 +109,38 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.reason} to {self.to}: {self.status}"
+
+
+class Change(models.Model):
+    """Something published that followers hear of, noted when it happens (alerts.changes):
+    what it was and the record it is about. Whether that record is still published is asked
+    again when the messages are written (alerts.digests)."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda published"
+        MINUTES = "minutes", "Minutes published"
+        CANCELLED = "cancelled", "Meeting cancelled"
+        PAPER = "paper", "Paper added"
+        ANSWER = "answer", "Written answer recorded"
+        UPDATE = "update", "Progress update published"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(
+        WrittenQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    update = models.ForeignKey(
+        ActionUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="change_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from alerts.models import Subscription
+from alerts import digests
+from alerts.models import Message, Subscription
 from meetings.models import Document
 from safer_norfolk.models import Person
 from tests import crawl
@@ -479,9 +480,11 @@ def build_site():
         ("action", f"{draft_plan.slug}/{draft_action.number}"),
         ("search", f"q={LEAK_WORD}"),
     ]
+    # Confirmed before any of it was published: every change above is news to them.
+    confirmed = timezone.now() - datetime.timedelta(days=1)
     for kind, key in followed:
         Subscription.objects.create(
-            email="reader@example.org", kind=kind, key=key, confirmed_at=timezone.now()
+            email="reader@example.org", kind=kind, key=key, confirmed_at=confirmed
         )
 
     # --- the directory: contact details are never published ----------------------------
@@ -581,6 +584,13 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
         f"{len(routes)} URL patterns, {len(urls)} URLs requested in {elapsed:.1f}s, "
         f"{len(record_links)} linked people and organisations followed"
     )
+
+    # The outbox: what followers are told of the same data.
+    written = digests.write_messages()
+    outbox = "\n".join(f"{m.subject}\n{m.text}\n{m.html}" for m in Message.objects.all())
+    assert written >= 3
+    assert not marker_hits(markers.leaks, outbox), "Unpublished material in the outbox"
+    assert marker_hits(markers.public, outbox)
 
     assert not never_requested, f"URL patterns no URL could be built for: {never_requested}"
     assert not only_not_found, f"URL patterns that only ever answered 404: {only_not_found}"

@@ -1,0 +1,257 @@
+"""Writing the messages that tell followers what changed (run by `send_notifications`).
+
+A subscription is due when confirmed and, for one sent once a week, when its last message is
+a week old. Its news is every change (alerts.changes) about what it follows since its last
+message (or since it was confirmed) whose record is still published now:
+- a committee hears of its meetings' agendas, minutes, cancellations, papers and answers;
+- a plan and a plan action of their published progress updates;
+- an organisation of the answers it gave, the minutes that gave it action points or asked
+  it questions, and the updates of the plan actions it owns.
+
+The work is done in batches, whatever the number of followers: the changes since the oldest
+due subscription's last message are read once, with what they are about, and mapped to the
+things they concern; then the due subscriptions following those things are read and their
+messages written a batch at a time, each subscription's last message stamped in the same
+transaction (its row claimed with SKIP LOCKED, so two runs never write the same news twice).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from alerts import delivery, links, services, targets
+from alerts.models import Change, Message, Subscription
+from delivery_plans.models import Action, ActionUpdate
+from meetings.models import ActionPoint, Document, Meeting, WrittenQuestion
+from safer_norfolk import formats
+
+Kind = Subscription.Kind
+WEEK = datetime.timedelta(days=7)
+BATCH = 1000
+# The kinds of subscription that hear of changes here; a search and a filter of the
+# outstanding page do not yet.
+FOLLOWED = (Kind.COMMITTEE, Kind.PLAN, Kind.ACTION, Kind.ORGANISATION)
+
+
+@dataclass
+class News:
+    """One change as a follower reads it."""
+
+    at: datetime.datetime
+    label: str  # "Minutes published"
+    text: str  # "Scrutiny Panel, 4 December 2026"
+    path: str  # where to read it, on the site
+
+
+def due(now):
+    """The confirmed subscriptions that may be sent a message now."""
+    return Subscription.objects.filter(confirmed_at__isnull=False, kind__in=FOLLOWED).filter(
+        Q(frequency=Subscription.Frequency.IMMEDIATE)
+        | Q(last_sent_at__isnull=True)
+        | Q(last_sent_at__lte=now - WEEK)
+    )
+
+
+def _since(subscription):
+    return max(
+        moment for moment in (subscription.last_sent_at, subscription.confirmed_at) if moment
+    )
+
+
+# --- the news -----------------------------------------------------------------------------
+
+
+def published_news(since, until):
+    """{(kind, key): [News]}: the changes in (since, until] whose records are published now,
+    under each thing they concern, oldest first. A few queries, whatever their number."""
+    changes = list(
+        Change.objects.filter(at__gt=since, at__lte=until)
+        .select_related(
+            "meeting__committee",
+            "document__meeting__committee",
+            "question__meeting__committee",
+            "question__addressed_to",
+            "update__action__plan",
+        )
+        .order_by("at", "pk")
+    )
+    published = _published(changes)
+    by_meeting, by_action = _organisations_named(changes)
+    concerned = defaultdict(list)
+    for change in changes:
+        if change.pk not in published:
+            continue
+        news, keys = _read(change, by_meeting, by_action)
+        for key in keys:
+            concerned[key].append(news)
+    return concerned
+
+
+def _published(changes):
+    """The keys of the changes whose records are published now."""
+    about = {
+        Change.Kind.AGENDA: ("meeting", Meeting.objects.public()),
+        Change.Kind.CANCELLED: ("meeting", Meeting.objects.public()),
+        Change.Kind.MINUTES: ("meeting", Meeting.objects.with_public_minutes()),
+        Change.Kind.PAPER: ("document", Document.objects.public()),
+        Change.Kind.ANSWER: (
+            "question",
+            WrittenQuestion.objects.public().filter(status=WrittenQuestion.Status.ANSWERED),
+        ),
+        Change.Kind.UPDATE: ("update", ActionUpdate.objects.public()),
+    }
+    published = set()
+    for kind, (field, rows) in about.items():
+        of_kind = [change for change in changes if change.kind == kind]
+        records = {getattr(change, f"{field}_id") for change in of_kind}
+        if not records:
+            continue
+        found = set(rows.filter(pk__in=records).values_list("pk", flat=True))
+        published |= {change.pk for change in of_kind if getattr(change, f"{field}_id") in found}
+    return published
+
+
+def _organisations_named(changes):
+    """({meeting: {organisation slug}} owning a published action point of, or addressed by a
+    published question at, each meeting whose minutes changed; {action: {slug}} owning each
+    plan action whose update changed)."""
+    minutes = [change.meeting_id for change in changes if change.kind == Change.Kind.MINUTES]
+    by_meeting = defaultdict(set)
+    if minutes:
+        for rows, field in (
+            (ActionPoint.objects.public(), "owner_organisation"),
+            (WrittenQuestion.objects.public(), "addressed_to"),
+        ):
+            named = rows.filter(meeting__in=minutes, **{f"{field}__isnull": False})
+            for meeting, slug in named.values_list("meeting_id", f"{field}__slug"):
+                by_meeting[meeting].add(slug)
+    actions = [change.update.action_id for change in changes if change.kind == Change.Kind.UPDATE]
+    by_action = defaultdict(set)
+    if actions:
+        owners = Action.owners.through.objects.filter(action__in=actions)
+        for action, slug in owners.values_list("action_id", "organisation__slug"):
+            by_action[action].add(slug)
+    return by_meeting, by_action
+
+
+def _meeting_text(meeting):
+    return f"{meeting.committee.name}, {formats.date(meeting.local_date, 'j F Y')}"
+
+
+def _read(change, by_meeting, by_action):
+    """(News, [(kind, key) of each thing it concerns])."""
+    label = change.get_kind_display()
+    if change.kind in (Change.Kind.AGENDA, Change.Kind.MINUTES, Change.Kind.CANCELLED):
+        meeting = change.meeting
+        keys = [(Kind.COMMITTEE, meeting.committee.slug)]
+        keys += [(Kind.ORGANISATION, slug) for slug in sorted(by_meeting.get(meeting.pk, ()))]
+        return News(change.at, label, _meeting_text(meeting), meeting.get_absolute_url()), keys
+    if change.kind == Change.Kind.PAPER:
+        document = change.document
+        news = News(
+            change.at,
+            label,
+            f"{document.title} ({_meeting_text(document.meeting)})",
+            document.get_absolute_url(),
+        )
+        return news, [(Kind.COMMITTEE, document.meeting.committee.slug)]
+    if change.kind == Change.Kind.ANSWER:
+        question = change.question
+        meeting = question.meeting
+        who = f" from {question.addressed_to.name}" if question.addressed_to else ""
+        news = News(
+            change.at,
+            label,
+            f"Question {question.number}{who} ({_meeting_text(meeting)})",
+            question.get_absolute_url(),
+        )
+        keys = [(Kind.COMMITTEE, meeting.committee.slug)]
+        if question.addressed_to:
+            keys.append((Kind.ORGANISATION, question.addressed_to.slug))
+        return news, keys
+    update = change.update
+    action = update.action
+    news = News(
+        change.at,
+        label,
+        f"{action.plan.title}: action {action.number}, {update.get_rag_display()}",
+        update.get_absolute_url(),
+    )
+    keys = [(Kind.PLAN, action.plan.slug), (Kind.ACTION, f"{action.plan.slug}/{action.number}")]
+    keys += [(Kind.ORGANISATION, slug) for slug in sorted(by_action.get(action.pk, ()))]
+    return news, keys
+
+
+# --- the messages -------------------------------------------------------------------------
+
+
+def _message(subscription, target, news):
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "target": target,
+        "subscription": subscription,
+        "news": news,
+        "manage_url": links.url(subscription, links.MANAGE),
+        "leave_url": links.url(subscription, links.LEAVE),
+    }
+    count = f"{len(news)} new" if len(news) > 1 else "New"
+    return Message(
+        to=subscription.email,
+        subject=f"{count}: {target.title}",
+        text=render_to_string("alerts/email/news.txt", context),
+        html=render_to_string("alerts/email/news.html", context),
+        headers=services.unsubscribe_headers(subscription),
+        reason="news",
+        subscription=subscription,
+    )
+
+
+def write_messages(now=None):
+    """Write a message to each due subscription with news; returns how many were written."""
+    now = now or timezone.now()
+    oldest = due(now).aggregate(
+        since=Min(Greatest(Coalesce("last_sent_at", "confirmed_at"), "confirmed_at"))
+    )["since"]
+    if oldest is None:
+        return 0
+    news = published_news(oldest, now)
+    if not news:
+        return 0
+    found = {}  # (kind, key): Target, or None when it is no longer published
+    followed = Q()
+    for kind, key in news:
+        followed |= Q(kind=kind, key=key)
+    written, after = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due(now)
+                .filter(followed, pk__gt=after)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                return written
+            after = batch[-1].pk
+            messages, sent = [], []
+            for subscription in batch:
+                key = (subscription.kind, subscription.key)
+                since = _since(subscription)
+                theirs = [item for item in news[key] if item.at > since]
+                if key not in found:
+                    found[key] = targets.find(*key)
+                if theirs and found[key] is not None:
+                    messages.append(_message(subscription, found[key], theirs))
+                    subscription.last_sent_at = now
+                    sent.append(subscription)
+            Subscription.objects.bulk_update(sent, ["last_sent_at"])
+            delivery.queue(messages)
+            written += len(messages)
