@@ -34,3 +34,21 @@ def subscription_for(value, purpose):
     if not isinstance(token, str):
         return None
     return Subscription.objects.filter(token=token).first()
+
+
+REMINDERS_OFF = "alerts.reminders-off"
+
+
+def reminders_off_url(address):
+    """The link in each reminder that stops them for `address`."""
+    signed_address = signing.dumps(address, salt=REMINDERS_OFF, compress=False)
+    return settings.SITE_URL + reverse("alerts:reminders_off", kwargs={"signed": signed_address})
+
+
+def address_for(value):
+    """The address a stop link names, or None when the link is altered."""
+    try:
+        address = signing.loads(value, salt=REMINDERS_OFF)
+    except signing.BadSignature:
+        return None
+    return address if isinstance(address, str) else None

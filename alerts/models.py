@@ -144,3 +144,43 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A reminder written to an owner or officer (alerts.reminders), recorded so that each is
+    written once: for one thing (`about`, "action_point:12"), one date it is about (the date
+    due, the meeting's day, the day an update fell due) and one address."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        UPDATE_DUE = "update_due", "Update due"
+        STALE = "stale", "No recent update"
+        AGENDA_LATE = "agenda_late", "Agenda not yet published"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    about = models.CharField(max_length=40)
+    due = models.DateField()
+    to = models.EmailField(max_length=254)
+    written_at = models.DateTimeField(auto_now_add=True)
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "about", "due", "to"], name="reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.about} ({self.due}) to {self.to}"
+
+
+class ReminderOptOut(models.Model):
+    """An address that asked for no more reminders (from the link in each)."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.email

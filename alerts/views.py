@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from alerts import links, services, targets
 from alerts.forms import FollowForm, FrequencyForm
-from alerts.models import Subscription
+from alerts.models import ReminderOptOut, Subscription
 from safer_norfolk import limits
 from safer_norfolk.accounts import client_address
 
@@ -155,3 +155,16 @@ def leave(request, signed):
         services.leave(subscription)
         return render(request, "alerts/left.html", {"target": target, "left": subscription})
     return render(request, "alerts/leave.html", {"target": target, "subscription": subscription})
+
+
+@never_cache
+@csrf_exempt  # a mail client's one-click unsubscribe; the signed link is the credential
+def reminders_off(request, signed):
+    """Stop reminders to the address the link names: a button, then done."""
+    address = links.address_for(signed)
+    if address is None:
+        raise Http404("This link does not work.")
+    if request.method == "POST":
+        ReminderOptOut.objects.get_or_create(email=address)
+        return render(request, "alerts/reminders_off.html", {"email": address, "done": True})
+    return render(request, "alerts/reminders_off.html", {"email": address, "done": False})

@@ -227,6 +227,10 @@ class MeetingQuerySet(models.QuerySet):
     def with_public_minutes(self):
         return self.public().filter(minutes_status__in=MINUTES_PUBLIC)
 
+    def unpublished(self):
+        """The meetings whose agenda is not yet published (public() leaves them out)."""
+        return self.exclude(agenda_status=Meeting.AgendaStatus.PUBLISHED)
+
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at")
 

@@ -67,6 +67,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safer Norfolk <alerts@localh
 ALERTS_CONFIRM_DAYS = env_int("ALERTS_CONFIRM_DAYS", 7, minimum=1)
 ALERTS_REQUESTS_PER_ADDRESS = env_int("ALERTS_REQUESTS_PER_ADDRESS", 5, minimum=1)
 ALERTS_REQUESTS_PER_IP = env_int("ALERTS_REQUESTS_PER_IP", 20, minimum=1)
+# Owners are reminded this many days before an action point or a question's response is
+# due, and a plan action's update.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7, minimum=1)
 # Sent messages (an address and what was sent to it) are forgotten after this many days.
 ALERTS_KEEP_SENT_DAYS = env_int("ALERTS_KEEP_SENT_DAYS", 30, minimum=1)
 

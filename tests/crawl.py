@@ -51,6 +51,7 @@ ROUTE_MODELS = {
     "alerts:confirm": "alerts.Subscription",
     "alerts:manage": "alerts.Subscription",
     "alerts:leave": "alerts.Subscription",
+    "alerts:reminders_off": "alerts.Subscription",
 }
 
 
@@ -59,7 +60,11 @@ def _signed_links(obj):
 
     if obj._meta.label != "alerts.Subscription":
         return []
-    return [links.signed(obj, purpose) for purpose in (links.CONFIRM, links.MANAGE, links.LEAVE)]
+    # Each purpose's link, and the link that stops reminders to the same address.
+    return [
+        *(links.signed(obj, purpose) for purpose in (links.CONFIRM, links.MANAGE, links.LEAVE)),
+        links.reminders_off_url(obj.email).rstrip("/").rsplit("/", 1)[-1],
+    ]
 
 
 EXPLICIT_VALUES["signed"] = _signed_links

@@ -358,6 +358,9 @@ def test_send_notifications_sends_what_waits_and_forgets_old_messages(
     )  # fmt: skip
     out = io.StringIO()
     call_command("send_notifications", stdout=out)
-    assert out.getvalue().strip() == "Wrote 0; sent 1; 0 waiting; 1 old messages forgotten."
+    assert (
+        out.getvalue().strip()
+        == "Wrote 0; reminders 0; sent 1; 0 waiting; 1 old messages forgotten."
+    )
     assert len(smtp_server.to(ADDRESS)) == 1
     assert not Message.objects.filter(pk=old.pk).exists()

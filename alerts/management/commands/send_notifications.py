@@ -1,5 +1,5 @@
 """Run from cron every few minutes (docs/deployment.md): writes the messages telling
-followers what changed (alerts.digests), sends what waits in the outbox, retrying the
+followers what changed (alerts.digests) and the reminders due (alerts.reminders), sends what waits in the outbox, retrying the
 messages whose earlier attempts failed, and forgets sent messages after
 ALERTS_KEEP_SENT_DAYS."""
 
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from alerts import delivery, digests
+from alerts import delivery, digests, reminders
 from alerts.models import Message
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         written = digests.write_messages()
+        reminded = reminders.write_reminders()
         sent = delivery.send_queued_now()
         cutoff = timezone.now() - datetime.timedelta(days=settings.ALERTS_KEEP_SENT_DAYS)
         forgotten, _ = Message.objects.filter(
@@ -28,5 +29,6 @@ class Command(BaseCommand):
         ).delete()
         waiting = Message.objects.filter(status=Message.Status.QUEUED).count()
         self.stdout.write(
-            f"Wrote {written}; sent {sent}; {waiting} waiting; {forgotten} old messages forgotten."
+            f"Wrote {written}; reminders {reminded}; sent {sent}; {waiting} waiting; "
+            f"{forgotten} old messages forgotten."
         )
