@@ -30,6 +30,8 @@ def queue(messages):
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     for message in messages:
         message.headers = {"Message-ID": make_msgid(domain=domain), **message.headers}
+        # A header is one line: a name typed with a line break in it must not end it early.
+        message.subject = " ".join(message.subject.split())[: Message.subject.field.max_length]
     Message.objects.bulk_create(messages)
     transaction.on_commit(send_queued.enqueue)
 
