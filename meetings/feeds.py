@@ -23,7 +23,7 @@ from django.utils.html import escape
 
 from meetings.models import Committee, Document, Meeting
 from meetings.queries import DECISIONS_IN_FEED
-from safer_norfolk import page_cache
+from safer_norfolk import formats, page_cache
 from safer_norfolk.models import RenderedDocument
 
 LONDON = ZoneInfo("Europe/London")
@@ -276,3 +276,58 @@ class DecisionFeed(Feed):
 
     def item_updateddate(self, resolution):
         return resolution.corrected_at or self.item_pubdate(resolution)
+
+
+# The newest items of the outstanding page that an outstanding feed carries.
+OUTSTANDING_IN_FEED = 50
+
+
+class OutstandingFeed(Feed):
+    """The items of the outstanding page for its filters, newest raised first: action
+    points, questions awaiting a response and plan actions needing attention."""
+
+    feed_type = Atom1Feed
+    description_template = None
+
+    def __init__(self, rows, query):
+        self.rows, self.query = rows, query
+
+    def title(self):
+        return xml_text(f"{settings.SITE_NAME}: what is still outstanding")
+
+    def subtitle(self):
+        return (
+            "Open action points, questions awaiting a response and plan actions needing "
+            "attention, newest first."
+        )
+
+    def link(self):
+        return reverse("meetings:outstanding") + (f"?{self.query}" if self.query else "")
+
+    def items(self):
+        return self.rows
+
+    def item_title(self, row):
+        return xml_text(f"{row.kind_label} {row.ref}: {row.title}")
+
+    def item_description(self, row):
+        parts = [row.committee_name or row.plan_title, f"owner: {row.owner_name or 'not named'}"]
+        if row.due_on:
+            due = formats.date(row.due_on, "j F Y")
+            parts.append(f"due {due}" + (" (overdue)" if row.is_overdue else ""))
+        return escape(xml_text("; ".join(part for part in parts if part)))
+
+    def item_link(self, row):
+        return row.url
+
+    def item_guid(self, row):
+        return f"tag:{settings.CALENDAR_UID_DOMAIN},2021:outstanding-{row.kind}-{row.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, row):
+        day = row.raised_on or row.due_on or timezone.localdate()
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
+
+    def item_updateddate(self, row):
+        return self.item_pubdate(row)

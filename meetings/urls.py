@@ -54,6 +54,7 @@ urlpatterns = [
     path("outstanding/", views.outstanding_list, name="outstanding"),
     path("search/", views.search, name="search"),
     path("outstanding.csv", views.outstanding_csv, name="outstanding_csv"),
+    path("outstanding/feed.atom", views.outstanding_feed, name="outstanding_feed"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions.csv", views.decisions_csv, name="decisions_csv"),
     path("decisions/feed.atom", views.decisions_feed, name="decisions_feed"),

@@ -280,6 +280,18 @@ def outstanding_list(request):
     )
 
 
+def outstanding_feed(request):
+    """The newest raised of the rows the page shows for the same filters, as Atom; a filter
+    given a value it does not know is refused (400), as the CSV refuses it."""
+    filters, values = _outstanding_filter(request)
+    problems = filters.problems()
+    if problems:
+        return _refused((problem.name, [problem.message]) for problem in problems)
+    rows = outstanding.outstanding(values, sort="-raised")[: feeds.OUTSTANDING_IN_FEED]
+    query = request.GET.copy()
+    return feeds.OutstandingFeed(outstanding.to_rows(rows), query.urlencode())(request)
+
+
 def outstanding_csv(request):
     """Exactly the rows the page shows for the same filters, every page of them. A filter
     given a value it does not know is refused (400, with the reasons): a download is not

@@ -151,6 +151,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:questions": ["status", "page"],
     "meetings:outstanding": ["meetings.filters.OutstandingFilter", "page"],
     "meetings:outstanding_csv": ["meetings.filters.OutstandingFilter"],
+    "meetings:outstanding_feed": ["meetings.filters.OutstandingFilter"],
     "meetings:decisions": ["meetings.filters.DecisionFilter", "page"],
     "meetings:decisions_csv": ["meetings.filters.DecisionFilter"],
     "meetings:decisions_feed": ["meetings.filters.DecisionFilter"],

@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -698,3 +699,27 @@ def test_the_demo_reads_as_a_councillor_reads_it(client, settings):
     counts = owner_counts(html)
     total = int(re.search(r"<strong>(\d+)</strong> items? outstanding", html).group(1))
     assert sum(counts.values()) == total
+
+
+def test_the_feed_has_the_filtered_rows_newest_raised_first_and_nothing_unpublished(client, data):
+    atom = "{http://www.w3.org/2005/Atom}"
+    response = client.get(reverse("meetings:outstanding_feed") + "?kind=action_point&kind=question")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 -- the site's own feed
+    titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
+    # Raised at the board 30 days ago, then the panel's point and question 60 days ago.
+    assert titles[0] == "Action point 10/01: Invite the Vision Zero lead"
+    assert set(titles[1:]) == {
+        "Action point 07/01: Share the scams figures",
+        "Written question 1: How many referrals?",
+    }
+    for entry in feed.iter(f"{atom}entry"):
+        assert entry.findtext(f"{atom}updated")
+        assert entry.find(f"{atom}link").get("href").startswith("http://testserver/committees/")
+    assert SECRET not in response.content.decode()
+    assert "Closed already" not in response.content.decode()
+    # The page links the feed of its own filters.
+    assert 'href="/outstanding/feed.atom?kind=action_point"' in page(client, "?kind=action_point")
+    # A filter it cannot read is refused, as the CSV refuses it.
+    refused = client.get(reverse("meetings:outstanding_feed") + "?committee=999999")
+    assert refused.status_code == 400
