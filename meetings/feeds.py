@@ -331,3 +331,61 @@ class OutstandingFeed(Feed):
 
     def item_updateddate(self, row):
         return self.item_pubdate(row)
+
+
+# The newest dated results a search feed carries.
+RESULTS_IN_FEED = 50
+
+
+class SearchFeed(Feed):
+    """The dated results of a search (meetings, items, minutes, decisions, papers, questions,
+    action points, plan updates), newest first: a plan action or a measure has no date to
+    place it in a feed, and is found on the search page."""
+
+    feed_type = Atom1Feed
+    description_template = None
+
+    def __init__(self, terms, groups, query):
+        self.terms, self.query = terms, query
+        dated = [
+            (result, group.label)
+            for group in groups
+            for result in group.results
+            if result.date is not None
+        ]
+        dated.sort(key=lambda pair: (pair[0].date, pair[0].url), reverse=True)
+        self.results = dated[:RESULTS_IN_FEED]
+
+    def title(self):
+        return xml_text(f"{settings.SITE_NAME}: search for “{self.terms}”")
+
+    def subtitle(self):
+        return "Dated results of the search, newest first."
+
+    def link(self):
+        return f"{reverse('meetings:search')}?{self.query}"
+
+    def items(self):
+        return self.results
+
+    def item_title(self, item):
+        result, label = item
+        return xml_text(f"{label}: {result.title}")
+
+    def item_description(self, item):
+        # The snippet is the site's own escaped HTML, matches marked: its text alone here.
+        return escape(xml_text(re.sub(r"<[^>]+>", "", str(item[0].snippet))))
+
+    def item_link(self, item):
+        return item[0].url
+
+    def item_guid(self, item):
+        return f"tag:{settings.CALENDAR_UID_DOMAIN},2021:{item[0].url}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return datetime.datetime.combine(item[0].date, datetime.time.min, tzinfo=LONDON)
+
+    def item_updateddate(self, item):
+        return self.item_pubdate(item)

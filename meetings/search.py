@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -294,11 +295,23 @@ def _kinds():
     ]
 
 
+class Result(NamedTuple):
+    """One search result: its title, address, snippet (HTML, matches marked), whether it is
+    the example partnership's, and its date (a meeting's start, an update's day; None for a
+    kind with no date)."""
+
+    title: str
+    url: str
+    snippet: str
+    example: bool
+    date: object = None
+
+
 @dataclass
 class Group:
     key: str
     label: str
-    results: list = field(default_factory=list)  # [(title, url, snippet html, is example)]
+    results: list = field(default_factory=list)  # [Result]
     total: int = 0  # the matches, of which `results` are the first PER_KIND, up to COUNT_LIMIT + 1
 
     @property
@@ -388,9 +401,16 @@ def _postgres(kind, terms, filters):
     names = list(kind.columns)
     results, total = [], 0
     for *values, matched, snippet in rows:
+        date = values.pop() if kind.date_path else None
         row, total = dict(zip(names, values, strict=True)), matched
         results.append(
-            (kind.title(row), kind.url(row), _snippet_html(snippet or ""), bool(row["example"]))
+            Result(
+                kind.title(row),
+                kind.url(row),
+                _snippet_html(snippet or ""),
+                bool(row["example"]),
+                date,
+            )
         )
     return results, total
 
@@ -455,7 +475,7 @@ def _statement(key, candidates, per_kind, count_limit, filters):
             ),
         )
         .order_by("exact", "-rank", "-pk")
-        .values_list(*kind.columns.values(), "total", "snippet")[:per_kind]
+        .values_list(*kind.columns.values(), *_dated(kind), "total", "snippet")[:per_kind]
     )
     sql, params = queryset.query.sql_with_params()
     if params.count(placeholder) < 1:
@@ -464,6 +484,11 @@ def _statement(key, candidates, per_kind, count_limit, filters):
     return sql, tuple(
         swapped.get(param, param) if isinstance(param, str) else param for param in params
     )
+
+
+def _dated(kind):
+    """The path of a kind's date, to read with its results ([] for a kind with none)."""
+    return [kind.date_path] if kind.date_path else []
 
 
 def _has_stored_vector(model):
@@ -576,13 +601,17 @@ def _simple(kind, terms, filters):
         total=_count(queryset.filter(found), COUNT_LIMIT),
     )
     names = list(kind.columns)
-    paths = [*kind.columns.values(), "total", *(path for path, _ in kind.fields)]
+    dated = _dated(kind)
+    paths = [*kind.columns.values(), *dated, "total", *(path for path, _ in kind.fields)]
     results, total = [], 0
     for values in queryset.order_by("exact", "-pk").values_list(*paths)[:PER_KIND]:
         row = dict(zip(names, values, strict=False))
-        total = values[len(names)]
-        text = " ".join(str(value or "") for value in values[len(names) + 1 :])
-        results.append((kind.title(row), kind.url(row), _cut(text, words), bool(row["example"])))
+        date = values[len(names)] if dated else None
+        total = values[len(names) + len(dated)]
+        text = " ".join(str(value or "") for value in values[len(names) + len(dated) + 1 :])
+        results.append(
+            Result(kind.title(row), kind.url(row), _cut(text, words), bool(row["example"]), date)
+        )
     return results, total
 
 

@@ -53,6 +53,7 @@ urlpatterns = [
     path("questions/", views.written_question_list, name="questions"),
     path("outstanding/", views.outstanding_list, name="outstanding"),
     path("search/", views.search, name="search"),
+    path("search/feed.atom", views.search_feed, name="search_feed"),
     path("outstanding.csv", views.outstanding_csv, name="outstanding_csv"),
     path("outstanding/feed.atom", views.outstanding_feed, name="outstanding_feed"),
     path("decisions/", views.decision_list, name="decisions"),

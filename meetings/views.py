@@ -398,6 +398,19 @@ def search(request):
     )
 
 
+def search_feed(request):
+    """The dated results of a search, newest first, as Atom; a search that cannot be read,
+    or of nothing, is refused (400)."""
+    if not request.GET.get("q", "").strip():
+        return _refused([("q", ["Give the words to search for."])])
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _refused(form.errors.items())
+    terms = form.cleaned_data["q"]
+    groups = site_search.search(terms, form.filters())
+    return feeds.SearchFeed(terms, groups, request.GET.urlencode())(request)
+
+
 # --- calendars ----------------------------------------------------------------------------
 
 

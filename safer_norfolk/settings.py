@@ -162,6 +162,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:organisations": ["from", "to", "sort"],
     "meetings:organisation": ["from", "to"],
     "meetings:search": ["q", "committee", "kind", "date_from", "date_to"],
+    "meetings:search_feed": ["q", "committee", "kind", "date_from", "date_to"],
     "meetings:committee_action_points_csv": ["status"],
     # Anyone but an officer asking for the restricted pack is told they may not (403).
     "meetings:agenda_pdf": ["restricted"],

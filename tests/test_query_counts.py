@@ -503,6 +503,10 @@ def test_query_counts_do_not_grow_with_data(client):
         at_small, at_large = at_small or Measured(route), at_large or Measured(route)
         if at_small.is_write_only and at_large.is_write_only:
             continue
+        # A search's feed refuses a search for nothing (400): it is measured searching.
+        searched = f"{label}?{SEARCH_PARAMETER}={WORD}"
+        if searched in large and set(at_small.statuses) == set(at_large.statuses) == {400}:
+            continue
         limit = limit_for(route)
         table.append(
             f"{label:<72} {at_small.count:>3} {at_large.count:>3}  {limit or 'none':<5}"

@@ -1,4 +1,5 @@
 import datetime
+from xml.etree import ElementTree
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -161,7 +162,7 @@ def test_each_result_is_addressed_by_its_records_own_get_absolute_url():
     measure = MeasureFactory(title=f"{SECRET} rate")
 
     found = {
-        group.key: [url for _, url, _, _ in group.results] for group in site_search.search(SECRET)
+        group.key: [result.url for result in group.results] for group in site_search.search(SECRET)
     }
 
     assert found == {
@@ -558,3 +559,35 @@ def test_a_filtered_search_queries_do_not_grow_with_data(client):
 
     assert small == large
     assert large <= 15
+
+
+def test_the_search_feed_carries_dated_results_newest_first_and_nothing_unpublished(client):
+    older = MeetingFactory(
+        minutes_published=True, starts_at=datetime.datetime(2022, 3, 1, 10, tzinfo=datetime.UTC)
+    )
+    newer = MeetingFactory(
+        minutes_published=True, starts_at=datetime.datetime(2023, 5, 2, 10, tzinfo=datetime.UTC)
+    )
+    MinuteFactory(meeting=older, agenda_item=None, heading="Scams", body="Doorstep scams rose.")
+    MinuteFactory(meeting=newer, agenda_item=None, heading="Scams again", body="Scams fell.")
+    MinuteFactory(
+        meeting=MeetingFactory(minutes_draft=True), agenda_item=None, body=f"Scams {SECRET}"
+    )
+
+    response = client.get(reverse("meetings:search_feed"), {"q": "scams"})
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert SECRET not in body
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 -- the site's own feed
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = list(feed.iter(f"{atom}entry"))
+    assert [entry.findtext(f"{atom}updated")[:10] for entry in entries] == [
+        "2023-05-02",
+        "2022-03-01",
+    ]
+    title = entries[0].findtext(f"{atom}title")
+    assert title.startswith("Minutes: Minute ")
+    assert "Scams again" in title
+    assert client.get(reverse("meetings:search_feed"), {"q": ""}).status_code == 400
+    # The search page links the feed of the same search.
+    assert 'href="/search/feed.atom?q=scams"' in search(client, "scams")
