@@ -101,6 +101,7 @@ bench: install assets
 	$(PY) benchmarks/pdf.py
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_observations.py"
 	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/import_plan.py"
+	$(PY) tests/postgres_server.py sh -c "$(PY) manage.py migrate -v0 && $(PY) benchmarks/alerts.py"
 	$(PY) tests/postgres_server.py --keep benchmarks/data/county $(PY) benchmarks/pages.py --scale county
 
 # The page benchmark alone, on the small dataset (every public URL pattern: several

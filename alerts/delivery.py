@@ -1,12 +1,19 @@
-"""Sending the outbox (Message): each queued message is sent over one connection to the
-mail server and marked sent in its own transaction, claimed with SKIP LOCKED so that two
-workers never send the same one. A send that fails is recorded and retried by the next run
-(`send_notifications` runs one every few minutes), up to MAX_ATTEMPTS, then marked failed
-and logged; none is dropped. Each message's Message-ID is fixed when it is written, so a
-mail client shows one copy even if a worker stopped between the server accepting a message
-and recording it.
+"""Sending the outbox (Message).
+
+A worker claims a batch of queued messages at a time (marked "sending", with SKIP LOCKED, so
+two workers never claim the same one), sends them over one connection to the mail server
+and marks each sent the moment the server has accepted it, one statement each. A send that
+fails is recorded and retried by a later run (`send_notifications` runs one every few
+minutes), up to MAX_ATTEMPTS, then marked failed and logged. A worker that stops mid-batch
+(killed, out of memory) leaves its claimed messages "sending": after RECLAIM_AFTER any
+worker claims them again, so none is lost.
+
+No mail protocol lets a message be sent exactly once: between the server accepting a
+message and its mark being written, a worker may stop, and that one message is sent again.
+It carries the Message-ID fixed when it was written, so a mail client shows one copy.
 """
 
+import datetime
 import logging
 import smtplib
 from email.utils import make_msgid
@@ -14,6 +21,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -22,6 +30,10 @@ from alerts.models import Message
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# The messages a worker claims at a time.
+BATCH = 100
+# A message claimed this long ago by a worker that has not sent it is claimed again.
+RECLAIM_AFTER = datetime.timedelta(minutes=10)
 
 
 def queue(messages):
@@ -50,13 +62,30 @@ def _email(message, connection):
     return email
 
 
-def _claim_next():
-    """The oldest queued message no other worker holds, locked, or None."""
-    return (
-        Message.objects.select_for_update(skip_locked=True)
-        .filter(status=Message.Status.QUEUED)
-        .order_by("created_at", "pk")
-        .first()
+def claim(count):
+    """Up to `count` messages to send, oldest first, marked "sending" for this worker: those
+    queued, and those another worker claimed more than RECLAIM_AFTER ago and never sent."""
+    now = timezone.now()
+    claimable = Q(status=Message.Status.QUEUED) | Q(
+        status=Message.Status.SENDING, claimed_at__lt=now - RECLAIM_AFTER
+    )
+    with transaction.atomic():
+        keys = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(claimable)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)[:count]
+        )
+        if not keys:
+            return []
+        Message.objects.filter(pk__in=keys).update(status=Message.Status.SENDING, claimed_at=now)
+    return list(Message.objects.filter(pk__in=keys).order_by("created_at", "pk"))
+
+
+def _release(messages):
+    """Give claimed messages back to the queue, unsent, for the next run."""
+    Message.objects.filter(pk__in=[message.pk for message in messages]).update(
+        status=Message.Status.QUEUED, claimed_at=None
     )
 
 
@@ -64,38 +93,52 @@ def send_queued_now(limit=None):
     """Send queued messages, oldest first (at most `limit`); returns how many were sent."""
     sent = 0
     connection = get_connection(fail_silently=False)
+    opened = False
     try:
         while limit is None or sent < limit:
-            with transaction.atomic():
-                message = _claim_next()
-                if message is None:
-                    break
-                message.attempts += 1
+            batch = claim(BATCH if limit is None else min(BATCH, limit - sent))
+            if not batch:
+                break
+            for index, message in enumerate(batch):
                 try:
+                    if not opened:  # one connection for the run, opened once there is mail
+                        connection.open()
+                        opened = True
                     _email(message, connection).send()
                 except Exception as error:  # any failure of the server or the network
-                    message.error = f"{type(error).__name__}: {error}"
-                    # An address the server refuses is refused again: given up at once.
-                    refused = isinstance(error, smtplib.SMTPRecipientsRefused)
-                    if refused or message.attempts >= MAX_ATTEMPTS:
-                        message.status = Message.Status.FAILED
-                        logger.error("Gave up sending message %s: %s", message.pk, message.error)
-                    else:
-                        logger.warning("Sending message %s failed: %s", message.pk, message.error)
-                    message.save(update_fields=["attempts", "error", "status"])
-                    if refused:
-                        continue
-                    break  # the server may be down: the rest wait for the next run
-                message.status, message.sent_at, message.error = (
-                    Message.Status.SENT,
-                    timezone.now(),
-                    "",
+                    if not _failed(message, error):
+                        _release(batch[index + 1 :])
+                        return sent  # the server may be down: the rest wait for a later run
+                    continue
+                Message.objects.filter(pk=message.pk).update(
+                    status=Message.Status.SENT,
+                    sent_at=timezone.now(),
+                    attempts=F("attempts") + 1,
+                    error="",
                 )
-                message.save(update_fields=["attempts", "error", "status", "sent_at"])
                 sent += 1
     finally:
         connection.close()
     return sent
+
+
+def _failed(message, error):
+    """Record a failed attempt; True when it was this address alone (refused), so the others
+    may still be sent."""
+    attempts = message.attempts + 1
+    description = f"{type(error).__name__}: {error}"
+    # An address the server refuses is refused again: given up at once.
+    refused = isinstance(error, smtplib.SMTPRecipientsRefused)
+    if refused or attempts >= MAX_ATTEMPTS:
+        status = Message.Status.FAILED
+        logger.error("Gave up sending message %s: %s", message.pk, description)
+    else:
+        status = Message.Status.QUEUED
+        logger.warning("Sending message %s failed: %s", message.pk, description)
+    Message.objects.filter(pk=message.pk).update(
+        status=status, attempts=attempts, error=description, claimed_at=None
+    )
+    return refused
 
 
 @task()

@@ -79,6 +79,7 @@ class Message(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Being sent"  # claimed by a worker (claimed_at)
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"  # given up after MAX_ATTEMPTS
 
@@ -95,6 +96,7 @@ class Message(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -102,7 +104,7 @@ class Message(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(status="queued"),
+                condition=models.Q(status__in=["queued", "sending"]),
                 name="message_queued_idx",
             )
         ]
