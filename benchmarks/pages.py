@@ -89,6 +89,23 @@ PARAMETERS = {
 }
 
 
+# A reader's own pages, reached only by the signed link in their email: no public address to
+# measure (each answers one reader, is never kept by the page cache, and costs a query or two).
+SIGNED = ("alerts:confirm", "alerts:manage", "alerts:leave", "alerts:reminders_off")
+
+
+def follow_heaviest_committee():
+    """The form to follow the committee most rows point at by email."""
+    from meetings.models import Committee
+
+    committee = heaviest(Committee)[0][0]
+    return {"kind": "committee", "key": committee.slug}
+
+
+# URL arguments of a pattern no object's own attributes give, by URL name.
+ARGUMENTS = {"alerts:follow": follow_heaviest_committee}
+
+
 @dataclass
 class Page:
     """One URL pattern and the address measured for it."""
@@ -259,6 +276,9 @@ def pick_pages():
         if actions is not None and "get" not in actions:
             skipped.append(f"{route.route} (an API action that only writes)")
             continue
+        if route.name in SIGNED:
+            skipped.append(f"{route.route} (a reader's own page, reached by a signed link)")
+            continue
         page = Page(route.name, route.route)
         pages.append(page)
         parameters = {}
@@ -267,7 +287,9 @@ def pick_pages():
         if route.name in PARAMETERS:
             parameters.update(PARAMETERS[route.name]())
         query = "?" + urlencode(parameters) if parameters else ""
-        if route.kwargs:
+        if route.name in ARGUMENTS:
+            candidates = [(ARGUMENTS[route.name](), "the committee most rows point at")]
+        elif route.kwargs:
             model = model_for(route, pages_by_route)
             if model is None:
                 page.problem = "no object in the data has an address of this pattern"
