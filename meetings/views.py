@@ -287,9 +287,29 @@ def outstanding_feed(request):
     problems = filters.problems()
     if problems:
         return _refused((problem.name, [problem.message]) for problem in problems)
-    rows = outstanding.outstanding(values, sort="-raised")[: feeds.OUTSTANDING_IN_FEED]
-    query = request.GET.copy()
-    return feeds.OutstandingFeed(outstanding.to_rows(rows), query.urlencode())(request)
+
+    def make():
+        rows = outstanding.outstanding(values, sort="-raised")[: feeds.OUTSTANDING_IN_FEED]
+        return feeds.OutstandingFeed(outstanding.to_rows(rows), request.GET.urlencode())(request)
+
+    # Made once per content version and day for each selection, as the CSV is.
+    return page_cache.stored_response(
+        request,
+        kind=RenderedDocument.Kind.OUTSTANDING_FEED,
+        key=page_cache.file_key(request, _selection_key(request, filters)),
+        make=make,
+    )
+
+
+def _selection_key(request, filters):
+    """The outstanding page's filters as given, hashed (they may hold any character): two
+    different selections never share a stored file."""
+    given = "&".join(
+        f"{name}={','.join(sorted(request.GET.getlist(name)))}"
+        for name in sorted({*filters.filters, "sort"})
+        if request.GET.getlist(name)
+    )
+    return hashlib.sha256(given.encode()).hexdigest()
 
 
 def outstanding_csv(request):
@@ -309,17 +329,11 @@ def outstanding_csv(request):
         return _outstanding_csv(request, values)
 
     # Made once per content version and day for each combination of filters, as given, then
-    # served from storage: the filters' own spelling keys the file (hashed, as it may hold
-    # any character), so two different selections never share one.
-    given = "&".join(
-        f"{name}={','.join(sorted(request.GET.getlist(name)))}"
-        for name in sorted({*filters.filters, "sort"})
-        if request.GET.getlist(name)
-    )
+    # served from storage.
     return page_cache.stored_response(
         request,
         kind=RenderedDocument.Kind.OUTSTANDING_CSV,
-        key=page_cache.file_key(request, hashlib.sha256(given.encode()).hexdigest()),
+        key=page_cache.file_key(request, _selection_key(request, filters)),
         make=make,
     )
 

@@ -373,6 +373,7 @@ class RenderedDocument(models.Model):
         ACTION_POINTS_CSV = "action_points_csv", "Committee action points CSV"
         FIGURES_CSV = "figures_csv", "Framework figures CSV"
         OUTSTANDING_CSV = "outstanding_csv", "Outstanding items CSV"
+        OUTSTANDING_FEED = "outstanding_feed", "Outstanding items feed"
         DECISIONS_CSV = "decisions_csv", "Decisions register CSV"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -260,6 +260,37 @@ def test_the_outstanding_csv_is_made_once_per_selection_and_follows_publication(
     assert all(SECRET.encode() not in client.get(each).content for each in (every, action_points))
 
 
+def test_the_outstanding_feed_is_made_once_per_selection_and_follows_publication(
+    client, builds, committee
+):
+    meeting = committee.meetings.get()
+    item = AgendaItemFactory(meeting=meeting, is_exempt=True)
+    ActionPointFactory(
+        meeting=meeting, minute=MinuteFactory(meeting=meeting, agenda_item=item), description=SECRET
+    )
+    url = reverse("meetings:outstanding_feed")
+    every, action_points = url, f"{url}?kind=action_point"
+
+    first = client.get(every)
+    again = client.get(every)
+    narrowed = client.get(action_points)
+
+    assert first.status_code == again.status_code == narrowed.status_code == 200
+    assert builds.count("outstanding") == 2  # one per selection; the repeat read storage
+    assert again.content == first.content
+    assert again["Content-Type"].startswith("application/atom+xml")
+    assert b"Circulate the briefing note" in first.content
+    assert all(SECRET.encode() not in response.content for response in (first, narrowed))
+
+    item.is_exempt = False
+    item.save()
+    assert all(SECRET.encode() in client.get(each).content for each in (every, action_points))
+
+    meeting.minutes_status = "draft"
+    meeting.save()
+    assert all(SECRET.encode() not in client.get(each).content for each in (every, action_points))
+
+
 def test_the_decisions_csv_is_made_once_per_selection_and_follows_publication(
     client, builds, committee
 ):
