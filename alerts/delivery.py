@@ -127,8 +127,9 @@ def _failed(message, error):
     may still be sent."""
     attempts = message.attempts + 1
     description = f"{type(error).__name__}: {error}"
-    # An address the server refuses is refused again: given up at once.
-    refused = isinstance(error, smtplib.SMTPRecipientsRefused)
+    # An address the server refuses is refused again: given up at once (Notify's refusals
+    # say so too: alerts.notify).
+    refused = isinstance(error, smtplib.SMTPRecipientsRefused) or getattr(error, "permanent", False)
     if refused or attempts >= MAX_ATTEMPTS:
         status = Message.Status.FAILED
         logger.error("Gave up sending message %s: %s", message.pk, description)

@@ -50,11 +50,20 @@ SITE_URL = env_str(
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://localhost:8000",
 ).rstrip("/")
 
-# Email (alerts): sent over SMTP in production; printed to the console in development.
+# Email (alerts): sent over SMTP in production, or through GOV.UK Notify; printed to the
+# console in development.
 EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
-}[env_choice("EMAIL_BACKEND", "smtp" if PRODUCTION else "console", ("smtp", "console"))]
+    "notify": "alerts.notify.NotifyEmailBackend",
+}[env_choice("EMAIL_BACKEND", "smtp" if PRODUCTION else "console", ("smtp", "console", "notify"))]
+# GOV.UK Notify (EMAIL_BACKEND=notify): the service's API key and the id of its email
+# template whose subject is ((subject)) and whose message is ((body)).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if EMAIL_BACKEND.endswith("NotifyEmailBackend") and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("EMAIL_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
