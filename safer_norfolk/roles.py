@@ -27,6 +27,11 @@ ROLES = {
         ("meetings", "*", ALL),
         ("delivery_plans", "*", ALL),
         ("outcomes", "*", VIEW),
+        # Email alerts: what was sent, and readers' and officers' wishes to stop them.
+        ("alerts", "message", VIEW),
+        ("alerts", "reminder", VIEW),
+        ("alerts", "reminderoptout", ("view", "delete")),
+        ("alerts", "subscription", ("view", "delete")),
     ],
     PARTNERSHIP_OFFICER: [
         ("safer_norfolk", "organisation", VIEW),
