@@ -6,7 +6,9 @@ message (or since it was confirmed) whose record is still published now:
 - a committee hears of its meetings' agendas, minutes, cancellations, papers and answers;
 - a plan and a plan action of their published progress updates;
 - an organisation of the answers it gave, the minutes that gave it action points or asked
-  it questions, and the updates of the plan actions it owns.
+  it questions, and the updates of the plan actions it owns;
+- a search and a filter of the outstanding page of what they find that they did not find at
+  the run before (each followed query is run once a run, whatever its followers' number).
 
 The work is done in batches, whatever the number of followers: the changes since the oldest
 due subscription's last message are read once, with what they are about, and mapped to the
@@ -23,21 +25,30 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce, Greatest
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from alerts import delivery, links, services, targets
-from alerts.models import Change, Message, Subscription
+from alerts.models import Change, FollowedQuery, Message, QueryChange, Subscription
 from delivery_plans.models import Action, ActionUpdate
+from meetings import outstanding
+from meetings import search as site_search
+from meetings.filters import OutstandingFilter
+from meetings.forms import SearchForm
 from meetings.models import ActionPoint, Document, Meeting, WrittenQuestion
 from safer_norfolk import formats
 
 Kind = Subscription.Kind
 WEEK = datetime.timedelta(days=7)
 BATCH = 1000
-# The kinds of subscription that hear of changes here; a search and a filter of the
-# outstanding page do not yet.
-FOLLOWED = (Kind.COMMITTEE, Kind.PLAN, Kind.ACTION, Kind.ORGANISATION)
+FOLLOWED = (
+    Kind.COMMITTEE, Kind.PLAN, Kind.ACTION, Kind.ORGANISATION, Kind.SEARCH, Kind.OUTSTANDING,
+)  # fmt: skip
+# Followed as queries: each run, what they find is compared with what they found before.
+QUERIES = (Kind.SEARCH, Kind.OUTSTANDING)
+# The rows of an outstanding filter, newest raised first, that a run compares.
+QUERY_ROWS = 500
 
 
 @dataclass
@@ -189,6 +200,81 @@ def _read(change, by_meeting, by_action):
     return news, keys
 
 
+# --- followed searches and filters -------------------------------------------------------
+
+
+def _results(kind, key):
+    """[(title, path)] a followed search or outstanding filter finds now (published records
+    only: both read public() alone), or None when it can no longer be run."""
+    query = QueryDict(key)
+    if kind == Kind.SEARCH:
+        form = SearchForm(query)
+        if not form.is_valid() or not form.cleaned_data.get("q"):
+            return None
+        groups = site_search.search(form.cleaned_data["q"], form.filters())
+        return [
+            (f"{group.label}: {result.title}", result.url)
+            for group in groups
+            for result in group.results
+        ]
+    filters = OutstandingFilter(query, queryset=ActionPoint.objects.none())
+    if filters.problems():
+        return None
+    rows = outstanding.outstanding(filters.values(), sort="-raised")[:QUERY_ROWS]
+    return [
+        (f"{row.kind_label} {row.ref}: {row.title}", row.url) for row in outstanding.to_rows(rows)
+    ]
+
+
+def run_queries(now):
+    """Run each followed search and outstanding filter once, noting what each finds that it
+    did not find last time (QueryChange); the first run only notes what it finds. Returns
+    {(kind, key): {path}} of what each finds now."""
+    followed = set(
+        Subscription.objects.filter(confirmed_at__isnull=False, kind__in=QUERIES)
+        .values_list("kind", "key")
+        .distinct()
+    )
+    before = {
+        (query.kind, query.key): query for query in FollowedQuery.objects.filter(kind__in=QUERIES)
+    }
+    found = {}
+    for kind, key in sorted(followed):
+        results = _results(kind, key)
+        if results is None:
+            continue
+        found[(kind, key)] = {path for _, path in results}
+        last = before.get((kind, key))
+        if last is None:
+            FollowedQuery.objects.create(
+                kind=kind, key=key, found=sorted(found[(kind, key)]), run_at=now
+            )
+            continue
+        seen, new = set(last.found), {}
+        for title, path in results:
+            if path not in seen:
+                new.setdefault(path, title)
+        QueryChange.objects.bulk_create(
+            QueryChange(kind=kind, key=key, at=now, title=title[:500], path=path[:500])
+            for path, title in new.items()
+        )
+        last.found, last.run_at = sorted(found[(kind, key)]), now
+        last.save(update_fields=["found", "run_at"])
+    return found
+
+
+def _query_news(since, until, found):
+    """{(kind, key): [News]} of the results new to each followed query in (since, until]
+    that it still finds (so still published)."""
+    news = defaultdict(list)
+    for change in QueryChange.objects.filter(at__gt=since, at__lte=until).order_by("at", "pk"):
+        key = (change.kind, change.key)
+        if change.path in found.get(key, ()):
+            label = "New result" if change.kind == Kind.SEARCH else "Newly outstanding"
+            news[key].append(News(change.at, label, change.title, change.path))
+    return news
+
+
 # --- the messages -------------------------------------------------------------------------
 
 
@@ -217,12 +303,15 @@ def _message(subscription, target, news):
 def write_messages(now=None):
     """Write a message to each due subscription with news; returns how many were written."""
     now = now or timezone.now()
+    finds = run_queries(now)
     oldest = due(now).aggregate(
         since=Min(Greatest(Coalesce("last_sent_at", "confirmed_at"), "confirmed_at"))
     )["since"]
     if oldest is None:
         return 0
     news = published_news(oldest, now)
+    for key, items in _query_news(oldest, now, finds).items():
+        news[key] += items
     if not news:
         return 0
     found = {}  # (kind, key): Target, or None when it is no longer published

@@ -186,3 +186,36 @@ class ReminderOptOut(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class FollowedQuery(models.Model):
+    """What a followed search or filter of the outstanding page found when it was last run
+    (alerts.digests): the addresses of its results, so that the next run can tell followers
+    what is new."""
+
+    kind = models.CharField(max_length=20, choices=Subscription.Kind.choices)
+    key = models.CharField(max_length=500)
+    found = models.JSONField(default=list)
+    run_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="followed_query_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+class QueryChange(models.Model):
+    """A result new to a followed search or filter since its last run."""
+
+    kind = models.CharField(max_length=20, choices=Subscription.Kind.choices)
+    key = models.CharField(max_length=500)
+    at = models.DateTimeField()
+    title = models.CharField(max_length=500)
+    path = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="query_change_at_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({self.kind} {self.key})"

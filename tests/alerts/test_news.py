@@ -15,6 +15,7 @@ from meetings.models import Meeting
 from meetings.services import publish_agenda, publish_minutes
 from tests.factories import (
     ActionFactory,
+    ActionPointFactory,
     ActionUpdateFactory,
     AgendaItemFactory,
     CommitteeFactory,
@@ -171,3 +172,40 @@ def test_writing_costs_the_same_queries_for_ten_followers_or_a_hundred(panel, of
         return len(captured)
 
     assert queries_for(10, 0) == queries_for(100, 10)
+
+
+def test_a_search_follower_hears_of_new_published_results_only():
+    follower("search", "q=scams")
+    older = MeetingFactory(minutes_published=True)
+    MinuteFactory(meeting=older, agenda_item=None, heading="Scams", body="Doorstep scams.")
+    assert digests.write_messages() == 0  # the first run notes what the search finds
+
+    newer = MeetingFactory(minutes_published=True)
+    MinuteFactory(meeting=newer, agenda_item=None, heading="Scams again", body="Phone scams.")
+    draft = MeetingFactory(minutes_draft=True)
+    MinuteFactory(meeting=draft, agenda_item=None, heading="Scams LEAK", body="Draft scams.")
+    assert digests.write_messages() == 1
+    message = Message.objects.get()
+    assert message.subject == "New: Search results for “scams”"
+    assert "New result: Minutes: Minute" in message.text
+    assert "Scams again" in message.text
+    assert "Doorstep" not in message.text
+    assert "LEAK" not in message.text + message.html
+    assert digests.write_messages() == 0  # nothing new since
+
+
+def test_an_outstanding_filter_follower_hears_of_newly_outstanding_items():
+    council = OrganisationFactory(name="Breckland Council")
+    ActionPointFactory(owner_organisation=council, reference="11/1", description="Earlier")
+    follower("outstanding", f"owner_organisation={council.pk}")
+    assert digests.write_messages() == 0  # the first run notes what the filter finds
+    ActionPointFactory(
+        owner_organisation=council, reference="12/3", description="Circulate the figures",
+        due_date=timezone.localdate(),
+    )  # fmt: skip
+    ActionPointFactory(reference="12/4", description="Someone else's")
+    assert digests.write_messages() == 1
+    text = Message.objects.get().text
+    assert "Newly outstanding: Action point 12/3: Circulate the figures" in text
+    assert "Someone else" not in text
+    assert "Earlier" not in text
