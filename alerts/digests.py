@@ -4,7 +4,8 @@ A subscription is due when confirmed and, for one sent once a week, when its las
 a week old. Its news is every change (alerts.changes) about what it follows since its last
 message (or since it was confirmed) whose record is still published now:
 - a committee hears of its meetings' agendas, minutes, cancellations, papers and answers;
-- a plan and a plan action of their published progress updates;
+- a plan and a plan action of their published progress updates, and of figures added to the
+  measures of the outcomes they serve;
 - an organisation of the answers it gave, the minutes that gave it action points or asked
   it questions, and the updates of the plan actions it owns;
 - a search and a filter of the outstanding page of what they find that they did not find at
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -31,12 +32,13 @@ from django.utils import timezone
 
 from alerts import delivery, links, services, targets
 from alerts.models import Change, FollowedQuery, Message, QueryChange, Subscription
-from delivery_plans.models import Action, ActionUpdate
+from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from meetings import outstanding
 from meetings import search as site_search
 from meetings.filters import OutstandingFilter
 from meetings.forms import SearchForm
 from meetings.models import ActionPoint, Document, Meeting, WrittenQuestion
+from outcomes.models import Measure, Observation
 from safer_norfolk import formats
 
 Kind = Subscription.Kind
@@ -200,6 +202,66 @@ def _read(change, by_meeting, by_action):
     return news, keys
 
 
+# --- figures added -------------------------------------------------------------------------
+
+
+def figures_news(since, until):
+    """{(kind, key): [News]}: for each published plan and plan action, the figures added in
+    (since, until] (from the figures' audit history: imports write it too) that are published
+    now, one item a measure, under the plans whose actions or sections serve its outcome."""
+    added = {
+        row["measure_id"]: row
+        for row in Observation.history.filter(
+            history_type="+",
+            history_date__gt=since,
+            history_date__lte=until,
+            id__in=Observation.objects.public().values("pk"),
+        )
+        .order_by()
+        .values("measure_id")
+        .annotate(count=Count("history_id"), last=Max("history_date"))
+    }
+    if not added:
+        return {}
+    measures = Measure.objects.filter(pk__in=added).select_related("outcome__framework")
+    by_outcome = defaultdict(list)
+    for measure in measures:
+        row = added[measure.pk]
+        figures = f"{row['count']} new figure{'s' if row['count'] > 1 else ''}"
+        by_outcome[measure.outcome_id].append(
+            News(
+                row["last"],
+                "Figures added",
+                f"{measure.outcome.framework.title}: measure {measure.outcome.number}.{measure.number}, "
+                f"{measure.title} ({figures})",
+                measure.get_absolute_url(),
+            )
+        )
+    news = defaultdict(list)
+    plans = Plan.objects.public()
+    for action in (
+        Action.objects.public()
+        .filter(outcomes__in=list(by_outcome))
+        .select_related("plan")
+        .prefetch_related("outcomes")
+        .distinct()
+    ):
+        items = [
+            item for outcome in action.outcomes.all() for item in by_outcome.get(outcome.pk, ())
+        ]
+        news[(Kind.ACTION, f"{action.plan.slug}/{action.number}")] += items
+        news[(Kind.PLAN, action.plan.slug)] += items
+    for slug, outcome in Section.outcomes.through.objects.filter(
+        outcome__in=list(by_outcome), section__plan__in=plans
+    ).values_list("section__plan__slug", "outcome_id"):
+        news[(Kind.PLAN, slug)] += by_outcome[outcome]
+    # Each measure once under each plan, however many of its actions and sections serve it.
+    return {
+        key: sorted({item.path: item for item in items}.values(), key=lambda item: item.at)
+        for key, items in news.items()
+    }
+
+
 # --- followed searches and filters -------------------------------------------------------
 
 
@@ -310,8 +372,9 @@ def write_messages(now=None):
     if oldest is None:
         return 0
     news = published_news(oldest, now)
-    for key, items in _query_news(oldest, now, finds).items():
-        news[key] += items
+    for more in (_query_news(oldest, now, finds), figures_news(oldest, now)):
+        for key, items in more.items():
+            news[key] += items
     if not news:
         return 0
     found = {}  # (kind, key): Target, or None when it is no longer published

@@ -20,9 +20,12 @@ from tests.factories import (
     AgendaItemFactory,
     CommitteeFactory,
     DocumentFactory,
+    MeasureFactory,
     MeetingFactory,
     MinuteFactory,
+    ObservationFactory,
     OrganisationFactory,
+    OutcomeFrameworkFactory,
     PlanFactory,
     WrittenQuestionFactory,
 )
@@ -209,3 +212,28 @@ def test_an_outstanding_filter_follower_hears_of_newly_outstanding_items():
     assert "Newly outstanding: Action point 12/3: Circulate the figures" in text
     assert "Someone else" not in text
     assert "Earlier" not in text
+
+
+def test_plan_followers_hear_of_figures_added_to_the_measures_their_plan_serves():
+    plan = PlanFactory(title="Safer Norfolk Plan", slug="safer-norfolk-plan")
+    measure = MeasureFactory(title="Repeat victims of domestic abuse", number="2")
+    ActionFactory(plan=plan, number="1.1").outcomes.add(measure.outcome)
+    hidden = MeasureFactory(
+        outcome__framework=OutcomeFrameworkFactory(status="draft"), title="LEAK draft measure"
+    )
+    ActionFactory(plan=plan, number="1.2").outcomes.add(hidden.outcome)
+    follower("plan", plan.slug)
+    follower("action", "safer-norfolk-plan/1.1", email="action@example.org")
+
+    for year in (2021, 2022):
+        ObservationFactory(
+            measure=measure,
+            period_start=datetime.date(year, 4, 1),
+            period_end=datetime.date(year + 1, 3, 31),
+        )
+    ObservationFactory(measure=hidden)
+    assert digests.write_messages() == 2
+    for message in Message.objects.all():
+        assert "Figures added" in message.text
+        assert "Repeat victims of domestic abuse (2 new figures)" in message.text
+        assert "LEAK" not in message.text + message.html
