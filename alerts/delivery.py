@@ -70,16 +70,15 @@ def claim(count):
         status=Message.Status.SENDING, claimed_at__lt=now - RECLAIM_AFTER
     )
     with transaction.atomic():
-        keys = list(
+        batch = list(
             Message.objects.select_for_update(skip_locked=True)
             .filter(claimable)
-            .order_by("created_at", "pk")
-            .values_list("pk", flat=True)[:count]
+            .order_by("created_at", "pk")[:count]
         )
-        if not keys:
-            return []
-        Message.objects.filter(pk__in=keys).update(status=Message.Status.SENDING, claimed_at=now)
-    return list(Message.objects.filter(pk__in=keys).order_by("created_at", "pk"))
+        Message.objects.filter(pk__in=[message.pk for message in batch]).update(
+            status=Message.Status.SENDING, claimed_at=now
+        )
+    return batch
 
 
 def _release(messages):

@@ -47,8 +47,9 @@ BATCH = 1000
 FOLLOWED = (
     Kind.COMMITTEE, Kind.PLAN, Kind.ACTION, Kind.ORGANISATION, Kind.SEARCH, Kind.OUTSTANDING,
 )  # fmt: skip
-# Followed as queries: each run, what they find is compared with what they found before.
-QUERIES = (Kind.SEARCH, Kind.OUTSTANDING)
+# Followed as queries (targets.QUERIES): each run, what they find is compared with what
+# they found before.
+QUERIES = targets.QUERIES
 # The rows of an outstanding filter, newest raised first, that a run compares.
 QUERY_ROWS = 500
 
