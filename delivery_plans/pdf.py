@@ -15,12 +15,13 @@ def report_context(plan):
         update = action.published_updates[0] if action.published_updates else None
         action.latest_update_html = render_markdown(update.text) if update else ""
         action.latest_update = update
+    sections = queries.sections_of(plan)
     return {
         "title": f"{plan.title}: progress report",
         "plan": plan,
         "today": timezone.localdate(),
-        "summary": queries.summarise(actions),
-        "groups": queries.distance_groups_in_number_order(actions, queries.sections_of(plan)),
+        "summary": queries.summarise(plan, sections),
+        "groups": queries.distance_groups_in_number_order(actions, sections),
         "numbering": "document",
         "landscape": True,
     }

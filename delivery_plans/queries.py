@@ -15,6 +15,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
+    OuterRef,
     Prefetch,
     Q,
     Value,
@@ -40,6 +42,8 @@ UNDATED = [
 DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
 NO_SECTION = "Not in a section"
+# A plan's page lists its actions this many at a time (its counts cover them all).
+ACTIONS_PER_PAGE = 50
 
 
 def with_current_status(actions, today=None):
@@ -205,40 +209,57 @@ class PlanSummary:
     gaps: dict
 
 
-def summarise(actions):
-    """Counts over already-annotated actions: the whole plan, each section, each owner, and
-    the data gaps a councillor should know about. A plan without sections has no section
-    counts; in one with sections, actions outside them are counted as "Not in a section"."""
+def summarise(plan, sections, today=None):
+    """Counts of the plan's actions, in the database: the whole plan, each section (in the
+    order of `sections`, the plan's from sections_of), each owner (by name), and the data
+    gaps a councillor should know about. A plan without sections has no section counts; in
+    one with sections, actions outside them are counted last, as "Not in a section". Three
+    queries however many actions, so a page can show one page of them."""
+    actions = with_status(plan.actions.all(), today, {plan.pk: plan.reporting_interval_days})
+    fields = ("current_rag", "current_distance", "is_overdue", "is_stale")
+    status = ("rag", "distance", "overdue", "stale", "actions")  # Tally.count's arguments
     whole = Tally(label="All actions")
-    sections, owners = {}, {}
-    gaps = Counter()
-    for action in actions:
-        whole.add(action)
-        section = action.section
-        if section is None:
-            sections.setdefault(None, Tally(label=NO_SECTION)).add(action)
-        else:
-            sections.setdefault(section.pk, Tally(label=str(section))).add(action)
-        owner_list = action.owner_list
-        for owner in owner_list:
-            owners.setdefault(owner.pk, Tally(label=owner.display_name)).add(action)
-        if not owner_list and not action.owner_note:
-            gaps["no_owner"] += 1
-        if action.due_precision in (Action.Precision.TBC, Action.Precision.UNKNOWN):
-            gaps["no_date"] += 1
-        if not action.success_measure.strip():
-            gaps["no_success_measure"] += 1
-        if action.last_update_on is None:
-            gaps["no_update"] += 1
-    if None in sections:  # last, or alone: then the plan has no section to count by
-        outside = sections.pop(None)
-        if sections:
-            sections[None] = outside
+    counted = {}
+    for section_id, *row in (
+        actions.order_by().values_list("section_id", *fields).annotate(actions=Count("pk"))
+    ):
+        counts = dict(zip(status, row, strict=True))
+        whole.count(**counts)
+        counted.setdefault(section_id, Tally()).count(**counts)
+    by_section = []
+    for section in sections:
+        if section.pk in counted:
+            by_section.append(counted[section.pk])
+            by_section[-1].label = str(section)
+    if by_section and None in counted:
+        by_section.append(counted[None])
+        by_section[-1].label = NO_SECTION
+    owners = {}
+    for owner_id, name, short_name, *row in (
+        actions.filter(owners__isnull=False)
+        .order_by()
+        .values_list("owners", "owners__name", "owners__short_name", *fields)
+        .annotate(actions=Count("pk"))
+    ):
+        label = short_name or name  # Organisation.display_name
+        owners.setdefault(owner_id, Tally(label=label)).count(**dict(zip(status, row, strict=True)))
+    no_owner_named = Q(owner_note="") & ~Exists(
+        Action.owners.through.objects.filter(action=OuterRef("pk"))
+    )
+    gaps = plan.actions.aggregate(
+        no_owner=Count("pk", filter=no_owner_named),
+        no_date=Count(
+            "pk", filter=Q(due_precision__in=[Action.Precision.TBC, Action.Precision.UNKNOWN])
+        ),
+        # Blank, or only white space.
+        no_success_measure=Count("pk", filter=Q(success_measure__regex=r"^\s*$")),
+        no_update=Count("pk", filter=Q(last_update_on__isnull=True)),
+    )
     return PlanSummary(
         plan=whole,
-        by_section=list(sections.values()),
+        by_section=by_section,
         by_owner=sorted(owners.values(), key=lambda tally: tally.label.lower()),
-        gaps={key: gaps[key] for key in ("no_owner", "no_date", "no_success_measure", "no_update")},
+        gaps=gaps,
     )
 
 
@@ -363,14 +384,14 @@ def action_page(slug, number, today=None, page=None):
 
 def plan_history(plan, page=None):
     """Every public agenda item that concerns the plan or one of its actions, oldest first
-    (`considered`: one page of them). The items' keys are read first, from each link's index: one condition
-    over both links (an OR across the join to the actions) read every agenda item."""
-    items = plan.agenda_items.all()
+    (`considered`: one page of them). The keys of both links are read from their indexes
+    and joined by a UNION in one query: one condition over both links (an OR across the join
+    to the actions) read every agenda item, and a list of the keys sent back to the
+    database took twice as long."""
+    items = plan.agenda_items.order_by().values("pk")
     through = items.model.plan_actions.through
-    keys = set(items.values_list("pk", flat=True)) | set(
-        through.objects.filter(action__plan=plan).values_list("agendaitem_id", flat=True)
-    )
-    return considered(items.model.objects.filter(pk__in=keys), page)
+    by_action = through.objects.filter(action__plan=plan).order_by().values("agendaitem_id")
+    return considered(items.model.objects.filter(pk__in=items.union(by_action)), page)
 
 
 # --- the API ----------------------------------------------------------------------------------

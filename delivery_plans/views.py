@@ -1,5 +1,6 @@
 import csv
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -17,22 +18,22 @@ def plan_list(request):
 def plan_detail(request, slug):
     plan = queries.plan_for(slug)
     actions = queries.plan_actions(plan)
-    everything = list(actions)
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     narrowed = action_filter.is_valid() and any(
         value not in (None, "", []) for value in action_filter.form.cleaned_data.values()
     )
-    # The whole plan is already read for its summary; only a real filter reads it again.
-    filtered = list(action_filter.qs) if narrowed else everything
+    summary = queries.summarise(plan, queries.sections_of(plan))
+    # The counts above cover the whole plan; the table shows one page of the actions.
+    listed = Paginator(action_filter.qs if narrowed else actions, queries.ACTIONS_PER_PAGE)
     return render(
         request,
         "delivery_plans/plan_detail.html",
         {
             "plan": plan,
-            "summary": queries.summarise(everything),
+            "summary": summary,
             "filter": action_filter,
-            "actions": filtered,
-            "filtered": bool(request.GET) and len(filtered) != len(everything),
+            "actions": listed.get_page(request.GET.get("actions_page")),
+            "filtered": narrowed and listed.count != summary.plan.total,
             "history": queries.plan_history(plan, request.GET.get("page")),
         },
     )
@@ -41,13 +42,14 @@ def plan_detail(request, slug):
 def plan_distance(request, slug):
     plan = queries.plan_for(slug)
     actions = list(queries.plan_actions(plan))
+    sections = queries.sections_of(plan)
     return render(
         request,
         "delivery_plans/plan_distance.html",
         {
             "plan": plan,
-            "summary": queries.summarise(actions),
-            "groups": queries.distance_groups(actions, queries.sections_of(plan)),
+            "summary": queries.summarise(plan, sections),
+            "groups": queries.distance_groups(actions, sections),
         },
     )
 

@@ -35,13 +35,15 @@ def resolution(resolution):
     return render_resolution(resolution.order, resolution.verb, resolution.text)
 
 
-def without_page(query):
-    """A request's query string (a QueryDict) without its page number, for the links of a
-    list's pages that keep the page's other parameters (its filters)."""
+def without_page(query, *names):
+    """A request's query string (a QueryDict) without its page number (`page`, or the
+    parameters `names`), for the links of a list's pages that keep the page's other
+    parameters (its filters, and the page of another list on the same page)."""
     if not hasattr(query, "copy"):
         return ""
     kept = query.copy()
-    kept.pop("page", None)
+    for name in names or ("page",):
+        kept.pop(name, None)
     return kept.urlencode()
 
 

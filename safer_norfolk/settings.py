@@ -176,7 +176,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     # Anyone but an officer asking for the restricted pack is told they may not (403).
     "meetings:agenda_pdf": ["restricted"],
     "meetings:pack_pdf": ["restricted"],
-    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "page"],
+    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "actions_page", "page"],
     "delivery_plans:action": ["page"],
     "outcomes:outcome": ["page"],
     "delivery_plans:actions_csv": ["delivery_plans.filters.ActionFilter"],

@@ -699,7 +699,7 @@ def test_actions_outside_the_sections_of_a_plan_with_sections_are_shown_apart(cl
     ActionFactory(plan=plan, section=fraud, number="1.1", title="Inside the Fraud section")
     ActionFactory(plan=plan, section=None, number="2", title="Outside every section")
 
-    summary = queries.summarise(list(queries.plan_actions(plan)))
+    summary = queries.summarise(plan, queries.sections_of(plan))
     assert [(tally.label, tally.total) for tally in summary.by_section] == [
         ("1 Fraud", 1),
         ("Not in a section", 1),

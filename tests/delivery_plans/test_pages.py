@@ -473,3 +473,48 @@ def test_every_actions_table_has_a_caption_for_screen_readers(client, plan):
         '<caption class="govuk-table__caption govuk-visually-hidden">Actions of the plan</caption>'
         in html
     )
+
+
+def test_a_long_plan_lists_its_actions_a_page_at_a_time_and_counts_them_all(client, plan):
+    """The table shows ACTIONS_PER_PAGE actions a page, in number order; the summary, the
+    tallies and the gaps count every action; the pages keep the filters and the page of
+    the meetings list, and the CSV link keeps the filters only."""
+    from delivery_plans.queries import ACTIONS_PER_PAGE
+
+    violence = plan["violence"]
+    for n in range(ACTIONS_PER_PAGE):
+        ActionFactory(
+            plan=plan["plan"], section=violence, number=f"3.{20 + n}", success_measure=" \n\t "
+        )
+    url = plan["plan"].get_absolute_url()
+    total = Action.objects.filter(plan=plan["plan"]).count()
+
+    first = page(client, url)
+    rows = action_rows(first)
+    assert len(rows) == ACTIONS_PER_PAGE
+    assert list(rows)[:2] == ["1.9", "1.10"]
+    assert f"Actions 1 to {ACTIONS_PER_PAGE} of {total}, in number order." in first
+    summary = squeezed(first[first.index(">Summary<") : first.index("Gaps in the plan")])
+    assert f'Actions</dt><dd class="govuk-summary-list__value">{total}<' in summary
+    # White space alone is no success measure.
+    assert f"No success measure: {ACTIONS_PER_PAGE + 1}" in first
+    by_section = squeezed(first[first.index(">By section<") : first.index(">By owner<")])
+    assert (
+        f'<th scope="row" class="govuk-table__header">3 Serious violence</th>'
+        f'<td class="govuk-table__cell govuk-table__cell--numeric">{ACTIONS_PER_PAGE + 3}</td>'
+    ) in by_section
+
+    second = page(client, f"{url}?actions_page=2")
+    rest = action_rows(second)
+    assert len(rest) == total - ACTIONS_PER_PAGE
+    assert set(rows) | set(rest) == set(
+        Action.objects.filter(plan=plan["plan"]).values_list("number", flat=True)
+    )
+    assert list(rest)[-1] == f"3.{20 + ACTIONS_PER_PAGE - 1}"
+    assert f"Actions {ACTIONS_PER_PAGE + 1} to {total} of {total}, in number order." in second
+
+    filtered = page(client, f"{url}?section={violence.pk}&page=1&actions_page=2")
+    assert f"{ACTIONS_PER_PAGE + 3} of the {total} actions match these filters." in filtered
+    # The page cache keeps a page's parameters in one order (safer_norfolk.page_cache).
+    assert f'href="?page=1&amp;section={violence.pk}&amp;actions_page=1#actions"' in filtered
+    assert f'actions.csv?section={violence.pk}"' in filtered
