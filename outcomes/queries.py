@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import Rank, RowNumber
 from django.http import Http404
@@ -17,7 +18,7 @@ from django.http import Http404
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.periods import period_label, year_earlier
 from outcomes.trends import Change, Travel, compare
-from safer_norfolk.queries import considered, public_keys
+from safer_norfolk.queries import ACTIONS_PER_PAGE, considered, public_keys
 from safer_norfolk.query_params import is_slug
 
 
@@ -236,7 +237,10 @@ def framework_page(slug):
     return page
 
 
-def outcome_page(slug, number, page=None):
+def outcome_page(slug, number, page=None, actions_page=None):
+    """The outcome with its measures and their figures, one page of the actions serving it
+    and one page of the meetings that considered it (`page` and `actions_page`: the page
+    numbers as given in the address)."""
     framework = framework_for(slug)
     outcome = (
         Outcome.objects.filter(framework=framework, number=number)
@@ -256,7 +260,8 @@ def outcome_page(slug, number, page=None):
     for measure in measures:
         measure.outcome = outcome
         measure.figures = figures[measure.pk]
-    return outcome, measures, actions_serving(outcome), considered(outcome.agenda_items.all(), page)
+    actions = Paginator(actions_serving(outcome), ACTIONS_PER_PAGE).get_page(actions_page)
+    return outcome, measures, actions, considered(outcome.agenda_items.all(), page)
 
 
 def linked_outcomes():
@@ -276,7 +281,7 @@ def actions_serving(outcome):
     # DISTINCT has to sort every matching row with all its columns.
     by_link = Action.outcomes.through.objects.filter(outcome=outcome).values("action_id")
     sections = Section.outcomes.through.objects.filter(outcome=outcome).values("section_id")
-    return list(
+    return (
         Action.objects.public()
         .filter(Q(pk__in=by_link) | Q(section__in=sections) | Q(section__parent__in=sections))
         .select_related("plan")

@@ -24,7 +24,7 @@ def framework_detail(request, slug):
 
 def outcome_detail(request, slug, number):
     outcome, measures, actions, history = queries.outcome_page(
-        slug, number, request.GET.get("page")
+        slug, number, request.GET.get("page"), request.GET.get("actions_page")
     )
     return render(
         request,

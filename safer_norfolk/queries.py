@@ -17,7 +17,9 @@ def public_keys(relation, model, to_attr):
     )
 
 
-HISTORY_PER_PAGE = 50
+HISTORY_PER_PAGE = 20
+# A subject's actions (a plan's, or those serving an outcome) are listed this many a page.
+ACTIONS_PER_PAGE = 50
 
 
 def considered(items, page=None):

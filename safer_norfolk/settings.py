@@ -178,7 +178,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "meetings:pack_pdf": ["restricted"],
     "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "actions_page", "page"],
     "delivery_plans:action": ["page"],
-    "outcomes:outcome": ["page"],
+    "outcomes:outcome": ["actions_page", "page"],
     "delivery_plans:actions_csv": ["delivery_plans.filters.ActionFilter"],
     "outcomes:observations_csv": ["measure", "area"],
     # The API's plan actions are narrowed to one plan (a record of another is not found).

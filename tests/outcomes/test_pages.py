@@ -367,3 +367,26 @@ def test_outcome_page_lists_each_published_action_serving_it_once_in_plan_order(
     positions = [html.index(f'href="{action.get_absolute_url()}"') for action in listed]
     assert positions == sorted(positions)
     assert html.count(f'href="{both.get_absolute_url()}"') == 1
+
+
+def test_outcome_page_lists_the_actions_serving_it_a_page_at_a_time(client, plan):
+    from safer_norfolk.queries import ACTIONS_PER_PAGE
+    from tests.factories import ActionFactory, PlanFactory, SectionFactory
+
+    outcome = plan["long_term"]
+    section = SectionFactory(plan=PlanFactory(title="A plan"), number="1")
+    section.outcomes.add(outcome)
+    for n in range(ACTIONS_PER_PAGE + 2):
+        ActionFactory(section=section, number=f"1.{n + 1}", title=f"Serving action {n + 1}")
+
+    first = page(client, outcome.get_absolute_url())
+    second = page(client, f"{outcome.get_absolute_url()}?actions_page=2&page=1")
+
+    assert first.count(">Action 1.") == ACTIONS_PER_PAGE
+    assert f"Actions 1 to {ACTIONS_PER_PAGE} of {ACTIONS_PER_PAGE + 2}, by plan." in first
+    assert f">Action 1.{ACTIONS_PER_PAGE}<" in first
+    assert f">Action 1.{ACTIONS_PER_PAGE + 1}<" not in first
+    assert second.count(">Action 1.") == 2
+    assert f">Action 1.{ACTIONS_PER_PAGE + 2}<" in second
+    # The pages keep the page of the meetings list.
+    assert 'href="?page=1&amp;actions_page=1#actions"' in second
