@@ -28,7 +28,7 @@ from django.utils import timezone
 from delivery_plans.models import Action, ActionUpdate, Plan, Section
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk.models import Organisation
-from safer_norfolk.queries import ACTIONS_PER_PAGE, considered, public_key, public_keys
+from safer_norfolk.queries import considered, public_key, public_keys
 
 FINISHED = [Action.Stage.COMPLETE, Action.Stage.WITHDRAWN]
 # No date to be late against: a data gap, ongoing work, or work that comes round again.

@@ -9,6 +9,7 @@ from delivery_plans.filters import ActionFilter
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
 from safer_norfolk.models import RenderedDocument
+from safer_norfolk.queries import ACTIONS_PER_PAGE
 
 
 def plan_list(request):
@@ -24,7 +25,7 @@ def plan_detail(request, slug):
     )
     summary = queries.summarise(plan, queries.sections_of(plan))
     # The counts above cover the whole plan; the table shows one page of the actions.
-    listed = Paginator(action_filter.qs if narrowed else actions, queries.ACTIONS_PER_PAGE)
+    listed = Paginator(action_filter.qs if narrowed else actions, ACTIONS_PER_PAGE)
     return render(
         request,
         "delivery_plans/plan_detail.html",

@@ -479,7 +479,7 @@ def test_a_long_plan_lists_its_actions_a_page_at_a_time_and_counts_them_all(clie
     """The table shows ACTIONS_PER_PAGE actions a page, in number order; the summary, the
     tallies and the gaps count every action; the pages keep the filters and the page of
     the meetings list, and the CSV link keeps the filters only."""
-    from delivery_plans.queries import ACTIONS_PER_PAGE
+    from safer_norfolk.queries import ACTIONS_PER_PAGE
 
     violence = plan["violence"]
     for n in range(ACTIONS_PER_PAGE):
