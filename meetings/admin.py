@@ -16,8 +16,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
-from meetings import queries, services
+from meetings import (
+    admin_reports,  # noqa: F401 -- registers the reports' admin
+    queries,
+    services,
+)
 from meetings.admin_minutes import minute_taking_url, minutes_link
 from meetings.forms import DocumentForm, MeetingForm
 from meetings.models import (
@@ -214,8 +219,33 @@ class AgendaItemInline(VersionedAdminMixin, admin.TabularInline):
         "duration_minutes",
         "pack_page",
         "is_exempt",
+        "reports",
     ]
+    readonly_fields = ["reports"]
     ordering = ["sort_key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("reports")
+
+    @admin.display(description="Reports")
+    def reports(self, item):
+        """The item's reports, and a link to write one: the form starts on this item, with
+        its committee's template."""
+        if item.pk is None:
+            return ""
+        written = format_html_join(
+            "",
+            '<a href="{}">{}</a> ({})<br>',
+            (
+                (reverse("admin:meetings_report_change", args=[report.pk]), report.title,
+                 report.get_status_display().lower())
+                for report in item.reports.all()
+            ),
+        )  # fmt: skip
+        add = reverse("admin:meetings_report_add")
+        return format_html(
+            '{}<a href="{}?agenda_item={}">Write a report</a>', written, add, item.pk
+        )
 
 
 class DocumentInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInline):

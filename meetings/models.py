@@ -8,6 +8,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -613,6 +615,217 @@ class Document(Versioned):
 
     def get_absolute_url(self):
         return DOCUMENT_ROUTE(pk=self.pk)
+
+
+# --- committee reports written here (DESIGN §4.5) ---------------------------------------
+
+# The sections of the council's committee report template (seed 004), in order: the three
+# before the numbered sections, then the numbered sections, then the officer contact. A
+# "table" section is Markdown like the others; its form starts with a table to fill in.
+COUNCIL_REPORT_SECTIONS = [
+    {"key": "strategic_impact", "heading": "Strategic impact", "required": True, "kind": "text", "numbered": False},
+    {"key": "executive_summary", "heading": "Executive summary", "required": True, "kind": "text", "numbered": False},
+    {"key": "recommendations", "heading": "Recommendations", "required": True, "kind": "text", "numbered": False},
+    {"key": "proposal", "heading": "Proposal (or options)", "required": True, "kind": "text", "numbered": True},
+    {"key": "evidence", "heading": "Evidence", "required": False, "kind": "text", "numbered": True},
+    {"key": "financial", "heading": "Financial implications", "required": True, "kind": "table", "numbered": True},
+    {"key": "resource", "heading": "Resource implications", "required": False, "kind": "text", "numbered": True},
+    {"key": "legal", "heading": "Legal implications", "required": False, "kind": "text", "numbered": True},
+    {"key": "risk", "heading": "Issues, risks and innovation", "required": False, "kind": "text", "numbered": True},
+    {"key": "equality", "heading": "Equality implications", "required": False, "kind": "text", "numbered": True},
+    {"key": "background_papers", "heading": "Background papers", "required": False, "kind": "text", "numbered": True},
+    {"key": "officer_contact", "heading": "Officer contact", "required": True, "kind": "text", "numbered": False},
+]  # fmt: skip
+SECTION_KINDS = ("text", "table")
+SECTION_KEY = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+def check_report_sections(sections):
+    """The errors of a template's list of sections: each a dictionary with a unique key (lower
+    case letters, digits and underscores), a heading, and `required`, `kind` (text or table)
+    and `numbered` (whether it is one of the report's numbered sections)."""
+    import re
+
+    if not isinstance(sections, list) or not sections:
+        return ["List the template's sections."]
+    errors, seen = [], set()
+    for position, section in enumerate(sections, start=1):
+        if not isinstance(section, dict):
+            errors.append(f"Section {position} is not a set of fields.")
+            continue
+        key = section.get("key")
+        if not isinstance(key, str) or not re.match(SECTION_KEY, key):
+            errors.append(
+                f"Section {position}'s key must be lower-case letters, digits and underscores."
+            )
+        elif key in seen:
+            errors.append(f"The key “{key}” is used twice.")
+        seen.add(key)
+        if not str(section.get("heading") or "").strip():
+            errors.append(f"Section {position} has no heading.")
+        if section.get("kind", "text") not in SECTION_KINDS:
+            errors.append(f"Section {position}'s kind must be text or table.")
+        for flag in ("required", "numbered"):
+            if not isinstance(section.get(flag, False), bool):
+                errors.append(f"Section {position}'s “{flag}” must be true or false.")
+        unknown = set(section) - {"key", "heading", "required", "kind", "numbered"}
+        if unknown:
+            errors.append(f"Section {position} has unknown fields: {', '.join(sorted(unknown))}.")
+    return errors
+
+
+class ReportTemplateManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class ReportTemplate(Versioned):
+    """The sections a committee's reports are written in. A template without a committee is
+    the council's default, used by committees that have none of their own."""
+
+    name = models.CharField(max_length=200, unique=True)
+    committee = models.OneToOneField(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_template",
+        help_text="Leave blank for the council's default template.",
+    )
+    sections = models.JSONField(
+        default=list,
+        help_text="The sections in order: key, heading, required, kind (text or table), numbered.",
+    )
+
+    objects = ReportTemplateManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # One template without a committee: the default.
+            models.UniqueConstraint(
+                Coalesce("committee", models.Value(0)),
+                name="one_default_report_template",
+                violation_error_message="There is already a default template.",
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        errors = check_report_sections(self.sections)
+        if errors:
+            raise ValidationError({"sections": errors})
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    @classmethod
+    def for_committee(cls, committee):
+        """The committee's own template, else the default."""
+        return (
+            cls.objects.filter(Q(committee=committee) | Q(committee__isnull=True))
+            .order_by(models.F("committee").asc(nulls_last=True))
+            .first()
+        )
+
+
+class ReportQuerySet(models.QuerySet):
+    def public(self):
+        """Published reports on public items of published agendas: a report is published with
+        its meeting's agenda, and one on an exempt item never."""
+        return self.filter(
+            status=Report.Status.PUBLISHED,
+            agenda_item__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
+            agenda_item__is_exempt=False,
+        )
+
+
+class Report(Versioned):
+    """A committee report written in the system, section by section, on an agenda item."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(max_length=300)
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="reports")
+    responsible_officer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_responsible_for",
+        help_text="The chief officer responsible for the report.",
+    )
+    responsible_officer_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Their post as the report gives it, e.g. “Interim Executive Director "
+        "Children's Services”; left blank, their job title.",
+    )
+    author = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reports_written",
+    )
+    sections = models.JSONField(default=dict, blank=True, help_text="Section key → Markdown.")
+    plans = models.ManyToManyField(Plan, blank=True, related_name="reports")
+    plan_actions = models.ManyToManyField(Action, blank=True, related_name="reports")
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="reports")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    # Clearance: for officers only, never published.
+    legal_cleared_by = models.CharField(max_length=200, blank=True)
+    legal_cleared_on = models.DateField(null=True, blank=True, validators=[plausible_date])
+    finance_cleared_by = models.CharField(max_length=200, blank=True)
+    finance_cleared_on = models.DateField(null=True, blank=True, validators=[plausible_date])
+
+    objects = ReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item", "order", "pk"]
+        permissions = [("publish_report", "Can publish a report with its agenda")]
+
+    def __str__(self):
+        return self.title
+
+    def section_list(self):
+        """[(template section, its Markdown)] in the template's order; a section the
+        template no longer lists is left out."""
+        written = self.sections or {}
+        return [(section, written.get(section["key"], "")) for section in self.template.sections]
+
+    def missing_sections(self):
+        """The headings of required sections with nothing written in them."""
+        return [
+            section["heading"]
+            for section, text in self.section_list()
+            if section.get("required") and not str(text or "").strip()
+        ]
+
+    def get_absolute_url(self):
+        meeting = self.agenda_item.meeting
+        return reverse(
+            "meetings:report",
+            kwargs={"slug": meeting.committee.slug, "date": meeting.local_date, "pk": self.pk},
+        )
+
+    def get_pdf_url(self):
+        meeting = self.agenda_item.meeting
+        return reverse(
+            "meetings:report_pdf",
+            kwargs={"slug": meeting.committee.slug, "date": meeting.local_date, "pk": self.pk},
+        )
 
 
 class AttendanceQuerySet(models.QuerySet):

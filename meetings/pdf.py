@@ -27,7 +27,7 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout or what papers keep changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "10"
+PACK_LAYOUT_VERSION = "11"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
@@ -150,6 +150,27 @@ def render_minutes(meeting):
     return f"minutes-{slug_for(meeting)}.pdf", render_pdf(minutes_html(meeting))
 
 
+def report_html(page, *, numbering="document"):
+    """A committee report (queries.report_page) in the council template's layout: the
+    title block, then each section; its headings are the PDF's bookmarks."""
+    return render_html(
+        "meetings/pdf/report.html",
+        {
+            "title": page.report.title,
+            "report": page.report,
+            "meeting": page.meeting,
+            "page": page,
+            "numbering": numbering,
+            "banner": "Preview — not published" if page.preview else "",
+        },
+    )
+
+
+def render_report(page):
+    """(filename, bytes) of a report's tagged PDF."""
+    return f"report-{page.report.pk}-{slug_for(page.meeting)}.pdf", render_pdf(report_html(page))
+
+
 # --- the pack -----------------------------------------------------------------------------
 
 
@@ -214,6 +235,14 @@ def plan_pack(meeting, *, restricted=False):
                     title="Since the last meeting",
                     item=item,
                     html=since_html(meeting, numbering="none"),
+                )
+            )
+        for report in item.report_list:
+            plan.parts.append(
+                PackPart(
+                    title=report.title,
+                    item=item,
+                    html=report_html(queries.page_of_report(report, links=False), numbering="none"),
                 )
             )
         for document in item.papers:

@@ -34,6 +34,7 @@ from meetings.models import (
     Meeting,
     Membership,
     Minute,
+    Report,
     Resolution,
     WorkProgrammeItem,
     WrittenQuestion,
@@ -41,6 +42,7 @@ from meetings.models import (
 from outcomes.models import Measure, Observation, Outcome
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.queries import public_key, public_keys
+from safer_norfolk.text import paragraphs, render_markdown
 
 
 def committees():
@@ -354,11 +356,19 @@ def meeting_page_for(meeting, *, preview=False):
         if preview
         else AgendaItem.objects.public().filter(meeting=meeting)
     )
+    reports = Report.objects.all() if preview else Report.objects.public()
     agenda = list(
         items.order_by("sort_key")
         .select_related("lead")
         .prefetch_related(
-            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers"),
+            Prefetch(
+                "reports",
+                queryset=reports.only("pk", "agenda_item_id", "title", "status").order_by(
+                    "order", "pk"
+                ),
+                to_attr="report_list",
+            ),
         )
     )
     with_carried_records(agenda, preview=preview)
@@ -849,17 +859,123 @@ def pack_meeting(pk):
 
 
 def agenda_with_papers(meeting, *, restricted=False):
-    """The meeting's agenda in order, each item's listed papers read ahead into `papers`: the
-    public ones, or with `restricted` (an officer's full pack) every item and paper."""
+    """The meeting's agenda in order, each item's listed papers read ahead into `papers` and
+    its reports into `report_list`: the public ones, or with `restricted` (an officer's full
+    pack) every item and paper and every published report."""
     documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
+    reports = (
+        Report.objects.filter(status=Report.Status.PUBLISHED)
+        if restricted
+        else Report.objects.public()
+    )
     items = (AgendaItem.objects.all() if restricted else AgendaItem.objects.public()).filter(
         meeting=meeting
     )
     return list(
         items.order_by("sort_key").prefetch_related(
-            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers")
+            Prefetch("documents", queryset=documents.order_by("order", "pk"), to_attr="papers"),
+            Prefetch("reports", queryset=report_parts(reports), to_attr="report_list"),
         )
     )
+
+
+# --- committee reports --------------------------------------------------------------------
+
+
+def report_parts(reports):
+    """`reports` in their item's order, with what a report's page, PDF and pack pages show."""
+    return reports.select_related(
+        "template", "responsible_officer", "agenda_item__meeting__committee"
+    ).order_by("order", "pk")
+
+
+@dataclass
+class ReportSection:
+    key: str
+    heading: str
+    number: int | None  # the numbered sections: 1, 2, …
+    html: str = ""  # an unnumbered section's text
+    paragraphs: list = field(default_factory=list)  # a numbered one's [("1.1", html), …]
+
+
+def report_sections(report):
+    """The report's sections with text, in its template's order: the numbered ones numbered
+    in turn, with their top-level paragraphs numbered "1.1", "1.2" as the council's reports
+    are; a section left empty is left out (and so not numbered)."""
+    sections, number = [], 0
+    for section, text in report.section_list():
+        if not str(text or "").strip():
+            continue
+        if section.get("numbered"):
+            number += 1
+            sections.append(
+                ReportSection(
+                    key=section["key"],
+                    heading=section["heading"],
+                    number=number,
+                    paragraphs=[
+                        (f"{number}.{position}", render_markdown(part))
+                        for position, part in enumerate(paragraphs(text), 1)
+                    ],
+                )
+            )
+        else:
+            sections.append(
+                ReportSection(
+                    key=section["key"], heading=section["heading"], number=None,
+                    html=render_markdown(text),
+                )
+            )  # fmt: skip
+    return sections
+
+
+@dataclass
+class ReportPage:
+    report: Report
+    meeting: Meeting
+    sections: list
+    plans: list
+    plan_actions: list
+    outcomes: list
+    preview: bool = False
+
+
+def report_page(slug, date, pk, *, preview=False):
+    """A report of the meeting on `date` with its sections and the public plans, actions and
+    outcomes it concerns: public, or any with `preview` (an officer's look before publishing)."""
+    meeting = meeting_for(slug, date, preview=preview)
+    reports = Report.objects.all() if preview else Report.objects.public()
+    report = report_parts(reports.filter(agenda_item__meeting=meeting, pk=pk)).first()
+    if report is None:
+        raise Http404("No published report of this meeting here.")
+    return page_of_report(report, preview=preview)
+
+
+def page_of_report(report, *, preview=False, links=True):
+    """The report's page; without `links` (its pages in a pack) the plans, actions and
+    outcomes it concerns are not read."""
+    if not links:
+        return ReportPage(
+            report=report,
+            meeting=report.agenda_item.meeting,
+            sections=report_sections(report),
+            plans=[],
+            plan_actions=[],
+            outcomes=[],
+        )
+    return ReportPage(
+        report=report,
+        meeting=report.agenda_item.meeting,
+        sections=report_sections(report),
+        plans=list(report.plans.public().order_by("title")),
+        plan_actions=list(
+            report.plan_actions.public().select_related("plan").order_by("plan__title", "sort_key")
+        ),
+        outcomes=list(
+            report.outcomes.public().select_related("framework").order_by("framework__title", "sort_key")
+        ),
+        preview=preview,
+    )  # fmt: skip
 
 
 def open_action_points_before(meeting):

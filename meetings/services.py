@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import get_text_list
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
@@ -22,6 +23,7 @@ from meetings.models import (
     Committee,
     Meeting,
     Membership,
+    Report,
     WrittenQuestion,
 )
 from safer_norfolk import formats, page_cache
@@ -196,6 +198,52 @@ def confirm_minutes(*, meeting, at_meeting, by):
     meeting.minutes_confirmed_at_meeting = at_meeting
     save_as(meeting, by, update_fields=["minutes_status", "minutes_confirmed_at_meeting"])
     return meeting
+
+
+@transaction.atomic
+def publish_report(*, report, by, expected_version=None):
+    """Publish a report with its agenda: public once the agenda is (at once, if it already
+    is). Only a committee officer may (`meetings.publish_report`); a report with a required
+    section left empty is refused, naming the sections. `expected_version`, the version the
+    officer's page showed, refuses a page opened before someone else's change."""
+    if not by.has_perm("meetings.publish_report"):
+        raise PermissionDenied("Only a committee officer may publish a report.")
+    report = _lock(report)
+    if expected_version is not None and report.version != expected_version:
+        raise ValidationError(
+            f"“{report.title}” was changed since you opened it: look at it again before publishing."
+        )
+    if report.status == Report.Status.PUBLISHED:
+        raise ValidationError(f"“{report.title}” is already published.")
+    missing = report.missing_sections()
+    if missing:
+        raise ValidationError(
+            f"“{report.title}” cannot be published: write its "
+            f"{get_text_list([f'“{heading}”' for heading in missing], 'and')} "
+            f"section{'s' if len(missing) > 1 else ''} first."
+        )
+    report.status = Report.Status.PUBLISHED
+    report.published_at = timezone.now()
+    save_as(report, by, update_fields=["status", "published_at"])
+    return report
+
+
+@transaction.atomic
+def withdraw_report(*, report, by, expected_version=None):
+    """Take a published report back to draft: it leaves the site, its PDF and the pack."""
+    if not by.has_perm("meetings.publish_report"):
+        raise PermissionDenied("Only a committee officer may withdraw a report.")
+    report = _lock(report)
+    if expected_version is not None and report.version != expected_version:
+        raise ValidationError(
+            f"“{report.title}” was changed since you opened it: look at it again before "
+            "withdrawing it."
+        )
+    if report.status != Report.Status.PUBLISHED:
+        raise ValidationError(f"“{report.title}” is not published.")
+    report.status = Report.Status.DRAFT
+    save_as(report, by, update_fields=["status"])
+    return report
 
 
 def next_action_reference(*, committee, meeting):

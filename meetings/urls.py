@@ -41,6 +41,16 @@ urlpatterns = [
         views.meeting_calendar,
         name="meeting_calendar",
     ),
+    path(
+        "committees/<slug:slug>/<isodate:date>/reports/<int:pk>/",
+        views.report_detail,
+        name="report",
+    ),
+    path(
+        "committees/<slug:slug>/<isodate:date>/reports/<int:pk>/report.pdf",
+        views.report_pdf,
+        name="report_pdf",
+    ),
     path("meetings.ics", views.site_calendar, name="calendar"),
     path("committees/<slug:slug>/<isodate:date>/ocd.json", views.meeting_ocd, name="meeting_ocd"),
     path(

@@ -233,6 +233,32 @@ def minutes_pdf(request, slug, date):
     )
 
 
+def report_detail(request, slug, date, pk):
+    """A committee report as a web page; an officer may look at one not yet published (a
+    preview, which says so)."""
+    preview = can_preview(request.user) and request.GET.get("preview") == "1"
+    page = queries.report_page(slug, date, pk, preview=preview)
+    return render(request, "meetings/report_detail.html", {"page": page, "report": page.report})
+
+
+def report_pdf(request, slug, date, pk):
+    """The report as a tagged PDF: made once per content version and kept; an officer's
+    preview of one not yet published is made afresh and never kept."""
+    if can_preview(request.user) and request.GET.get("preview") == "1":
+        page = queries.report_page(slug, date, pk, preview=True)
+        filename, data = pdf.render_report(page)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+    page = queries.report_page(slug, date, pk)
+    return page_cache.document_response(
+        request,
+        kind=RenderedDocument.Kind.REPORT,
+        key=page.report.pk,
+        render=lambda: pdf.render_report(page),
+    )
+
+
 # --- the councillors' outstanding page ------------------------------------------------------
 
 

@@ -375,6 +375,7 @@ class RenderedDocument(models.Model):
         OUTSTANDING_CSV = "outstanding_csv", "Outstanding items CSV"
         OUTSTANDING_FEED = "outstanding_feed", "Outstanding items feed"
         DECISIONS_CSV = "decisions_csv", "Decisions register CSV"
+        REPORT = "report", "Committee report"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_key = models.CharField(

@@ -18,6 +18,7 @@ VIEW = ("view",)
 COMMITTEE_OFFICER = "Committee officers"
 PARTNERSHIP_OFFICER = "Partnership officers"
 DATA_OFFICER = "Data officers"
+REPORT_AUTHOR = "Report authors"
 
 # role -> [(app_label, model_name or "*", actions)]
 ROLES = {
@@ -25,6 +26,8 @@ ROLES = {
         ("safer_norfolk", "organisation", EDIT),
         ("safer_norfolk", "person", EDIT),
         ("meetings", "*", ALL),
+        # Publishing a report with its agenda: a report's author drafts it, and cannot.
+        ("meetings", "report", ("publish",)),
         ("delivery_plans", "*", ALL),
         ("outcomes", "*", VIEW),
         # Email alerts: what was sent, and readers' and officers' wishes to stop them.
@@ -46,6 +49,19 @@ ROLES = {
     DATA_OFFICER: [
         ("safer_norfolk", "organisation", VIEW),
         ("outcomes", "*", EDIT),
+    ],
+    # Officers who write committee reports: they draft and change reports, and see the
+    # meetings, plans and outcomes a report may concern; a committee officer publishes.
+    REPORT_AUTHOR: [
+        ("safer_norfolk", "person", VIEW),
+        ("meetings", "committee", VIEW),
+        ("meetings", "meeting", VIEW),
+        ("meetings", "agendaitem", VIEW),
+        ("meetings", "reporttemplate", VIEW),
+        ("meetings", "report", EDIT),
+        ("delivery_plans", "plan", VIEW),
+        ("delivery_plans", "action", VIEW),
+        ("outcomes", "outcome", VIEW),
     ],
 }
 

@@ -21,6 +21,7 @@ DEMO_FIXTURES = [
     "plans_safe_accommodation",
     "meetings_nccsp",
     "meetings_cambridge",
+    "meetings_childrens_services",
 ]
 
 DEMO_PASSWORD = "safer-norfolk-demo"  # noqa: S105 -- demo logins exist only with DEBUG on
