@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from meetings.models import (
     Meeting,
     Membership,
     Minute,
+    Report,
     Resolution,
     WorkProgrammeItem,
     WrittenQuestion,
@@ -355,6 +357,63 @@ class WorkProgrammeItemViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return queries.api_work_programme()
+
+
+class ReportSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    heading = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField(help_text="Markdown, as written.")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A published committee report: its sections as written (Markdown), in its template's
+    order and numbered as its page numbers them; never its clearance."""
+
+    meeting = serializers.IntegerField(source="agenda_item.meeting_id", read_only=True)
+    responsible_officer = serializers.SerializerMethodField()
+    sections = serializers.SerializerMethodField()
+    plans = KeysField(source="plan_list")
+    plan_actions = KeysField(source="plan_action_list")
+    outcomes = KeysField(source="outcome_list")
+    url = AbsoluteUrlField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "meeting", "agenda_item", "title", "responsible_officer", "sections", "plans",
+            "plan_actions", "outcomes", "published_at", "url", "pdf",
+        ]  # fmt: skip
+
+    def get_responsible_officer(self, report) -> str:
+        officer = report.responsible_officer
+        if officer is None:
+            return ""
+        post = report.responsible_officer_title or officer.job_title
+        return f"{officer.name}, {post}" if post else officer.name
+
+    @extend_schema_field(ReportSectionSerializer(many=True))
+    def get_sections(self, report):
+        return [
+            {"key": section["key"], "heading": section["heading"], "number": number, "text": text}
+            for section, number, text in report.written_sections()
+        ]
+
+    def get_pdf(self, report) -> str:
+        return absolute_url(self.context.get("request"), report.get_pdf_url())
+
+
+class ReportViewSet(PublicReadViewSet):
+    """Published committee reports written here, with their sections."""
+
+    serializer_class = ReportSerializer
+    filterset_fields = ["agenda_item"]
+    ordering_fields = ["published_at", "id"]
+    ordering = ["id"]
+
+    def public_queryset(self):
+        return queries.api_reports()
 
 
 # --- writes (officers) --------------------------------------------------------------------

@@ -805,6 +805,19 @@ class Report(Versioned):
         written = self.sections or {}
         return [(section, written.get(section["key"], "")) for section in self.template.sections]
 
+    def written_sections(self):
+        """[(template section, its number or None, its Markdown)] for the sections with
+        text: the numbered ones numbered in turn ("1. Proposal"), so a section left empty
+        takes no number."""
+        written, number = [], 0
+        for section, text in self.section_list():
+            if not str(text or "").strip():
+                continue
+            if section.get("numbered"):
+                number += 1
+            written.append((section, number if section.get("numbered") else None, text))
+        return written
+
     def missing_sections(self):
         """The headings of required sections with nothing written in them."""
         return [

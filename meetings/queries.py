@@ -885,7 +885,7 @@ def agenda_with_papers(meeting, *, restricted=False):
 def report_parts(reports):
     """`reports` in their item's order, with what a report's page, PDF and pack pages show."""
     return reports.select_related(
-        "template", "responsible_officer", "agenda_item__meeting__committee"
+        "template", "responsible_officer", "agenda_item__meeting__committee__partnership"
     ).order_by("order", "pk")
 
 
@@ -902,12 +902,9 @@ def report_sections(report):
     """The report's sections with text, in its template's order: the numbered ones numbered
     in turn, with their top-level paragraphs numbered "1.1", "1.2" as the council's reports
     are; a section left empty is left out (and so not numbered)."""
-    sections, number = [], 0
-    for section, text in report.section_list():
-        if not str(text or "").strip():
-            continue
-        if section.get("numbered"):
-            number += 1
+    sections = []
+    for section, number, text in report.written_sections():
+        if number is not None:
             sections.append(
                 ReportSection(
                     key=section["key"],
@@ -1179,6 +1176,14 @@ def api_agenda_items():
         .annotate(public_plan=public_key(Plan, "plan"))
         .select_related("meeting__committee")
         .prefetch_related(*item_relations())
+    )
+
+
+def api_reports():
+    return report_parts(Report.objects.public()).prefetch_related(
+        public_keys("plans", Plan, "plan_list"),
+        public_keys("plan_actions", Action, "plan_action_list"),
+        public_keys("outcomes", Outcome, "outcome_list"),
     )
 
 

@@ -25,6 +25,7 @@ for prefix, viewset in [
     ("action-points", meetings_api.ActionPointViewSet),
     ("written-questions", meetings_api.WrittenQuestionViewSet),
     ("work-programme", meetings_api.WorkProgrammeItemViewSet),
+    ("reports", meetings_api.ReportViewSet),
     ("plans", plans_api.PlanViewSet),
     ("sections", plans_api.SectionViewSet),
     ("plan-actions", plans_api.ActionViewSet),

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from alerts import digests
 from alerts.models import Message, Subscription
-from meetings.models import Document
+from meetings.models import Document, Report, ReportTemplate
 from safer_norfolk.models import Person
 from tests import crawl
 from tests.factories import (
@@ -98,6 +98,22 @@ def paper(meeting, item, text, *, is_public=True):
     )
 
 
+def report(item, mark, what, *, status="published", **fields):
+    """A committee report on `item`, its title and sections marked by `mark`."""
+    return Report.objects.create(
+        agenda_item=item,
+        title=mark(f"{what}ReportTitle"),
+        template=ReportTemplate.objects.get(committee__isnull=True),
+        sections={
+            "strategic_impact": mark(f"{what}ReportImpact"),
+            "proposal": mark(f"{what}ReportProposal"),
+            "financial": f"| Year | Cost |\n|---|---|\n| 2017 | {mark(f'{what}ReportCost')} |",
+        },
+        status=status,
+        **fields,
+    )
+
+
 def day(offset):
     morning = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
     return morning + datetime.timedelta(days=offset)
@@ -118,6 +134,7 @@ def meeting_business(meeting, *, agenda, minutes, what, org, plan_actions=()):
         lead=person,
     )
     paper(meeting, item, agenda(f"{what}Paper"))
+    report(item, agenda, what)
     minute = MinuteFactory(
         meeting=meeting,
         agenda_item=item,
@@ -367,6 +384,16 @@ def build_site():
         lead_text=m.hidden("ExemptItemLead"),
     )
     paper(published, exempt, m.hidden("ExemptPaper"))
+    report(exempt, m.hidden, "Exempt")
+    # A report still in draft, and one published whose clearance is for officers only.
+    report(open_item, m.hidden, "Draft", status="draft")
+    report(
+        open_item,
+        m.shown,
+        "Cleared",
+        legal_cleared_by=m.leak("LegalClearance"),
+        finance_cleared_by=m.leak("FinanceClearance"),
+    )
     exempt_minute = MinuteFactory(
         meeting=published,
         agenda_item=exempt,
