@@ -777,6 +777,9 @@ class Report(Versioned):
         related_name="reports_written",
     )
     sections = models.JSONField(default=dict, blank=True, help_text="Section key → Markdown.")
+    text = models.TextField(
+        blank=True, editable=False, help_text="The sections' text, kept on each save for search."
+    )
     plans = models.ManyToManyField(Plan, blank=True, related_name="reports")
     plan_actions = models.ManyToManyField(Action, blank=True, related_name="reports")
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="reports")
@@ -790,7 +793,9 @@ class Report(Versioned):
     finance_cleared_on = models.DateField(null=True, blank=True, validators=[plausible_date])
 
     objects = ReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["agenda_item", "order", "pk"]
@@ -798,6 +803,13 @@ class Report(Versioned):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The text search reads: every section written, whatever the template now lists.
+        self.text = "\n\n".join(text for _, _, text in self.written_sections())
+        if kwargs.get("update_fields") is not None and "sections" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text"}
+        super().save(*args, **kwargs)
 
     def section_list(self):
         """[(template section, its Markdown)] in the template's order; a section the
@@ -828,17 +840,13 @@ class Report(Versioned):
 
     def get_absolute_url(self):
         meeting = self.agenda_item.meeting
+        date = timezone.localdate(meeting.starts_at)  # Meeting.local_date, from the column
         return reverse(
-            "meetings:report",
-            kwargs={"slug": meeting.committee.slug, "date": meeting.local_date, "pk": self.pk},
+            "meetings:report", kwargs={"slug": meeting.committee.slug, "date": date, "pk": self.pk}
         )
 
     def get_pdf_url(self):
-        meeting = self.agenda_item.meeting
-        return reverse(
-            "meetings:report_pdf",
-            kwargs={"slug": meeting.committee.slug, "date": meeting.local_date, "pk": self.pk},
-        )
+        return self.get_absolute_url() + "report.pdf"
 
 
 class AttendanceQuerySet(models.QuerySet):

@@ -42,6 +42,7 @@ from meetings.models import (
     Document,
     Meeting,
     Minute,
+    Report,
     Resolution,
     WrittenQuestion,
 )
@@ -220,6 +221,16 @@ def _kinds():
             lambda d: f"{d['title']} ({_committee(d)}, {_day(d['starts_at'])})",
             committee_path="meeting__committee",
             date_path="meeting__starts_at__date",
+        ),
+        Kind(
+            "reports",
+            "Reports",
+            Report,
+            [("title", "A"), ("text", "B")],
+            {"pk": "pk", "title": "title", **_at_meeting("agenda_item__meeting__")},
+            lambda r: f"{r['title']} ({_committee(r)}, {_day(r['starts_at'])})",
+            committee_path="agenda_item__meeting__committee",
+            date_path="agenda_item__meeting__starts_at__date",
         ),
         Kind(
             "questions",

@@ -369,3 +369,15 @@ def test_the_api_gives_published_reports_with_their_sections_never_their_clearan
     assert listed["sections"][3]["text"] == FILLED["proposal"]
     assert listed["url"] == f"http://testserver{report.get_absolute_url()}"
     assert CLEARANCE not in str(body)
+
+
+def test_search_finds_a_published_reports_sections_and_never_a_drafts(client):
+    report = make_report(sections={**FILLED, "risk": "Refuge utilisation is the main risk."})
+    make_report(status=Report.Status.DRAFT, title=f"Report {DRAFT}",
+                sections={**FILLED, "risk": f"Refuge utilisation {DRAFT}"})  # fmt: skip
+
+    html = get(client, "/search/?q=refuge+utilisation").content.decode()
+
+    assert f'href="{report.get_absolute_url()}"' in html
+    assert "<mark>Refuge</mark> <mark>utilisation</mark>" in html
+    assert DRAFT not in html

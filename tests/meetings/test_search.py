@@ -9,6 +9,7 @@ from django.urls import reverse
 from markupsafe import escape
 
 from meetings.forms import DocumentForm
+from meetings.models import Report, ReportTemplate
 from tests.factories import (
     ActionFactory,
     ActionPointFactory,
@@ -302,6 +303,13 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
     )
     WrittenQuestionFactory(meeting=meeting, question="When?", response="Draft reply.")
     ActionPointFactory(meeting=meeting, committee=meeting.committee, description="Write to PCC")
+    Report.objects.create(
+        agenda_item=item,
+        title="Working with SafeLives",
+        template=ReportTemplate.objects.get(committee__isnull=True),
+        sections={"proposal": "A beacon site.", "risk": "Referrals may rise."},
+        status="published",
+    )
     action = ActionFactory(
         title="Promote centres", success_measure="More reports", method="Leaflets"
     )
@@ -323,6 +331,7 @@ def test_stored_search_vectors_equal_the_ones_the_search_would_compute():
         "minutes",
         "decisions",
         "documents",
+        "reports",
         "questions",
         "action_points",
         "plan_actions",
