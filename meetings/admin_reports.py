@@ -59,6 +59,12 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         template = self.template_shown
         self.fields["shown"].initial = template.pk if template else None
+        # The template whose boxes the officer filled in, and the one shown now: the page
+        # sent back after a change of template carries the new one.
+        self.posted_shown = self.data.get("shown") if self.is_bound else None
+        if self.is_bound and template is not None:
+            self.data = self.data.copy()
+            self.data["shown"] = str(template.pk)
         if "template" in self.fields and template is not None:
             self.fields["template"].initial = template.pk
         written = self.instance.sections or {}
@@ -87,7 +93,7 @@ class ReportForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         chosen = cleaned.get("template")
-        if chosen is not None and self.template_shown is not None and chosen != self.template_shown:
+        if chosen is not None and self.posted_shown != str(chosen.pk):
             raise ValidationError(
                 f"The sections below are now those of “{chosen}”: check them and save again."
             )

@@ -1,5 +1,7 @@
 """Build the POST an officer's browser would send from an admin change page."""
 
+from django import forms
+
 
 def _field_value(bound_field):
     value = bound_field.value()
@@ -24,6 +26,10 @@ def _form_data(form, html):
         value = _field_value(bound_field)
         if value == "" and bound_field.field.widget.__class__.__name__ == "CheckboxInput":
             continue
+        if value == "" and isinstance(
+            bound_field.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+        ):
+            continue  # a browser sends nothing for a multiple choice with none chosen
         # Split date/time widgets post as name_0 and name_1.
         widget = bound_field.field.widget
         if hasattr(widget, "widgets") and not isinstance(value, list):

@@ -10,6 +10,7 @@ from safer_norfolk.roles import (
     COMMITTEE_OFFICER,
     DATA_OFFICER,
     PARTNERSHIP_OFFICER,
+    REPORT_AUTHOR,
     sync_role_groups,
 )
 
@@ -31,6 +32,7 @@ DEMO_USERS = {
     "committee-officer": (COMMITTEE_OFFICER, "Demo Committee Officer", "NCC"),
     "partnership-officer": (PARTNERSHIP_OFFICER, "Demo Partnership Officer", "OPCCN"),
     "data-officer": (DATA_OFFICER, "Demo Data Officer", "NCC"),
+    "report-author": (REPORT_AUTHOR, "Demo Report Author", "NCC"),
     "admin": (None, "Demo Administrator", None),
 }
 
