@@ -54,6 +54,10 @@ class ReportForm(forms.ModelForm):
             "finance_cleared_by",
             "finance_cleared_on",
         ]
+        labels = {
+            "responsible_officer": "Chief officer",
+            "responsible_officer_title": "Their post",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +77,12 @@ class ReportForm(forms.ModelForm):
             self.fields[section_field_name(section)] = forms.CharField(
                 label=section["heading"],
                 required=False,  # a draft may be unfinished; publishing checks
-                widget=forms.Textarea(attrs={"rows": 8 if section.get("kind") == "table" else 6}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 8 if section.get("kind") == "table" else 6,
+                        "class": "vLargeTextField",
+                    }
+                ),
                 initial=written.get(section["key"])
                 or (
                     TABLE_STARTER if section.get("kind") == "table" and not self.instance.pk else ""

@@ -23,6 +23,7 @@ from meetings.models import (
     Committee,
     Meeting,
     Minute,
+    Report,
     WrittenQuestion,
 )
 from outcomes.models import Measure, Observation, OutcomeFramework
@@ -276,6 +277,9 @@ def build_typical():
             key=True,
         )
     )
+    # Seed 004: the SafeLives Beacon report, written here.
+    report = Report.objects.public().get()
+    pages.append(_page("typical-report", report.get_absolute_url(), key=True))
     return pages
 
 
@@ -789,6 +793,7 @@ def committee_officer_admin_pages():
     question = WrittenQuestion.objects.exclude(response="").order_by("pk").first()
     plan = Plan.objects.order_by("pk").first()
     action = Action.objects.filter(updates__isnull=False).order_by("pk").first()
+    report = Report.objects.order_by("pk").first()
     pages = [
         ("admin-index", reverse("admin:index")),
         ("admin-meetings-list", _admin_url(Meeting, "changelist")),
@@ -819,6 +824,8 @@ def committee_officer_admin_pages():
         ),
         ("admin-plan-action-add", _admin_url(Action, "add")),
         ("admin-plan-action-change", _admin_url(action, "change", action.pk)),
+        ("admin-report-add", _admin_url(Report, "add") + f"?agenda_item={item.pk}"),
+        ("admin-report-change", _admin_url(report, "change", report.pk)),
         ("admin-action-update-add", _admin_url(ActionUpdate, "add")),
         (
             "admin-action-update-change",

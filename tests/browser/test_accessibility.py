@@ -238,7 +238,12 @@ def sign_in(page, base_url, username):
     page.wait_for_url(f"{base_url}/admin/")
 
 
-ADMIN_SCREENSHOTS = {"admin-index", "admin-meeting-change", "admin-observation-import"}
+ADMIN_SCREENSHOTS = {
+    "admin-index",
+    "admin-meeting-change",
+    "admin-observation-import",
+    "admin-report-change",
+}
 
 # An import whose every row is wrong, so that the page lists the problems in a table.
 BAD_ACTIONS_CSV = (
