@@ -804,9 +804,12 @@ class Report(Versioned):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # The text search reads: every section written, whatever the template now lists.
+    def refresh_text(self):
+        """Keep `text`, what search reads: the text of the sections the template lists."""
         self.text = "\n\n".join(text for _, _, text in self.written_sections())
+
+    def save(self, *args, **kwargs):
+        self.refresh_text()
         if kwargs.get("update_fields") is not None and "sections" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "text"}
         super().save(*args, **kwargs)

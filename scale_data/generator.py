@@ -45,10 +45,12 @@ from meetings.models import (
     Membership,
     Minute,
     OrganisationAttendance,
+    ReportTemplate,
     Resolution,
     WorkProgrammeItem,
     WrittenQuestion,
 )
+from meetings.models import Report as CommitteeReport
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.periods import period_label
 from safer_norfolk.audit import erase_with_history, insert_with_history
@@ -96,6 +98,7 @@ class Scale:
     measures_per_outcome: int
     areas: int
     periods: int  # figures per measure and area
+    reports: int  # committee reports written here, on public report items
 
     @property
     def meetings(self):
@@ -126,6 +129,7 @@ SCALES = {
         measures_per_outcome=2,
         areas=3,
         periods=8,
+        reports=3,
     ),
     "small": Scale(
         organisations=12,
@@ -146,6 +150,7 @@ SCALES = {
         measures_per_outcome=5,
         areas=9,
         periods=20,
+        reports=20,
     ),
     "county": Scale(
         organisations=60,
@@ -166,6 +171,7 @@ SCALES = {
         measures_per_outcome=5,
         areas=9,
         periods=80,
+        reports=1_000,
     ),
 }
 
@@ -615,6 +621,7 @@ class Generator:
         self.make_committees()
         self.make_meetings()
         self.make_business()
+        self.make_reports()
         return self.counts
 
     # directory
@@ -1376,6 +1383,60 @@ class Generator:
             details["title"] = self.fill(rng.choice(REPORT_TITLES), topic=topic)
         return details
 
+    def make_reports(self):
+        """Reports written here in the council's template on some public report items,
+        published, with the plan, actions and outcomes their item concerns. Made last, so
+        the rest of the data set is as it would be without them."""
+        rng = self.rng
+        template = ReportTemplate.objects.get(committee__isnull=True)
+        items = list(
+            AgendaItem.objects.filter(
+                meeting__committee__partnership=self.marker,
+                kind=AgendaItem.Kind.REPORT,
+                is_exempt=False,
+            )
+            .order_by("pk")
+            .only("pk", "title", "plan_id")
+        )
+        chosen = sorted(rng.sample(items, min(self.scale.reports, len(items))), key=lambda i: i.pk)
+        reports = []
+        for item in chosen:
+            topic = self.topic()
+            start = self.today.year - rng.randint(1, 15)
+            costs = "\n".join(
+                f"| {year}-{year + 1} | £{rng.randint(5, 300) * 1000:,} |"
+                for year in range(start, start + 3)
+            )
+            report = CommitteeReport(
+                agenda_item=item,
+                title=item.title,
+                template=template,
+                sections={
+                    "strategic_impact": self.paragraphs(2, topic=topic),
+                    "executive_summary": self.paragraphs(2, topic=topic),
+                    "recommendations": f"To note the report on {topic} and agree its proposals.",
+                    "proposal": self.paragraphs(4, topic=topic),
+                    "financial": f"| Year | Cost |\n|---|---|\n{costs}",
+                    "risk": self.paragraphs(2, topic=topic),
+                    "officer_contact": rng.choice(self.officers).name,
+                },
+                status=CommitteeReport.Status.PUBLISHED,
+                published_at=self.now,
+            )
+            report.refresh_text()
+            reports.append(report)
+        self.insert(CommitteeReport, reports)
+        self.link(
+            CommitteeReport,
+            "plans",
+            [
+                (report.pk, report.agenda_item.plan_id)
+                for report in reports
+                if report.agenda_item.plan_id
+            ],
+        )
+        self.progress(f"{len(reports)} reports")
+
     def make_minutes(self, committee, sittings):
         """A minute for every agenda item of each minuted meeting, with its decisions."""
         rng = self.rng
@@ -1671,6 +1732,7 @@ def erase_data_set(marker):
         WrittenQuestion.objects.filter(meeting__in=meetings),
         ActionPoint.objects.filter(meeting__in=meetings),
         WorkProgrammeItem.objects.filter(committee__partnership=marker),
+        CommitteeReport.objects.filter(agenda_item__meeting__in=meetings),
         Resolution.objects.filter(minute__meeting__in=meetings),
         Declaration.objects.filter(meeting__in=meetings),
         Attendance.objects.filter(meeting__in=meetings),

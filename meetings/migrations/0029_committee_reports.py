@@ -6,6 +6,7 @@ import safer_norfolk.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def default_template_and_roles(apps, schema_editor):
@@ -15,9 +16,21 @@ def default_template_and_roles(apps, schema_editor):
     from safer_norfolk.roles import sync_role_groups
 
     ReportTemplate = apps.get_model("meetings", "ReportTemplate")
+    History = apps.get_model("meetings", "HistoricalReportTemplate")
     if not ReportTemplate.objects.filter(committee__isnull=True).exists():
-        ReportTemplate.objects.create(
+        template = ReportTemplate.objects.create(
             name="Committee report (council template)", sections=COUNCIL_REPORT_SECTIONS
+        )
+        # Its first audit entry, as every record has.
+        History.objects.create(
+            id=template.pk,
+            name=template.name,
+            committee=None,
+            sections=template.sections,
+            version=template.version,
+            history_date=timezone.now(),
+            history_type="+",
+            history_change_reason="The council's report template (seed 004)",
         )
     sync_role_groups(apps)
 
