@@ -484,3 +484,14 @@ def test_publishing_without_a_recorded_day_stamps_now():
 
     meeting.refresh_from_db()
     assert meeting.agenda_published_at >= before
+
+
+def test_a_past_meetings_front_sheet_without_a_venue_does_not_say_to_be_confirmed():
+    from meetings import pdf
+    from tests.hostile_input.files import pdf_text
+
+    past = minutes_meeting(venue="")
+    upcoming = MeetingFactory(venue="", starts_at=timezone.now() + datetime.timedelta(days=10))
+
+    assert "Tobeconfirmed" not in pdf_text(pdf.render_pdf(pdf.front_sheet_html(past, [])))
+    assert "VenueTobeconfirmed" in pdf_text(pdf.render_pdf(pdf.front_sheet_html(upcoming, [])))
