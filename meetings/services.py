@@ -200,19 +200,27 @@ def confirm_minutes(*, meeting, at_meeting, by):
     return meeting
 
 
+def _report_to_change(report, by, expected_version, doing):
+    """The report locked for a committee officer to publish or withdraw: refused to anyone
+    else, and when the officer's page showed an older version (`expected_version`)."""
+    if not by.has_perm("meetings.publish_report"):
+        raise PermissionDenied(f"Only a committee officer may {doing} a report.")
+    report = _lock(report)
+    if expected_version is not None and report.version != expected_version:
+        raise ValidationError(
+            f"“{report.title}” was changed since you opened it: look at it again before you "
+            f"{doing} it."
+        )
+    return report
+
+
 @transaction.atomic
 def publish_report(*, report, by, expected_version=None):
     """Publish a report with its agenda: public once the agenda is (at once, if it already
     is). Only a committee officer may (`meetings.publish_report`); a report with a required
     section left empty is refused, naming the sections. `expected_version`, the version the
     officer's page showed, refuses a page opened before someone else's change."""
-    if not by.has_perm("meetings.publish_report"):
-        raise PermissionDenied("Only a committee officer may publish a report.")
-    report = _lock(report)
-    if expected_version is not None and report.version != expected_version:
-        raise ValidationError(
-            f"“{report.title}” was changed since you opened it: look at it again before publishing."
-        )
+    report = _report_to_change(report, by, expected_version, "publish")
     if report.status == Report.Status.PUBLISHED:
         raise ValidationError(f"“{report.title}” is already published.")
     missing = report.missing_sections()
@@ -231,14 +239,7 @@ def publish_report(*, report, by, expected_version=None):
 @transaction.atomic
 def withdraw_report(*, report, by, expected_version=None):
     """Take a published report back to draft: it leaves the site, its PDF and the pack."""
-    if not by.has_perm("meetings.publish_report"):
-        raise PermissionDenied("Only a committee officer may withdraw a report.")
-    report = _lock(report)
-    if expected_version is not None and report.version != expected_version:
-        raise ValidationError(
-            f"“{report.title}” was changed since you opened it: look at it again before "
-            "withdrawing it."
-        )
+    report = _report_to_change(report, by, expected_version, "withdraw")
     if report.status != Report.Status.PUBLISHED:
         raise ValidationError(f"“{report.title}” is not published.")
     report.status = Report.Status.DRAFT

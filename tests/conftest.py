@@ -37,6 +37,20 @@ def officer(django_user_model):
     return user
 
 
+@pytest.fixture
+def report_author(django_user_model):
+    """An officer who writes committee reports: staff, in the report authors' group."""
+    from django.contrib.auth.models import Group
+
+    from safer_norfolk.roles import REPORT_AUTHOR
+
+    user = django_user_model.objects.create_user(
+        username="report-author", password="author-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=REPORT_AUTHOR))
+    return user
+
+
 PROJECT_PACKAGES = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 
 

@@ -3,13 +3,11 @@ report written section by section from its agenda item, published with the agend
 committee officer only, never with a required section empty or from a stale page."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from meetings.admin_reports import TABLE_STARTER
 from meetings.models import Report, ReportTemplate
-from safer_norfolk.roles import REPORT_AUTHOR
 from tests.admin_forms import change_form_data
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
 
@@ -23,14 +21,10 @@ def change_url(report):
 
 
 @pytest.fixture
-def author_client(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="report-author", password="author-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=REPORT_AUTHOR))
+def author_client(report_author):
     client = Client()
-    client.force_login(user)
-    client.user = user
+    client.force_login(report_author)
+    client.user = report_author
     return client
 
 

@@ -6,14 +6,12 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from pypdf import PdfReader
 
 from meetings import pdf, services
 from meetings.models import COUNCIL_REPORT_SECTIONS, Report, ReportTemplate
-from safer_norfolk.roles import REPORT_AUTHOR
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -63,15 +61,6 @@ def get(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return response
-
-
-@pytest.fixture
-def author(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="report-author", password="author-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=REPORT_AUTHOR))
-    return user
 
 
 # --- the template ---------------------------------------------------------------------------
@@ -174,14 +163,14 @@ def test_an_officer_previews_a_draft_report_marked_as_a_preview(officer):
     assert "Preview—notpublished" in pdf_text(data)
 
 
-def test_publishing_needs_every_required_section_and_a_committee_officer(officer, author):
+def test_publishing_needs_every_required_section_and_a_committee_officer(officer, report_author):
     report = make_report(
         status=Report.Status.DRAFT,
         sections={**FILLED, "recommendations": "  \n", "officer_contact": ""},
     )
 
     with pytest.raises(PermissionDenied):
-        services.publish_report(report=report, by=author)
+        services.publish_report(report=report, by=report_author)
     with pytest.raises(ValidationError) as raised:
         services.publish_report(report=report, by=officer)
     assert raised.value.messages == [
