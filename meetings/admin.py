@@ -42,7 +42,7 @@ from meetings.models import (
     WorkProgrammeItem,
     WrittenQuestion,
 )
-from safer_norfolk import formats
+from safer_norfolk import formats, pdf_accessibility
 from safer_norfolk.admin_audit import (
     AuditedAdmin,
     SharedChoices,
@@ -70,6 +70,20 @@ def run_service_on_each(modeladmin, request, queryset, service, done, **kwargs):
             succeeded += 1
     if succeeded:
         messages.success(request, f"{done}: {succeeded}.")
+
+
+def warn_of_inaccessible_papers(request, formset):
+    """A warning for each paper uploaded or replaced in `formset` (once saved) whose check
+    found it may not be accessible, saying what to do."""
+    for document_form in formset.forms:
+        facts = getattr(document_form, "pdf_facts", None)
+        if facts is None or document_form in formset.deleted_forms:
+            continue
+        found = facts.accessibility_problems
+        if found:
+            messages.warning(
+                request, pdf_accessibility.officer_warning(document_form.instance.title, found)
+            )
 
 
 class MeetingChildInline:
@@ -252,8 +266,28 @@ class DocumentInline(VersionedAdminMixin, MeetingChildInline, admin.TabularInlin
     model = Document
     form = DocumentForm
     extra = 0
-    fields = ["order", "agenda_item", "title", "kind", "file", "is_public", "page_count"]
-    readonly_fields = ["page_count"]
+    fields = [
+        "order",
+        "agenda_item",
+        "title",
+        "kind",
+        "file",
+        "is_public",
+        "page_count",
+        "accessibility",
+    ]
+    readonly_fields = ["page_count", "accessibility"]
+
+    @admin.display(description="Accessibility")
+    def accessibility(self, document):
+        """What the upload's check found; nothing for a paper whose file was never read."""
+        if document.pk is None or document.has_text_layer is None:
+            return "-"
+        found = document.accessibility_problems
+        if not found:
+            return "No problems found"
+        labels = ", ".join(pdf_accessibility.LABELS[problem] for problem in found)
+        return f"May not be accessible: {labels}"
 
 
 class AttendanceInline(SharedChoices, VersionedAdminMixin, MeetingChildInline, admin.TabularInline):
@@ -496,6 +530,9 @@ class MeetingAdmin(AuditedAdmin):
                     for document_form in formset.forms:
                         document_form.discard_upload()
             raise
+        for formset in formsets:
+            if formset.model is Document:
+                warn_of_inaccessible_papers(request, formset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model in (AgendaItem, Minute):

@@ -13,8 +13,10 @@ from safer_norfolk.widgets import GovukSelect, ListedModelChoiceField
 
 
 class DocumentForm(forms.ModelForm):
-    """An uploaded paper: the file must really be a readable PDF; its page count, size and
-    text are read from it here, so nothing half-checked is saved."""
+    """An uploaded paper: the file must really be a readable PDF; its page count, size, text
+    and accessibility facts are read from it here, so nothing half-checked is saved. A paper
+    that may not be accessible is saved all the same (`pdf_facts.accessibility_problems` says
+    why, for the officer's warning)."""
 
     class Meta:
         model = Document
@@ -37,10 +39,7 @@ class DocumentForm(forms.ModelForm):
     def save(self, commit=True):
         facts = getattr(self, "pdf_facts", None)
         if facts is not None:
-            self.instance.sha256 = facts.sha256
-            self.instance.page_count = facts.page_count
-            self.instance.size_bytes = facts.size_bytes
-            self.instance.text = facts.text
+            self.instance.take_facts(facts)
             # Stored before the row, so that a disk too full to take the file leaves neither
             # the row nor part of the file (UploadNotStored says so).
             self.stored_upload = store_upload(self.instance.file, self.cleaned_data["file"])

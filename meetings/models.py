@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from delivery_plans.models import Action, Plan
 from outcomes.models import Outcome
-from safer_norfolk import formats
+from safer_norfolk import formats, pdf_accessibility
 from safer_norfolk.audit import Versioned
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
@@ -26,6 +26,7 @@ from safer_norfolk.validators import plausible_date
 COMMITTEE_ROUTE = Route("meetings:committee", slug="slug")
 MEETING_ROUTE = Route("meetings:meeting", slug="slug", date="isodate")
 DOCUMENT_ROUTE = Route("meetings:document", pk="int")
+DOCUMENT_TEXT_ROUTE = Route("meetings:document_text", pk="int")
 MINUTES_PUBLIC = ("published", "confirmed")
 
 
@@ -561,8 +562,9 @@ class DocumentQuerySet(models.QuerySet):
 
     def listed(self):
         """For lists of papers: without the text extracted from each file (every word of a
-        paper) and its search vector, which only search reads, and in SQL."""
-        return self.defer("text", "search_vector")
+        paper, for search and page by page for its web page) and its search vector, which
+        only search reads, and in SQL."""
+        return self.defer("text", "pages", "search_vector")
 
 
 def document_upload_to(document, filename):
@@ -593,6 +595,17 @@ class Document(Versioned):
     sha256 = models.CharField(
         max_length=64, blank=True, editable=False, help_text="Fingerprint of the file."
     )
+    # Read from the file when it is uploaded (safer_norfolk.validators.inspect_pdf); None
+    # when never read: a paper stored before they were, whose file could not be read again.
+    pages = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="Each page's text as headings and paragraphs, for the paper's web page.",
+    )
+    has_text_layer = models.BooleanField(null=True, editable=False)
+    is_tagged = models.BooleanField(null=True, editable=False)
+    has_title = models.BooleanField(null=True, editable=False)
+    has_language = models.BooleanField(null=True, editable=False)
     is_public = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -601,7 +614,8 @@ class Document(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The pages are read from the file, whose every version the history names (file, sha256).
+    history = HistoricalRecords(excluded_fields=["search_vector", "pages"])
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -615,6 +629,30 @@ class Document(Versioned):
 
     def get_absolute_url(self):
         return DOCUMENT_ROUTE(pk=self.pk)
+
+    def get_text_url(self):
+        return DOCUMENT_TEXT_ROUTE(pk=self.pk)
+
+    @property
+    def accessibility_problems(self):
+        """What the upload's check found wrong (safer_norfolk.pdf_accessibility); none for a
+        paper whose file was never read."""
+        return pdf_accessibility.problems(
+            has_text_layer=self.has_text_layer,
+            is_tagged=self.is_tagged,
+            has_title=self.has_title,
+            has_language=self.has_language,
+        )
+
+    def take_facts(self, facts):
+        """Keep what was read from the uploaded file (safer_norfolk.validators.PdfFacts)."""
+        self.sha256 = facts.sha256
+        self.page_count = facts.page_count
+        self.size_bytes = facts.size_bytes
+        self.text = facts.text
+        self.pages = facts.pages
+        for name, value in facts.accessibility.items():
+            setattr(self, name, value)
 
 
 # --- committee reports written here (DESIGN §4.5) ---------------------------------------

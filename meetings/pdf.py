@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from meetings import queries
 from meetings.models import AgendaItem, Document, Meeting
 from safer_norfolk import formats
-from safer_norfolk.pdf import page_count, render_html, render_pdf
+from safer_norfolk.pdf import StampFont, page_count, render_html, render_pdf
 from safer_norfolk.pdf_safety import without_active_content
 from safer_norfolk.text import paragraphs, render_markdown
 
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 PACK_LAYOUT_VERSION = "11"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
-RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # drawn with a standard font: keep it plain ASCII
+RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # written as a stamp (StampFont): plain ASCII
 MAX_FRONT_SHEET_PASSES = 6
 
 
@@ -411,70 +411,20 @@ def _text(value):
     return TextStringObject(value)
 
 
-# Advance widths of Helvetica (per 1,000 units of type size) for the characters stamps use.
-_HELVETICA = {" ": 278, ":": 278, ",": 278, "-": 333}
-_HELVETICA.update(dict.fromkeys("0123456789", 556))
-_HELVETICA.update(dict.fromkeys("abcdeghnopqu", 556))
-_HELVETICA.update(
-    {
-        "f": 278,
-        "i": 222,
-        "j": 222,
-        "l": 222,
-        "k": 500,
-        "m": 833,
-        "r": 333,
-        "s": 500,
-        "t": 278,
-        "v": 500,
-        "w": 722,
-        "x": 500,
-        "y": 500,
-        "z": 500,
-    }
-)
-_HELVETICA.update(
-    {
-        "P": 667,
-        "R": 722,
-        "E": 667,
-        "S": 667,
-        "T": 611,
-        "I": 278,
-        "C": 722,
-        "D": 722,
-        "U": 722,
-        "N": 722,
-        "O": 778,
-        "A": 667,
-        "L": 556,
-        "B": 667,
-        "M": 833,
-        "F": 611,
-        "G": 778,
-        "H": 722,
-    }
-)
-
-
-def _text_width(text, size):
-    return sum(_HELVETICA.get(character, 611) for character in text) * size / 1000
-
-
 def _stamp_pages(writer, *, first, restricted):
     """Write "Page N" (and the restricted banner) on every merged page after the front sheet,
-    drawn straight into each page's content: no re-rendering of the paper itself."""
+    drawn straight into each page's content: no re-rendering of the paper itself. The stamps
+    are pagination artifacts, which screen readers pass over (the pack's bookmarks lead
+    through it), set in an embedded font."""
     from pypdf import PageObject
     from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
+    font = StampFont(writer, "Page 0123456789" + (RESTRICTED_BANNER_ASCII if restricted else ""))
+    resources = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/StampFont"): font.reference})}
     )
+    size = 9
+    banner_width = font.width(RESTRICTED_BANNER_ASCII, size)
     for number, page in enumerate(writer.pages[first:], start=first + 1):
         page.transfer_rotation_to_content()
         box = page.mediabox
@@ -485,24 +435,26 @@ def _stamp_pages(writer, *, first, restricted):
             float(box.height),
         )
         label = f"Page {number}"
-        size = 9
-        x = left + (width - _text_width(label, size)) / 2
+        label_width = font.width(label, size)
+        x = left + (width - label_width) / 2
         y = bottom + 22  # about 8 mm above the bottom edge
         operations = [
-            f"q 1 1 1 rg {x - 3:.2f} {y - 3:.2f} {_text_width(label, size) + 6:.2f} {size + 5} re f",
-            f"0 0 0 rg BT /StampFont {size} Tf {x:.2f} {y:.2f} Td ({label}) Tj ET Q",
+            "/Artifact <</Type /Pagination /Subtype /Footer>> BDC",
+            f"q 1 1 1 rg {x - 3:.2f} {y - 3:.2f} {label_width + 6:.2f} {size + 5} re f",
+            f"0 0 0 rg BT /StampFont {size} Tf {x:.2f} {y:.2f} Td {font.literal(label)} Tj ET Q",
+            "EMC",
         ]
         if restricted:
-            banner_x = left + (width - _text_width(RESTRICTED_BANNER_ASCII, size)) / 2
-            operations.append(
-                f"q 0.83 0.21 0.11 rg BT /StampFont {size} Tf {banner_x:.2f} {bottom + height - 20:.2f} Td "
-                f"({RESTRICTED_BANNER_ASCII}) Tj ET Q"
-            )
+            banner_x = left + (width - banner_width) / 2
+            operations += [
+                "/Artifact <</Type /Pagination /Subtype /Header>> BDC",
+                f"q 0.83 0.21 0.11 rg BT /StampFont {size} Tf {banner_x:.2f} "
+                f"{bottom + height - 20:.2f} Td {font.literal(RESTRICTED_BANNER_ASCII)} Tj ET Q",
+                "EMC",
+            ]
         stamp = PageObject.create_blank_page(width=width + left, height=height + bottom)
-        stamp[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/StampFont"): font})}
-        )
+        stamp[NameObject("/Resources")] = resources
         content = ContentStream(None, None)
-        content.set_data("\n".join(operations).encode("latin-1"))
+        content.set_data("\n".join(operations).encode("ascii"))
         stamp.replace_contents(content)
         page.merge_page(stamp)

@@ -465,6 +465,21 @@ def public_document(pk):
     return document
 
 
+def paper_page(pk):
+    """A public paper for its web page: its text page by page, with the meeting, committee
+    (whose contact is named for other formats) and agenda item it belongs to."""
+    document = (
+        Document.objects.public()
+        .select_related("meeting__committee__partnership", "agenda_item")
+        .defer("text", "search_vector")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise Http404("No such public document.")
+    return document
+
+
 class QuestionStatus:
     AWAITING = "awaiting"
     OVERDUE = "overdue"

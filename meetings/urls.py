@@ -60,6 +60,7 @@ urlpatterns = [
     ),
     path("feeds/latest.atom", LatestFeed(), name="feed"),
     path("documents/<int:pk>/", views.document_download, name="document"),
+    path("documents/<int:pk>/text/", views.document_text, name="document_text"),
     path("questions/", views.written_question_list, name="questions"),
     path("outstanding/", views.outstanding_list, name="outstanding"),
     path("search/", views.search, name="search"),

@@ -113,6 +113,11 @@ def document_download(request, pk):
     )
 
 
+def document_text(request, pk):
+    """A paper's text as a web page, page by page, beside the link to its PDF."""
+    return render(request, "meetings/document_text.html", {"paper": queries.paper_page(pk)})
+
+
 def written_question_list(request):
     status = request.GET.get("status")
     if status not in dict(queries.QuestionStatus.CHOICES):

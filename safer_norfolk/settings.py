@@ -429,6 +429,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Documents: the longest a single PDF may take to render before it is abandoned.
 PDF_TIMEOUT_SECONDS = env_int("PDF_TIMEOUT_SECONDS", 120, minimum=1)
+# The TrueType font the agenda pack's page numbers are written in, embedded in the pack (a
+# subset): Debian's fonts-dejavu-core, which WeasyPrint's PDFs use too.
+PDF_STAMP_FONT = env_str("PDF_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 # Background work (agenda packs, spreadsheet imports). "immediate" runs a task at once, in the
 # request: right for development and tests. Production uses "database": `manage.py

@@ -2,18 +2,22 @@
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_text_list
 
+from safer_norfolk import pdf_accessibility, pdf_text
 from safer_norfolk.pdf_safety import Active, active_content, shown_address
 
 PDF_SIGNATURE = b"%PDF-"
 # Text kept per document for search; reports beyond this are still published whole.
 MAX_EXTRACTED_TEXT = 200_000
+# Text read page by page for a paper's web page: a paper longer than this (some 300 pages of
+# dense text) shows its first pages there and the rest only in the PDF.
+MAX_PAGE_TEXT = 1_000_000
 
 
 def part_of_address(value):
@@ -31,12 +35,33 @@ class PdfFacts:
     size_bytes: int
     text: str
     sha256: str
+    # Each page's headings and paragraphs (safer_norfolk.pdf_text), as Document.pages keeps them.
+    pages: list = field(default_factory=list)
+    # What decides whether the paper is accessible (safer_norfolk.pdf_accessibility).
+    has_text_layer: bool | None = None
+    is_tagged: bool | None = None
+    has_title: bool | None = None
+    has_language: bool | None = None
+
+    @property
+    def accessibility(self):
+        return {
+            "has_text_layer": self.has_text_layer,
+            "is_tagged": self.is_tagged,
+            "has_title": self.has_title,
+            "has_language": self.has_language,
+        }
+
+    @property
+    def accessibility_problems(self):
+        return pdf_accessibility.problems(**self.accessibility)
 
 
 def inspect_pdf(uploaded):
     """Check that an upload is a readable, unencrypted PDF within the size limit, holding no
-    active content (`safer_norfolk.pdf_safety`), and return its page count, size and text.
-    Raises ValidationError with a message for the form."""
+    active content (`safer_norfolk.pdf_safety`), and return its page count, size, text (for
+    search, and page by page as headings and paragraphs) and accessibility facts. Raises
+    ValidationError with a message for the form; an inaccessible paper is no error."""
     from pypdf import PdfReader  # imported here: only uploads need it
 
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
@@ -74,13 +99,8 @@ def inspect_pdf(uploaded):
         found = active_content(reader)
         if found:
             raise ValidationError(active_content_message(found), code="active_content")
-        chunks, length = [], 0
-        for page in reader.pages:
-            if length >= MAX_EXTRACTED_TEXT:
-                break
-            chunk = page.extract_text() or ""
-            chunks.append(chunk)
-            length += len(chunk)
+        pages, chunks = pdf_text.read(reader, max_characters=MAX_PAGE_TEXT)
+        accessibility = pdf_accessibility.facts(reader, pages)
     except ValidationError:
         raise
     except Exception as error:  # pypdf raises many kinds of error on damaged files
@@ -96,7 +116,14 @@ def inspect_pdf(uploaded):
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    return PdfFacts(page_count=page_count, size_bytes=size, text=text, sha256=digest.hexdigest())
+    return PdfFacts(
+        page_count=page_count,
+        size_bytes=size,
+        text=text,
+        sha256=digest.hexdigest(),
+        pages=pages,
+        **accessibility,
+    )
 
 
 def active_content_message(found):
