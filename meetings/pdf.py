@@ -27,7 +27,7 @@ from safer_norfolk.text import paragraphs, render_markdown
 logger = logging.getLogger(__name__)
 
 # Bump when the layout or what papers keep changes, so every cached pack is rebuilt.
-PACK_LAYOUT_VERSION = "11"
+PACK_LAYOUT_VERSION = "12"
 DRAFT_BANNER = "Draft — subject to confirmation at the next meeting"
 RESTRICTED_BANNER = "RESTRICTED: includes exempt and unpublished papers, not for publication"
 RESTRICTED_BANNER_ASCII = RESTRICTED_BANNER  # written as a stamp (StampFont): plain ASCII
