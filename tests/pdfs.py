@@ -15,6 +15,57 @@ def make_pdf(text="Community safety report", pages=1):
     return HTML(string=f"<html lang='en'><body>{body}</body></html>").write_pdf()
 
 
+def make_paper(body, *, title="Community safety report", lang="en-GB", tagged=True):
+    """A paper as partners export it: `body` (HTML) rendered by WeasyPrint, tagged (PDF/UA)
+    or not, with the document's title and language where given (None leaves one out)."""
+    from weasyprint import HTML
+
+    head = f"<title>{title}</title>" if title is not None else ""
+    language = f' lang="{lang}"' if lang is not None else ""
+    html = f"<html{language}><head>{head}</head><body>{body}</body></html>"
+    if tagged:
+        return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML(string=html).write_pdf()
+
+
+def make_scanned_pdf(pages=2, text="Community safety report"):
+    """A scanned paper: each page a picture of printed text, with no text layer."""
+    import base64
+
+    from PIL import Image, ImageDraw
+
+    pictures = []
+    for n in range(1, pages + 1):
+        picture = Image.new("L", (620, 877), "white")
+        ImageDraw.Draw(picture).text((60, 80), f"{text} page {n}", fill="black")
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG")
+        pictures.append(base64.b64encode(buffer.getvalue()).decode())
+    body = "".join(
+        f'<img alt="" style="width: 100%; break-after: page" src="data:image/png;base64,{data}">'
+        for data in pictures
+    )
+    return make_paper(body, title=text, tagged=False)
+
+
+def paper_fields(data, name="paper.pdf"):
+    """The fields an officer's upload stores for the PDF `data` (meetings.forms.DocumentForm,
+    through inspect_pdf), for papers made without the form."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from safer_norfolk.validators import inspect_pdf
+
+    facts = inspect_pdf(SimpleUploadedFile(name, data, "application/pdf"))
+    return {
+        "page_count": facts.page_count,
+        "size_bytes": facts.size_bytes,
+        "text": facts.text,
+        "sha256": facts.sha256,
+        "pages": facts.pages,
+        **facts.accessibility,
+    }
+
+
 def make_encrypted_pdf():
     from pypdf import PdfReader, PdfWriter
 

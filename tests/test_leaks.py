@@ -45,7 +45,7 @@ from tests.factories import (
     WorkProgrammeItemFactory,
     WrittenQuestionFactory,
 )
-from tests.pdfs import make_pdf
+from tests.pdfs import make_pdf, paper_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +84,16 @@ class Markers:
 
 
 def paper(meeting, item, text, *, is_public=True):
-    """A real PDF paper whose extracted text (and title) carry `text`."""
+    """A real PDF paper whose extracted text (for search and its web page) and title carry
+    `text`, stored as an officer's upload stores it."""
     data = make_pdf(text)
     return Document.objects.create(
         meeting=meeting,
         agenda_item=item,
         title=text,
         file=ContentFile(data, name="paper.pdf"),
-        page_count=1,
-        size_bytes=len(data),
-        text=f"{text} page 1",
         is_public=is_public,
+        **paper_fields(data),
     )
 
 

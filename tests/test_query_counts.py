@@ -51,7 +51,7 @@ from tests.factories import (
     area,
 )
 from tests.http import read_body
-from tests.pdfs import make_pdf
+from tests.pdfs import make_pdf, paper_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -186,14 +186,13 @@ def build_plans(n, partnership, partners, outcomes):
 
 
 def paper(meeting, item, data, title):
+    """A paper stored as an officer's upload stores it (its pages for its web page)."""
     return Document.objects.create(
         meeting=meeting,
         agenda_item=item,
         title=title,
         file=ContentFile(data, name="paper.pdf"),
-        page_count=1,
-        size_bytes=len(data),
-        text=f"{title} page 1",
+        **{**paper_fields(data), "text": f"{title} page 1"},
     )
 
 

@@ -112,6 +112,61 @@ def test_pack_page_references_are_exact(client, members, front_pages):
         assert re.search(rf"\bPage {number}\b", text), number
 
 
+def stamps(page):
+    """[(subtype, text)] of the text a page shows inside pagination artifacts."""
+    from pypdf.generic import ContentStream
+
+    found, marks = [], []
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator == b"BDC":
+            marks.append(operands)
+        elif operator == b"BMC":
+            marks.append([operands[0], {}])
+        elif operator == b"EMC":
+            marks.pop()
+        elif operator == b"Tj" and marks and marks[-1][0] == "/Artifact":
+            properties = marks[-1][1]
+            if properties.get("/Type") == "/Pagination":
+                found.append((properties["/Subtype"], str(operands[0])))
+    return found
+
+
+@pytest.mark.parametrize("restricted", [False, True], ids=["public", "restricted"])
+def test_pack_page_numbers_are_artifacts_in_an_embedded_font(client, officer, restricted):
+    from pypdf import PdfReader
+
+    meeting = build_meeting(2)
+    client.force_login(officer)
+    query = {"restricted": 1} if restricted else {}
+
+    reader = PdfReader(io.BytesIO(pdf_bytes(client.get(url("pack_pdf", meeting, **query)))))
+
+    front = AgendaPack.objects.get(meeting=meeting, restricted=restricted).front_sheet_pages
+    fonts = set()
+    for number, page in enumerate(reader.pages[front:], start=front + 1):
+        expected = [("/Footer", f"Page {number}")]
+        if restricted:
+            expected.append(
+                (
+                    "/Header",
+                    "RESTRICTED: includes exempt and unpublished papers, not for publication",
+                )
+            )
+        assert stamps(page) == expected
+        assert re.search(rf"\bPage {number}\b", page.extract_text())
+        reference = page["/Resources"]["/Font"].raw_get("/StampFont")
+        fonts.add(reference.idnum)
+        font = reference.get_object()
+        descriptor = font["/FontDescriptor"].get_object()
+        assert font["/Subtype"] == "/TrueType"
+        assert re.fullmatch(r"/[A-Z]{6}\+DejaVuSans", font["/BaseFont"])
+        assert "/FontFile2" in descriptor
+        assert "/ToUnicode" in font
+    # One embedded font serves every page.
+    assert len(fonts) == 1
+    assert all(stamps(page) == [] for page in reader.pages[:front])
+
+
 def test_pack_outline_has_a_bookmark_per_item_and_document(client):
     meeting = build_meeting(2)
 
