@@ -368,8 +368,8 @@ def test_a_papers_web_page_costs_the_same_queries_however_long_it_is(client, mee
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_reads_each_stored_papers_file_and_leaves_a_missing_one_unknown():
-    before = [("meetings", "0029_committee_reports")]
-    after = [("meetings", "0030_paper_text_and_accessibility")]
+    before = [("meetings", "0030_report_search")]
+    after = [("meetings", "0031_paper_text_and_accessibility")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

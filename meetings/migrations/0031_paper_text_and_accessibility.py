@@ -43,7 +43,7 @@ def read_stored_papers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0029_committee_reports'),
+        ('meetings', '0030_report_search'),
     ]
 
     operations = [
