@@ -6,10 +6,11 @@ structure is guessed, as far as the text allows:
 - a line set clearly larger than the paper's body text (the size most of its text is set in)
   is a heading, and so is a short numbered line ("1. Proposal", "4.2 Funding") that does not
   end as a sentence does; consecutive heading lines of one size are one heading;
-- other lines run together into paragraphs, and a paragraph ends where the gap to the next
-  line is clearly more than a line's, where the type size changes, or where the next line
-  starts with a bullet (or is level with one drawn apart from it) or a paragraph number
-  ("1.1 The report…").
+- other lines run together into paragraphs (joined by a space, or by nothing after a line
+  broken at a slash or hyphen, as addresses and compound words break); a paragraph ends
+  where the gap to the next line is clearly more than a line's, where the type size
+  changes, or where the next line starts with a bullet (or is level with one drawn apart
+  from it) or a paragraph number ("1.1 The report…").
 
 Each page is a list of blocks, `["heading", text]` or `["paragraph", text]` (plain JSON, as
 `Document.pages` stores it). Bullets drawn apart from their lines are left out.
@@ -42,6 +43,7 @@ BULLETS = "•●▪◦‣∙·○■□➢✓–—-*"
 BULLET_ONLY = re.compile(f"[{re.escape(BULLETS)}]+")
 BULLET_START = re.compile(f"[{re.escape(BULLETS)}]\\s")
 SENTENCE_END = re.compile(r"[.,;:]$")
+BROKEN_AFTER = re.compile(r"\S[/-]$")
 
 
 @dataclass
@@ -183,7 +185,10 @@ def page_blocks(lines, body):
             and not (kind == PARAGRAPH and (NUMBERED.match(text) or BULLET_START.match(text)))
         )
         if joins:
-            blocks[-1][1] = f"{blocks[-1][1]} {text}"
+            # A line broken after a slash or a hyphen ("https://", "community-") runs on
+            # without a space; any other break was a space.
+            space = "" if BROKEN_AFTER.search(blocks[-1][1]) else " "
+            blocks[-1][1] = f"{blocks[-1][1]}{space}{text}"
         else:
             blocks.append([kind, text])
         previous = (kind, line)

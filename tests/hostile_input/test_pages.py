@@ -2,8 +2,10 @@
 longest and non-Latin text whole and escaped (suite 4), unknown addresses not found (suite 5)."""
 
 import datetime
+from html import escape
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests.factories import (
@@ -39,6 +41,7 @@ from tests.hostile_input.world import (
     tag_for,
 )
 from tests.http import read_body
+from tests.pdfs import make_paper, paper_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +111,42 @@ def test_plain_text_payload_is_shown_escaped_and_whole_on_every_page(browser, pa
             if key not in MARKDOWN_FIELDS:
                 expected = " ".join(fill.values[key].split())
                 assert expected in page.text, f"{key} is not shown as typed on the {name} page"
+
+
+# The corpora as text in a partner's PDF: its web page shows the text the PDF holds, escaped.
+# (A vertical tab is no text a PDF can hold: WeasyPrint draws a missing glyph for it.)
+PAPER_PAYLOADS = {
+    **{
+        f"plain-{name}": payload
+        for name, payload in PLAIN_PAYLOADS.items()
+        if payload.isprintable()
+    },
+    **{
+        f"markdown-{name}": payload.replace("{keep}", "KeepPaperText")
+        for name, payload in MARKDOWN_PAYLOADS.items()
+    },
+}
+PAPER_PROSE = "The panel noted the report and asked for the figures by district."
+
+
+@pytest.mark.parametrize("payload", PAPER_PAYLOADS.values(), ids=PAPER_PAYLOADS.keys())
+def test_a_payload_in_a_papers_text_is_inert_on_its_web_page_and_shown_as_written(browser, payload):
+    shown = escape(payload)
+    # A page wide enough that no line wraps: where a line broke, the PDF does not say
+    # whether a space stood there ("[link]" / "(javascript:…)").
+    wide = "<style>@page { size: 120cm 30cm }</style>"
+    data = make_paper(f"{wide}<h1>{shown}</h1><p>{shown} {PAPER_PROSE}</p>")
+    document = DocumentFactory(
+        meeting=MeetingFactory(),
+        title="Partner report",
+        file=ContentFile(data, name="report.pdf"),
+        **paper_fields(data),
+    )
+
+    page = audit(browser.get(document.get_text_url()), "The paper's web page")
+
+    written = " ".join(payload.split())
+    assert f"{written} {written} {PAPER_PROSE}" in page.text, "the paper's text is not as written"
 
 
 REFLECTED = {

@@ -79,6 +79,18 @@ def test_a_heading_set_over_two_lines_is_one_heading_and_a_page_without_text_has
     assert pages == [[["heading", long_title], ["paragraph", WRAPPING]], []]
 
 
+def test_a_line_broken_after_a_slash_or_hyphen_runs_on_without_a_space():
+    sentence = (
+        "Read the plan at https://www.norfolk.gov.uk/safer-norfolk/delivery-plan-2021-24 and "
+        "send comments by the end of the month, in writing."
+    )
+
+    _, pages, texts = read(make_paper(f'<p style="width: 5cm">{sentence}</p>'))
+
+    assert "https://\nwww.norfolk.gov.uk/\nsafer-norfolk/delivery-\nplan" in texts[0]
+    assert pages == [[["paragraph", sentence]]]
+
+
 def test_numbered_lines_that_read_as_sentences_are_paragraphs():
     body = (
         f"<p>{WRAPPING}</p>"
