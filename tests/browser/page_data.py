@@ -325,6 +325,34 @@ DISTANCES = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 VERBS = ["noted", "agreed", "resolved", "recommended", "endorsed", "approved"]
 
 
+# A long paper as its upload reads it: headings and paragraphs on 23 of its 24 pages, one
+# page a chart alone; untagged.
+PAPER_WITH_TEXT = {
+    "pages": [
+        []
+        if page == 12
+        else [
+            ["heading", f"{page}. Domestic abuse referrals by district and agency, 2019 to 2024"],
+            *(["paragraph", paragraph] for paragraph in PARAGRAPHS.split("\n\n")),
+            ["heading", f"{page}.1 What the panel is asked to do"],
+            ["paragraph", f"See {LONG_ADDRESS} for the figures behind this page."],
+        ]
+        for page in range(1, 25)
+    ],
+    "has_text_layer": True,
+    "is_tagged": False,
+    "has_title": True,
+    "has_language": True,
+}
+SCANNED_PAPER = {
+    "pages": [[] for _ in range(24)],
+    "has_text_layer": False,
+    "is_tagged": False,
+    "has_title": False,
+    "has_language": False,
+}
+
+
 def _long(text, number):
     return (
         f"{text} {number}: review of the multi-agency response to domestic abuse, stalking "
@@ -582,7 +610,7 @@ def build_maximal():
         for index in range(55)
     ]
 
-    items = []
+    items, papers = [], []
     for number in range(1, 16):
         item = AgendaItemFactory(
             meeting=full,
@@ -597,12 +625,18 @@ def build_maximal():
             corrected_at=now if number == 3 else None,
         )
         for index in range(2 if number % 3 == 0 else 0):
-            DocumentFactory(
-                meeting=full,
-                agenda_item=item,
-                title=f"Appendix {index + 1}: {_long('Report', number)}.pdf",
-                page_count=24,
-                size_bytes=2_400_000,
+            # Item 3's papers: one read page by page (untagged, so the meeting page notes it)
+            # and one scanned; the others' files were never read.
+            read = (PAPER_WITH_TEXT, SCANNED_PAPER)[index] if number == 3 else {}
+            papers.append(
+                DocumentFactory(
+                    meeting=full,
+                    agenda_item=item,
+                    title=f"Appendix {index + 1}: {_long('Report', number)}.pdf",
+                    page_count=24,
+                    size_bytes=2_400_000,
+                    **read,
+                )
             )
         items.append(item)
     AgendaItemFactory(meeting=full, number="16", title="Exempt report", is_exempt=True)
@@ -723,6 +757,9 @@ def build_maximal():
         _page("maximal-committee", committee.get_absolute_url(), key=True),
         _page("maximal-committee-past-meetings-page-2", committee.get_absolute_url(), page=2),
         _page("maximal-meeting-full", full.get_absolute_url(), key=True),
+        _page("maximal-paper-text", papers[0].get_text_url(), key=True),
+        _page("maximal-paper-scanned", papers[1].get_text_url(), key=True),
+        _page("maximal-paper-unread", papers[2].get_text_url()),
         _page("maximal-person", people[1].get_absolute_url(), key=True),
         _page("maximal-meeting-confirmed", confirmed.get_absolute_url()),
         _page("maximal-meeting-cancelled", cancelled.get_absolute_url(), key=True),

@@ -228,9 +228,11 @@ def test_a_scanned_papers_web_page_says_its_text_cannot_be_shown_and_whom_to_ask
 
     shown = words(page_of(client, document))
 
-    assert "The text of this paper cannot be shown here" in shown
-    assert f"To have it in another format, contact {CONTACT}." in shown
-    assert f"{NOTICE}: contact {CONTACT}." in shown
+    assert (
+        "The text of this paper cannot be shown here: the PDF holds images of its pages (it "
+        f"looks scanned), with no text in them. {NOTICE}: contact {CONTACT}."
+    ) in shown
+    assert shown.count(CONTACT) == 1
     assert "Page 1 of 2" not in shown
 
 
@@ -293,7 +295,7 @@ def test_the_meeting_page_links_papers_to_their_web_pages_and_notes_inaccessible
     # A scanned paper has no text to read as a web page.
     assert scanned.get_text_url() not in html
     assert f"{NOTICE}: contact {CONTACT}." in papers["Scanned report"]
-    assert html.count('class="govuk-hint govuk-!-font-size-16 app-paper-notice"') == 2
+    assert html.count(f'<p class="govuk-hint govuk-!-font-size-16">{NOTICE}') == 2
 
 
 @pytest.mark.parametrize(
