@@ -65,7 +65,23 @@ def test_statement_gives_the_compliance_status_and_why(client):
     ) in status
     assert "1.3.1 (info and relationships)" in failures
     assert "agenda pack" in failures
-    assert "“Page N” number written onto each page" in failures
+    assert "2.4.2 (page titled) and 3.1.1 (language of page)" in failures
+    assert "“Page N” number" not in failures
+
+
+def test_statement_says_what_the_upload_check_does_and_what_the_web_page_leaves_out(client):
+    html = statement(client)
+
+    how = section(html, "How accessible this website is")
+    improving = section(html, "What we’re doing to improve accessibility")
+
+    assert "tables, charts and pictures are in the PDF only" in how
+    assert "headings are worked out from the size and numbering of the text" in how
+    assert "Every report uploaded is checked for text that can be read out" in improving
+    assert "tags, a title and a language" in improving
+    assert "whom to ask for another format" in improving
+    assert "published as a web page, page by page" in improving
+    assert "“Page N” number written onto each page of an agenda pack is marked" in improving
 
 
 def test_statement_says_how_to_report_a_problem_and_when_we_reply(client):
@@ -138,7 +154,7 @@ def test_statement_says_when_it_was_prepared_and_reviewed_and_how_the_site_was_t
     preparation = section(html, "Preparation of this accessibility statement")
 
     assert "This statement was prepared on 23 November 2026." in preparation
-    assert "It was last reviewed on 24 November 2026." in preparation
+    assert "It was last reviewed on 7 December 2026." in preparation
     assert "axe-core against WCAG 2.2 A and AA on every public page template" in preparation
     assert "keyboard tests" in preparation
     assert "320 CSS pixels" in preparation
