@@ -70,7 +70,8 @@ def is_tagged(reader):
     root = reader.trailer["/Root"]
     mark_info = root.get("/MarkInfo")
     marked = mark_info.get_object().get("/Marked") if mark_info is not None else None
-    return bool(marked) and "/StructTreeRoot" in root
+    # pypdf's BooleanObject is truthy whatever its value.
+    return getattr(marked, "value", marked) is True and "/StructTreeRoot" in root
 
 
 def has_title(reader):
@@ -93,13 +94,20 @@ def has_language(reader):
 
 def facts(reader, pages):
     """{has_text_layer, is_tagged, has_title, has_language} of a pypdf reader, whose pages'
-    blocks (`safer_norfolk.pdf_text`) have been read."""
-    return {
-        "has_text_layer": any(page for page in pages),
-        "is_tagged": is_tagged(reader),
-        "has_title": has_title(reader),
-        "has_language": has_language(reader),
-    }
+    blocks (`safer_norfolk.pdf_text`) have been read. A fact the file is too malformed to
+    give is None: the check never stands in the way of an upload."""
+    found = {"has_text_layer": any(page for page in pages)}
+    for name, check in (
+        ("is_tagged", is_tagged),
+        ("has_title", has_title),
+        ("has_language", has_language),
+    ):
+        try:
+            found[name] = check(reader)
+        except Exception:  # pypdf raises many kinds of error on malformed dictionaries
+            logger.info("Could not tell whether a paper %s", name.replace("_", " "), exc_info=True)
+            found[name] = None
+    return found
 
 
 def officer_warning(title, found):

@@ -181,6 +181,43 @@ def test_a_title_given_only_in_the_xmp_metadata_counts():
     assert pdf_accessibility.has_title(reader) is True
 
 
+def rewritten(data, change):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    change(writer.root_object)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_paper_marked_as_not_tagged_is_untagged_whatever_structure_it_carries():
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+    def unmark(root):
+        root[NameObject("/MarkInfo")] = DictionaryObject(
+            {NameObject("/Marked"): BooleanObject(False)}
+        )
+
+    data = rewritten(make_paper(REPORT), unmark)
+
+    reader, _, _ = read(data)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert upload(data).accessibility_problems == ["untagged"]
+
+
+def test_a_fact_a_malformed_file_cannot_give_is_unknown_and_the_paper_is_accepted():
+    from pypdf.generic import NameObject, NumberObject
+
+    def break_mark_info(root):
+        root[NameObject("/MarkInfo")] = NumberObject(7)
+
+    facts = upload(rewritten(make_paper(REPORT), break_mark_info))
+
+    assert (facts.is_tagged, facts.has_title, facts.has_language) == (None, True, True)
+    assert facts.accessibility_problems == []
+
+
 def test_facts_never_read_are_no_problem():
     found = pdf_accessibility.problems(
         has_text_layer=None, is_tagged=None, has_title=None, has_language=None
