@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from safer_norfolk.pdf import SITE_URL, PdfError, render_pdf, site_file, time_limit
+from safer_norfolk.pdf import SITE_URL, PdfError, StampFont, render_pdf, site_file, time_limit
 from tests.pdfs import is_tagged_pdf_ua, outline_titles, pdf_pages_text
 
 
@@ -57,3 +57,36 @@ def busy_for(seconds):
 def test_time_limit_stops_a_slow_rendering():
     with pytest.raises(PdfError, match="longer than"), time_limit(0.05):
         busy_for(5)
+
+
+def test_a_stamp_font_is_embedded_once_cut_down_to_its_characters_and_measures_its_text():
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    font = StampFont(writer, "Page 0123456789()")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    dictionary = PdfReader(io.BytesIO(buffer.getvalue())).get_object(font.reference.idnum)
+    descriptor = dictionary["/FontDescriptor"]
+    assert dictionary["/Subtype"] == "/TrueType"
+    assert "/FontFile2" in descriptor
+    assert (dictionary["/FirstChar"], dictionary["/LastChar"]) == (ord(" "), ord("g"))
+    assert font.width("Page 10", 10) > font.width("Page 1", 10) > 0
+    assert font.literal("Page (1)") == "(Page \\(1\\))"
+    with pytest.raises(ValueError, match="not made for"):
+        font.literal("Page x")
+    with pytest.raises(ValueError, match="printable ASCII only"):
+        StampFont(writer, "Page — 1")
+
+
+def test_a_stamp_font_that_cannot_be_read_names_the_setting(settings, tmp_path):
+    from pypdf import PdfWriter
+
+    settings.PDF_STAMP_FONT = str(tmp_path / "missing.ttf")
+
+    with pytest.raises(PdfError, match="PDF_STAMP_FONT"):
+        StampFont(PdfWriter(), "Page 1")
