@@ -772,11 +772,15 @@ class ReportTemplate(Versioned):
 
 
 class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """Reports a committee officer has published, on any item of any agenda: what the
+        officers' restricted pack holds (never a draft)."""
+        return self.filter(status=Report.Status.PUBLISHED)
+
     def public(self):
         """Published reports on public items of published agendas: a report is published with
         its meeting's agenda, and one on an exempt item never."""
-        return self.filter(
-            status=Report.Status.PUBLISHED,
+        return self.published().filter(
             agenda_item__meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED,
             agenda_item__is_exempt=False,
         )

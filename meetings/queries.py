@@ -878,11 +878,7 @@ def agenda_with_papers(meeting, *, restricted=False):
     its reports into `report_list`: the public ones, or with `restricted` (an officer's full
     pack) every item and paper and every published report."""
     documents = (Document.objects.all() if restricted else Document.objects.public()).listed()
-    reports = (
-        Report.objects.filter(status=Report.Status.PUBLISHED)
-        if restricted
-        else Report.objects.public()
-    )
+    reports = Report.objects.published() if restricted else Report.objects.public()
     items = (AgendaItem.objects.all() if restricted else AgendaItem.objects.public()).filter(
         meeting=meeting
     )

@@ -64,7 +64,7 @@ def test_every_content_model_keeps_an_audit_history():
         if not model.__name__.startswith("Historical") and model not in NOT_CONTENT
     ]
 
-    assert len(content) == 26
+    assert len(content) == 28
     assert [model.__name__ for model in content if not hasattr(model, "history")] == []
 
 

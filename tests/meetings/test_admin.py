@@ -411,6 +411,14 @@ def test_every_meetings_admin_page_loads_with_data(admin_client):
     from tests.factories import WorkProgrammeItemFactory
 
     WorkProgrammeItemFactory(committee=meeting.committee, meeting=meeting)
+    from meetings.models import Report, ReportTemplate
+
+    Report.objects.create(
+        agenda_item=item,
+        title="Working with SafeLives",
+        template=ReportTemplate.objects.get(committee__isnull=True),
+        sections={"proposal": "A beacon site."},
+    )
 
     for model in admin.site._registry:
         if model._meta.app_label != "meetings":

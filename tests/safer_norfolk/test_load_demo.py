@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from safer_norfolk.models import Organisation, Person
-from safer_norfolk.roles import COMMITTEE_OFFICER, DATA_OFFICER, PARTNERSHIP_OFFICER
+from safer_norfolk.roles import COMMITTEE_OFFICER, DATA_OFFICER, PARTNERSHIP_OFFICER, REPORT_AUTHOR
 
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.sqlite]
 
@@ -50,6 +50,7 @@ def test_load_demo_holds_the_seed_directory_and_one_login_per_role(settings, cap
         ("committee-officer", COMMITTEE_OFFICER),
         ("partnership-officer", PARTNERSHIP_OFFICER),
         ("data-officer", DATA_OFFICER),
+        ("report-author", REPORT_AUTHOR),
     ]:
         user = User.objects.get(username=username)
         assert list(user.groups.values_list("name", flat=True)) == [group]
@@ -72,7 +73,7 @@ def test_load_demo_holds_the_seed_directory_and_one_login_per_role(settings, cap
     first = table_counts()
     call_command("load_demo")
     assert table_counts() == first
-    assert first["users"] == 4
+    assert first["users"] == 5
     for model in (Meeting, Action):
         assert model.objects.count() > 0
         assert model.history.filter(history_type="+").count() == model.objects.count()
