@@ -39,14 +39,16 @@ def pytest_collection_modifyitems(items):
 def _rows_the_data_migrations_made(transactional_db):
     """The live server reads committed data, so these tests run in real transactions and
     the tables are emptied after each one, taking the rows the data migrations made with
-    them (Django re-creates only content types and permissions). Put the areas and the
-    role groups back, as the migrations made them."""
+    them (Django re-creates only content types and permissions). Put the areas, the default
+    report template and the role groups back, as the migrations made them."""
     from django.apps import apps
 
     from safer_norfolk.roles import sync_role_groups
 
     areas = importlib.import_module("outcomes.migrations.0002_areas_and_roles")
     areas.create_areas(apps, schema_editor=None)
+    reports = importlib.import_module("meetings.migrations.0029_committee_reports")
+    reports.default_template_and_roles(apps, schema_editor=None)
     sync_role_groups()
 
 
