@@ -102,7 +102,8 @@ def is_tagged_pdf_ua(data):
     mark_info = root.get("/MarkInfo")
     return (
         "/StructTreeRoot" in root,
-        bool(mark_info and mark_info.get_object().get("/Marked")),
+        # pypdf's BooleanObject(False) is truthy: compare with True.
+        mark_info is not None and mark_info.get_object().get("/Marked") == True,  # noqa: E712
         str(root.get("/Lang", "")),
         (reader.metadata or {}).get("/Title", ""),
     )

@@ -1,3 +1,4 @@
+import io
 import time
 
 import pytest
@@ -90,3 +91,23 @@ def test_a_stamp_font_that_cannot_be_read_names_the_setting(settings, tmp_path):
 
     with pytest.raises(PdfError, match="PDF_STAMP_FONT"):
         StampFont(PdfWriter(), "Page 1")
+
+
+def test_the_tag_check_reads_a_marked_false_as_untagged():
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+    from tests.pdfs import is_tagged_pdf_ua
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer._root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(False)}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+
+    assert (
+        PdfReader(io.BytesIO(out.getvalue())).trailer["/Root"]["/MarkInfo"]["/Marked"] is not None
+    )
+    assert is_tagged_pdf_ua(out.getvalue())[1] is False
