@@ -387,11 +387,7 @@ class ReportSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_responsible_officer(self, report) -> str:
-        officer = report.responsible_officer
-        if officer is None:
-            return ""
-        post = report.responsible_officer_title or officer.job_title
-        return f"{officer.name}, {post}" if post else officer.name
+        return report.responsible_officer_line()
 
     @extend_schema_field(ReportSectionSerializer(many=True))
     def get_sections(self, report):

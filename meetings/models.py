@@ -862,6 +862,15 @@ class Report(Versioned):
         written = self.sections or {}
         return [(section, written.get(section["key"], "")) for section in self.template.sections]
 
+    def responsible_officer_line(self):
+        """ "Matt Dunkley, Interim Executive Director Children's Services": the chief officer
+        and their post as the report gives it (else their job title); "" for none."""
+        officer = self.responsible_officer
+        if officer is None:
+            return ""
+        post = self.responsible_officer_title or officer.job_title
+        return f"{officer.name}, {post}" if post else officer.name
+
     def written_sections(self):
         """[(template section, its number or None, its Markdown)] for the sections with
         text: the numbered ones numbered in turn ("1. Proposal"), so a section left empty

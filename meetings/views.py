@@ -252,9 +252,7 @@ def report_pdf(request, slug, date, pk):
     if can_preview(request.user) and request.GET.get("preview") == "1":
         page = queries.report_page(slug, date, pk, preview=True)
         filename, data = pdf.render_report(page)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return page_cache.pdf_response(data, filename)
     page = queries.report_page(slug, date, pk)
     return page_cache.document_response(
         request,

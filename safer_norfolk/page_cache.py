@@ -346,7 +346,7 @@ def document_response(request, *, kind, key, render):
         if isinstance(rendered, HttpResponseBase):
             return rendered
         filename, data = rendered
-        return _pdf_response(data, filename)
+        return pdf_response(data, filename)
 
     return stored_response(request, kind=kind, key=key, make=make)
 
@@ -408,7 +408,8 @@ def file_key(request, *parts):
     return key
 
 
-def _pdf_response(data, filename):
+def pdf_response(data, filename):
+    """A PDF shown in the browser, under `filename`."""
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
