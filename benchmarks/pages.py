@@ -555,7 +555,10 @@ def main():
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="safer-norfolk-pages-") as temporary:
         workdir = Path(temporary)
-        env = production_environment(workdir, MEDIA_ROOT=media_root(workdir))
+        # Every request comes from one address: the API's anonymous rate limit is off.
+        env = production_environment(
+            workdir, MEDIA_ROOT=media_root(workdir), API_ANONYMOUS_RATE="off"
+        )
         manage(env, "migrate", "--noinput", "-v0")
         generation_started = time.perf_counter()
         manage(env, "generate_scale_data", "--scale", arguments.scale)

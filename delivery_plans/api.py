@@ -31,7 +31,7 @@ class PlanSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "id", "title", "slug", "organisation", "framework", "period_start", "period_end", "status", "summary",
-            "version_label", "reporting_interval_days", "extra_fields", "url",
+            "version_label", "reporting_interval_days", "extra_fields", "url", "created", "modified",
         ]  # fmt: skip
 
 
@@ -40,7 +40,17 @@ class SectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Section
-        fields = ["id", "plan", "parent", "number", "title", "outcomes", "order"]
+        fields = [
+            "id",
+            "plan",
+            "parent",
+            "number",
+            "title",
+            "outcomes",
+            "order",
+            "created",
+            "modified",
+        ]
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -66,14 +76,25 @@ class ActionSerializer(serializers.ModelSerializer):
             "id", "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "due_text",
             "due_date", "due_precision", "method", "indicators", "cost_text", "cost_amount", "funding_source",
             "outcomes", "related_actions", "external_ref", "stage", "extra", "current_rag", "current_distance",
-            "last_update_on", "is_overdue", "is_stale", "url",
+            "last_update_on", "is_overdue", "is_stale", "url", "created", "modified",
         ]  # fmt: skip
 
 
 class ActionUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionUpdate
-        fields = ["id", "action", "reported_on", "period_label", "kind", "text", "rag", "distance"]
+        fields = [
+            "id",
+            "action",
+            "reported_on",
+            "period_label",
+            "kind",
+            "text",
+            "rag",
+            "distance",
+            "created",
+            "modified",
+        ]
 
 
 class PlanViewSet(PublicReadViewSet):

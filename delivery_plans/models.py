@@ -8,11 +8,10 @@ stored.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk import formats
-from safer_norfolk.audit import Versioned
+from safer_norfolk.audit import Versioned, VersionedQuerySet, audited_history
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.routes import Route
@@ -23,7 +22,7 @@ PLAN_ROUTE = Route("delivery_plans:plan", slug="slug")
 ACTION_ROUTE = Route("delivery_plans:action", slug="slug", number="path")
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(status=Plan.Status.PUBLISHED)
 
@@ -69,7 +68,7 @@ class Plan(Versioned):
 
     objects = PlanQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["-period_start", "title"]
@@ -90,7 +89,7 @@ class Plan(Versioned):
         return PLAN_ROUTE(slug=self.slug)
 
 
-class SectionQuerySet(models.QuerySet):
+class SectionQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(plan__status=Plan.Status.PUBLISHED)
 
@@ -117,7 +116,7 @@ class Section(Versioned):
 
     objects = SectionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["plan", "order", "sort_key", "pk"]
@@ -126,7 +125,7 @@ class Section(Versioned):
         return f"{self.number} {self.title}".strip()
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(plan__status=Plan.Status.PUBLISHED)
 
@@ -210,7 +209,7 @@ class Action(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(
+    history = audited_history(
         excluded_fields=["search_vector", "current_rag", "current_distance", "last_update_on"]
     )
 
@@ -238,7 +237,7 @@ class Action(Versioned):
         return ACTION_ROUTE(slug=self.plan.slug, number=self.number)
 
 
-class ActionUpdateQuerySet(models.QuerySet):
+class ActionUpdateQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(
             status=ActionUpdate.Status.PUBLISHED, action__plan__status=Plan.Status.PUBLISHED
@@ -295,7 +294,7 @@ class ActionUpdate(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["action", "-reported_on", "-pk"]

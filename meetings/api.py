@@ -40,7 +40,7 @@ class CommitteeSerializer(serializers.ModelSerializer):
         model = Committee
         fields = [
             "id", "name", "short_name", "slug", "parent", "partnership", "description", "terms_of_reference",
-            "contact_email", "contact_phone", "default_venue", "url",
+            "contact_email", "contact_phone", "default_venue", "url", "created", "modified",
         ]  # fmt: skip
 
 
@@ -56,6 +56,8 @@ class MembershipSerializer(serializers.ModelSerializer):
             "substitute_for",
             "start_date",
             "end_date",
+            "created",
+            "modified",
         ]
 
 
@@ -77,7 +79,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         model = AgendaItem
         fields = [
             "id", "meeting", "number", "title", "description", "kind", "lead_text", "duration_minutes", "plan",
-            "plan_actions", "outcomes", "documents",
+            "plan_actions", "outcomes", "documents", "created", "modified",
         ]  # fmt: skip
 
 
@@ -91,14 +93,14 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = [
             "id", "committee", "starts_at", "start_time_known", "ends_at", "venue", "mode", "livestream_url", "public_notice",
             "public_questions_deadline", "status", "agenda_published_at", "minutes_status", "minutes_published_at",
-            "minutes_confirmed_at_meeting", "url", "agenda_items",
+            "minutes_confirmed_at_meeting", "url", "agenda_items", "created", "modified",
         ]  # fmt: skip
 
 
 class ResolutionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Resolution
-        fields = ["id", "minute", "order", "verb", "text"]
+        fields = ["id", "minute", "order", "verb", "text", "created", "modified"]
 
 
 class MinuteSerializer(serializers.ModelSerializer):
@@ -106,7 +108,17 @@ class MinuteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Minute
-        fields = ["id", "meeting", "agenda_item", "number", "heading", "body", "resolutions"]
+        fields = [
+            "id",
+            "meeting",
+            "agenda_item",
+            "number",
+            "heading",
+            "body",
+            "resolutions",
+            "created",
+            "modified",
+        ]
 
 
 class ActionPointNoteSerializer(serializers.ModelSerializer):
@@ -128,7 +140,7 @@ class ActionPointSerializer(serializers.ModelSerializer):
         fields = [
             "id", "committee", "meeting", "minute", "reference", "title", "description",
             "owner_text", "owner_person", "owner_organisation", "due_date", "due_meeting",
-            "status", "response", "closed_on", "closed_at_meeting", "plan_actions", "notes",
+            "status", "response", "closed_on", "closed_at_meeting", "plan_actions", "notes", "created", "modified",
         ]  # fmt: skip
 
 
@@ -140,7 +152,7 @@ class WrittenQuestionSerializer(serializers.ModelSerializer):
         model = WrittenQuestion
         fields = [
             "id", "meeting", "agenda_item", "number", "question", "asked_by", "addressed_to", "plan_actions",
-            "status", "response_due", "response", "responded_by", "responded_on",
+            "status", "response_due", "response", "responded_by", "responded_on", "created", "modified",
         ]  # fmt: skip
 
     def get_response(self, question) -> str:
@@ -162,6 +174,8 @@ class WorkProgrammeItemSerializer(serializers.ModelSerializer):
             "issues",
             "invited",
             "status",
+            "created",
+            "modified",
         ]
 
 
@@ -189,6 +203,8 @@ class MeetingViewSet(PublicReadViewSet):
     """Published meetings. Committee officers create a meeting with POST: the committee's
     standard items and expected attendees are added."""
 
+    # A meeting carries its agenda and each item its papers.
+    modified_with = ("agenda_items", "documents")
     serializer_class = MeetingSerializer
     pagination_class = NestedListPagination
     filterset_class = filters.MeetingApiFilter
@@ -246,6 +262,7 @@ class AgendaItemViewSet(PublicReadViewSet):
 
 
 class MinuteViewSet(PublicReadViewSet):
+    modified_with = ("resolutions",)
     serializer_class = MinuteSerializer
     filterset_class = filters.MinuteApiFilter
     ordering_fields = ["sort_key", "id"]
@@ -269,6 +286,7 @@ class ActionPointViewSet(WithETag, PublicReadViewSet):
     """Action points raised at meetings whose minutes are published. Committee officers raise
     one with POST (its reference is assigned) and close one with POST to …/close/."""
 
+    modified_with = ("notes",)
     serializer_class = ActionPointSerializer
     filterset_class = filters.ActionPointApiFilter
     ordering_fields = ["sort_key", "id"]
@@ -383,7 +401,7 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = [
             "id", "meeting", "agenda_item", "title", "responsible_officer", "sections", "plans",
-            "plan_actions", "outcomes", "published_at", "url", "pdf",
+            "plan_actions", "outcomes", "published_at", "url", "pdf", "created", "modified",
         ]  # fmt: skip
 
     def get_responsible_officer(self, report) -> str:

@@ -11,12 +11,11 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from delivery_plans.models import Action, Plan
 from outcomes.models import Outcome
 from safer_norfolk import formats, pdf_accessibility
-from safer_norfolk.audit import Versioned
+from safer_norfolk.audit import Versioned, VersionedManager, VersionedQuerySet, audited_history
 from safer_norfolk.fields import NaturalSortKeyField, WebAddressField
 from safer_norfolk.models import Organisation, Person
 from safer_norfolk.routes import Route
@@ -89,7 +88,7 @@ class Committee(Versioned):
         max_length=10, blank=True, help_text="For “Prefix and number”: “OR” gives OR 1, OR 2 …"
     )
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["name"]
@@ -156,7 +155,7 @@ class Membership(Versioned):
         "“Community Safety Team”.",
     )
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["committee", "order", "pk"]
@@ -199,7 +198,7 @@ class AttendanceGroup(Versioned):
     label = models.CharField(max_length=80, help_text="As the minutes print it: “Board”.")
     order = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["committee", "order", "pk"]
@@ -222,7 +221,7 @@ def check_own_group(record, committee_id):
         raise ValidationError({"group": f"“{record.group}” is a group of another committee."})
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(VersionedQuerySet):
     def public(self):
         """A meeting is public once its agenda is published; cancelling keeps it public."""
         return self.filter(agenda_status=Meeting.AgendaStatus.PUBLISHED)
@@ -315,7 +314,7 @@ class Meeting(Versioned):
 
     # Kept by PostgreSQL with the committee's name (safer_norfolk.search_vectors).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-starts_at"]
@@ -419,7 +418,7 @@ def check_same_meeting(record, field):
         )
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_exempt=False)
 
@@ -496,7 +495,7 @@ class AgendaItem(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "sort_key"]
@@ -536,7 +535,7 @@ class StandardItem(Versioned):
     title = models.CharField(max_length=400)
     description = models.TextField(blank=True, help_text="Markdown, as the agenda prints it.")
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["committee", "order", "pk"]
@@ -554,7 +553,7 @@ DEFAULT_STANDARD_ITEMS = [
 ]
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(
             meeting__agenda_status=Meeting.AgendaStatus.PUBLISHED, is_public=True
@@ -615,7 +614,7 @@ class Document(Versioned):
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
     # The pages are read from the file, whose every version the history names (file, sha256).
-    history = HistoricalRecords(excluded_fields=["search_vector", "pages"])
+    history = audited_history(excluded_fields=["search_vector", "pages"])
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -712,7 +711,7 @@ def check_report_sections(sections):
     return errors
 
 
-class ReportTemplateManager(models.Manager):
+class ReportTemplateManager(VersionedManager):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -736,7 +735,7 @@ class ReportTemplate(Versioned):
     )
 
     objects = ReportTemplateManager()
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["name"]
@@ -771,7 +770,7 @@ class ReportTemplate(Versioned):
         )
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(VersionedQuerySet):
     def published(self):
         """Reports a committee officer has published, on any item of any agenda: what the
         officers' restricted pack holds (never a draft)."""
@@ -837,7 +836,7 @@ class Report(Versioned):
     objects = ReportQuerySet.as_manager()
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["agenda_item", "order", "pk"]
@@ -903,7 +902,7 @@ class Report(Versioned):
         return self.get_absolute_url() + "report.pdf"
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(VersionedQuerySet):
     def public(self):
         """Attendance is part of the minutes: public once they are."""
         return self.filter(
@@ -961,7 +960,7 @@ class Attendance(Versioned):
 
     objects = AttendanceQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
@@ -1066,7 +1065,7 @@ class OrganisationAttendance(models.Model):
         return f"{self.organisation_id} at {self.meeting_id}: {self.record}"
 
 
-class DeclarationQuerySet(models.QuerySet):
+class DeclarationQuerySet(VersionedQuerySet):
     def public(self):
         """Declared at a meeting whose minutes are published, unless on an exempt item."""
         return self.filter(
@@ -1092,7 +1091,7 @@ class Declaration(Versioned):
 
     objects = DeclarationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -1107,7 +1106,7 @@ class Declaration(Versioned):
         return f"{self.person}: {self.get_kind_display()}"
 
 
-class MinuteQuerySet(models.QuerySet):
+class MinuteQuerySet(VersionedQuerySet):
     def public(self):
         """Published minutes, less those of exempt (Part 2) items."""
         return self.filter(
@@ -1133,7 +1132,7 @@ class Minute(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["meeting", "sort_key"]
@@ -1167,7 +1166,7 @@ class Minute(Versioned):
         return f"#minute-{number}"
 
 
-class ResolutionQuerySet(models.QuerySet):
+class ResolutionQuerySet(VersionedQuerySet):
     def public(self):
         """The resolutions of public minutes (Minute.public)."""
         return self.filter(
@@ -1196,7 +1195,7 @@ class Resolution(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["minute", "order", "pk"]
@@ -1210,7 +1209,7 @@ class Resolution(Versioned):
         return f"{self.order}) {self.verb.upper()} {self.text[:60]}"
 
 
-class ActionPointQuerySet(models.QuerySet):
+class ActionPointQuerySet(VersionedQuerySet):
     def public(self):
         """Public by `publication_rule`, as stored on each action point at write time
         (meetings.publication)."""
@@ -1295,7 +1294,7 @@ class ActionPoint(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector", "is_public"])
+    history = audited_history(excluded_fields=["search_vector", "is_public"])
 
     class Meta:
         ordering = ["committee", "sort_key"]
@@ -1343,7 +1342,7 @@ class ActionPoint(Versioned):
         return self.status == self.Status.OPEN
 
 
-class ActionPointNoteQuerySet(models.QuerySet):
+class ActionPointNoteQuerySet(VersionedQuerySet):
     def public(self):
         """The progress notes of public action points (ActionPoint.public)."""
         return self.filter(action_point__in=ActionPoint.objects.public().values("pk"))
@@ -1368,7 +1367,7 @@ class ActionPointNote(Versioned):
 
     objects = ActionPointNoteQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["action_point", "noted_on", "pk"]
@@ -1377,7 +1376,7 @@ class ActionPointNote(Versioned):
         return f"Progress of {formats.date(self.noted_on, 'j F Y')}"
 
 
-class WrittenQuestionQuerySet(models.QuerySet):
+class WrittenQuestionQuerySet(VersionedQuerySet):
     def public(self):
         """Public by `publication_rule`, as stored on each question at write time
         (meetings.publication)."""
@@ -1455,7 +1454,7 @@ class WrittenQuestion(Versioned):
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["search_vector", "is_public"])
+    history = audited_history(excluded_fields=["search_vector", "is_public"])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -1508,7 +1507,7 @@ class WrittenQuestion(Versioned):
         )
 
 
-class WorkProgrammeItemQuerySet(models.QuerySet):
+class WorkProgrammeItemQuerySet(VersionedQuerySet):
     def public(self):
         """Listed unless dropped; an item requested at a meeting waits for that meeting's minutes."""
         return self.exclude(status=WorkProgrammeItem.Status.DROPPED).filter(
@@ -1557,7 +1556,7 @@ class WorkProgrammeItem(Versioned):
 
     objects = WorkProgrammeItemQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["committee", "order", "pk"]

@@ -16,7 +16,24 @@ the rows it affects first, since deleting an item or a minute unlinks them (SET_
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from meetings.models import ActionPoint, AgendaItem, Meeting, Minute, WrittenQuestion
+from meetings.models import (
+    ActionPoint,
+    ActionPointNote,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Declaration,
+    Document,
+    Meeting,
+    Membership,
+    Minute,
+    Report,
+    Resolution,
+    WorkProgrammeItem,
+    WrittenQuestion,
+)
+from safer_norfolk import removals
+from safer_norfolk.models import Organisation, Person
 
 
 def refresh(action_points=None, questions=None):
@@ -90,3 +107,53 @@ def connect():
         name = model._meta.model_name
         pre_delete.connect(_deleting, sender=model, dispatch_uid=f"publication-deleting-{name}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"publication-deleted-{name}")
+    # What a meeting's agenda and minutes status, and an item's exemption, publish or withdraw
+    # with them (each model's public()), for re-users keeping a copy (safer_norfolk.removals):
+    # after the stored answers above, which they read.
+    removals.watch(
+        Committee,
+        Membership,
+        Meeting,
+        AgendaItem,
+        Minute,
+        Resolution,
+        ActionPoint,
+        WrittenQuestion,
+        WorkProgrammeItem,
+        Report,
+    )
+    removals.follow(
+        Meeting,
+        ("agenda_status", "minutes_status"),
+        [
+            (AgendaItem, "meeting"),
+            (Document, "meeting"),
+            (Report, "agenda_item__meeting"),
+            (Minute, "meeting"),
+            (Resolution, "minute__meeting"),
+            (Attendance, "meeting"),
+            (Declaration, "meeting"),
+            (ActionPoint, "meeting"),
+            (ActionPointNote, "action_point__meeting"),
+            (WrittenQuestion, "meeting"),
+            (WorkProgrammeItem, "requested_at"),
+            (Person, "attendances__meeting"),
+            (Organisation, "people__attendances__meeting"),
+        ],
+    )
+    removals.follow(
+        AgendaItem,
+        ("is_exempt",),
+        [
+            (Document, "agenda_item"),
+            (Report, "agenda_item"),
+            (Minute, "agenda_item"),
+            (Resolution, "minute__agenda_item"),
+            (Declaration, "agenda_item"),
+            (ActionPoint, "minute__agenda_item"),
+            (ActionPointNote, "action_point__minute__agenda_item"),
+            (WrittenQuestion, "agenda_item"),
+        ],
+    )
+    removals.follow(Report, ("status",))
+    removals.follow(WorkProgrammeItem, ("status",))

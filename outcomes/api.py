@@ -18,7 +18,7 @@ from safer_norfolk.api import (
 class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
-        fields = ["id", "name", "slug", "kind", "parent", "gss_code"]
+        fields = ["id", "name", "slug", "kind", "parent", "gss_code", "created", "modified"]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -36,6 +36,8 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "url",
+            "created",
+            "modified",
         ]
 
 
@@ -44,7 +46,17 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Outcome
-        fields = ["id", "framework", "number", "title", "level", "contributes_to", "description"]
+        fields = [
+            "id",
+            "framework",
+            "number",
+            "title",
+            "level",
+            "contributes_to",
+            "description",
+            "created",
+            "modified",
+        ]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -54,7 +66,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         model = Measure
         fields = [
             "id", "outcome", "number", "title", "unit", "direction", "direction_note", "source", "frequency",
-            "threshold_percent", "target_value", "target_date",
+            "threshold_percent", "target_value", "target_date", "created", "modified",
         ]  # fmt: skip
 
 
@@ -73,6 +85,8 @@ class ObservationSerializer(serializers.ModelSerializer):
             "value",
             "is_provisional",
             "note",
+            "created",
+            "modified",
         ]
 
 

@@ -9,10 +9,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from outcomes.periods import period_label
-from safer_norfolk.audit import Versioned
+from safer_norfolk.audit import Versioned, VersionedManager, VersionedQuerySet, audited_history
 from safer_norfolk.fields import NaturalSortKeyField
 from safer_norfolk.models import Organisation
 from safer_norfolk.routes import Route
@@ -28,7 +27,7 @@ MEASURE_ROUTE = Route("outcomes:measure", slug="slug", number="str", measure="st
 DEFAULT_MIN_CHANGE_PERCENT = Decimal("5")
 
 
-class AreaManager(models.Manager):
+class AreaManager(VersionedManager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -56,7 +55,7 @@ class Area(Versioned):
 
     objects = AreaManager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["order", "name"]
@@ -73,7 +72,7 @@ class Area(Versioned):
         return (self.slug,)
 
 
-class OutcomeFrameworkQuerySet(models.QuerySet):
+class OutcomeFrameworkQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(status=OutcomeFramework.Status.PUBLISHED)
 
@@ -106,7 +105,7 @@ class OutcomeFramework(Versioned):
 
     objects = OutcomeFrameworkQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["title"]
@@ -126,7 +125,7 @@ class OutcomeFramework(Versioned):
         return FRAMEWORK_ROUTE(slug=self.slug)
 
 
-class OutcomeQuerySet(models.QuerySet):
+class OutcomeQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(framework__status=OutcomeFramework.Status.PUBLISHED)
 
@@ -161,7 +160,7 @@ class Outcome(Versioned):
 
     objects = OutcomeQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["framework", "sort_key"]
@@ -179,7 +178,7 @@ class Outcome(Versioned):
         return OUTCOME_ROUTE(slug=self.framework.slug, number=self.number)
 
 
-class MeasureQuerySet(models.QuerySet):
+class MeasureQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(outcome__framework__status=OutcomeFramework.Status.PUBLISHED)
 
@@ -236,7 +235,7 @@ class Measure(Versioned):
 
     objects = MeasureQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = audited_history(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["outcome", "sort_key"]
@@ -268,7 +267,7 @@ class Measure(Versioned):
         )
 
 
-class ObservationQuerySet(models.QuerySet):
+class ObservationQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(measure__outcome__framework__status=OutcomeFramework.Status.PUBLISHED)
 
@@ -284,7 +283,7 @@ class Observation(Versioned):
 
     objects = ObservationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["measure", "area", "period_start"]

@@ -4,25 +4,29 @@ Every app's api.py defines read-only viewsets over its models' public() rows; th
 composition root (safer_norfolk/urls.py) registers them on one router under /api/v1/.
 """
 
+import datetime
 import hashlib
 import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, permissions, serializers, status, viewsets
-from rest_framework.filters import OrderingFilter
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from safer_norfolk.audit import StaleEdit
 from safer_norfolk.filters import PlausibleDatesFilterSet
-from safer_norfolk.models import Organisation, Person
+from safer_norfolk.models import Organisation, Person, Removal
 
 
 class PublicFilterBackend(DjangoFilterBackend):
@@ -91,6 +95,79 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
+def parse_since(name, value):
+    """The moment a `…_since` parameter names: an ISO 8601 date and time (with its offset or
+    Z; without one, UK time), or a date (its first moment, UK time). Anything else is refused
+    with 400, naming the parameter."""
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is not None:
+                moment = datetime.datetime.combine(day, datetime.time())
+    except ValueError:  # well formed, but no such date or time
+        moment = None
+    if moment is None:
+        raise exceptions.ValidationError(
+            {name: [f"Give a date and time in ISO 8601, such as {SINCE_EXAMPLE}, or a date."]}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+SINCE_EXAMPLE = "2026-12-01T09:30:00Z"
+
+
+class ChangedSinceFilter(BaseFilterBackend):
+    """`modified_since` and `created_since` on every list: the records changed (or first
+    recorded) at or after a moment, for a client keeping a copy in step (docs/api.md). A record
+    counts as changed when it changed or whether it is published did (services and bulk
+    writes keep `modified`: safer_norfolk.audit). A list whose records carry others (a
+    meeting its agenda) names them in its view's `modified_with`, relation paths whose rows'
+    changes count as the record's."""
+
+    fields = {"modified_since": "modified", "created_since": "created"}
+
+    def filter_queryset(self, request, queryset, view):
+        for name, field in self.fields.items():
+            value = request.query_params.get(name)
+            if value is None:
+                continue
+            since = parse_since(name, value)
+            condition = Q(**{f"{field}__gte": since})
+            if field == "modified":
+                for path in getattr(view, "modified_with", ()):
+                    carried = queryset.model._default_manager.filter(
+                        **{f"{path}__modified__gte": since}
+                    )
+                    condition |= Q(pk__in=carried.values("pk"))
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        described = {
+            "modified_since": (
+                "Only records changed at or after this moment, including a change to whether "
+                "they are published"
+                + (" or to the records they carry" if getattr(view, "modified_with", ()) else "")
+                + ": an ISO 8601 date and time (UK time unless an offset is given) or a date. "
+                "Records withdrawn or deleted since are listed at /api/v1/changes/."
+            ),
+            "created_since": "Only records first recorded at or after this moment (as modified_since).",
+        }
+        return [
+            {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "string", "format": "date-time", "example": SINCE_EXAMPLE},
+            }
+            for name, description in described.items()
+        ]
+
+
 class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     """Published records, open to everyone: 50 to a page (20 for meetings, which carry their
     agenda) unless `page_size` asks for another number, pages linked by cursors
@@ -100,7 +177,9 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
     # Subclasses define public_queryset(): the public() rows with the joins their serializer needs.
 
     permission_classes = [AllowAny]
-    filter_backends = [PublicFilterBackend, StableOrderingFilter]
+    filter_backends = [PublicFilterBackend, ChangedSinceFilter, StableOrderingFilter]
+    # Relations whose records this list's records carry (ChangedSinceFilter).
+    modified_with = ()
 
     def public_queryset(self):
         raise NotImplementedError
@@ -119,7 +198,7 @@ class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "short_name", "kind", "website"]
+        fields = ["id", "name", "short_name", "kind", "website", "created", "modified"]
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -127,7 +206,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "honorific", "name", "job_title", "organisation"]
+        fields = ["id", "honorific", "name", "job_title", "organisation", "created", "modified"]
 
 
 class OrganisationViewSet(PublicReadViewSet):
@@ -148,6 +227,78 @@ class PersonViewSet(PublicReadViewSet):
 
     def public_queryset(self):
         return Person.objects.public()
+
+
+# --- what left the public record -------------------------------------------------------------
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    kind = serializers.SerializerMethodField(help_text="The list it was in, as in /api/v1/<kind>/.")
+    id = serializers.IntegerField(source="record_id", help_text="Its id in that list.")
+
+    class Meta:
+        model = Removal
+        fields = ["kind", "id", "change", "at"]
+
+    def get_kind(self, removal) -> str:
+        return self.context["view"].kinds[removal.model]
+
+
+class RemovalFilter(BaseFilterBackend):
+    """The changes feed's `since` and `kind`."""
+
+    def filter_queryset(self, request, queryset, view):
+        since = request.query_params.get("since")
+        if since is not None:
+            queryset = queryset.filter(at__gte=parse_since("since", since))
+        kind = request.query_params.get("kind")
+        if kind is not None:
+            labels = [label for label, name in view.kinds.items() if name == kind]
+            if not labels:
+                raise exceptions.ValidationError(
+                    {"kind": [f"Give one of: {', '.join(sorted(view.kinds.values()))}."]}
+                )
+            queryset = queryset.filter(model__in=labels)
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "since",
+                "required": False,
+                "in": "query",
+                "description": "Only what left at or after this moment: an ISO 8601 date and "
+                "time (UK time unless an offset is given) or a date. Use the moment your last "
+                "copy began.",
+                "schema": {"type": "string", "format": "date-time", "example": SINCE_EXAMPLE},
+            },
+            {
+                "name": "kind",
+                "required": False,
+                "in": "query",
+                "description": "Only records of this list: "
+                + ", ".join(sorted(view.kinds.values()))
+                + ".",
+                "schema": {"type": "string", "enum": sorted(view.kinds.values())},
+            },
+        ]
+
+
+class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Records that were published and are no longer, oldest first: `withdrawn` (it, or what
+    it belongs to, is no longer published: a paper withdrawn, an item made exempt, a plan
+    archived) or `deleted`. A copy kept in step removes these, then reads each list with
+    `modified_since` (docs/api.md). Only the kind, the id and when are given."""
+
+    permission_classes = [AllowAny]
+    serializer_class = RemovalSerializer
+    filter_backends = [RemovalFilter, StableOrderingFilter]
+    ordering = ["at"]
+    # {model label: list name}, set by the composition root from the router (safer_norfolk.urls).
+    kinds = {}
+
+    def get_queryset(self):
+        return Removal.objects.filter(model__in=self.kinds)
 
 
 # --- writes -------------------------------------------------------------------------------
@@ -236,6 +387,8 @@ def service_errors(error):
 ERROR_RESPONSES = {
     "400": "The parameters or the body are not valid: the body names each problem.",
     "404": "No published record here (or a `cursor` this list did not make).",
+    "429": "Too many requests from your address without a token: try again after the "
+    "seconds the Retry-After header gives.",
 }
 WRITE_RESPONSES = {
     "401": "Sign in, or send a token.",

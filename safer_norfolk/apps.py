@@ -9,11 +9,17 @@ class SaferNorfolkConfig(AppConfig):
 
     def ready(self):
         # Sign-in, sign-out and failure log lines (docs/security.md).
-        from safer_norfolk import accounts  # noqa: F401
+        from safer_norfolk import (
+            accounts,  # noqa: F401
+            removals,
+        )
+        from safer_norfolk.models import Organisation, Person
         from safer_norfolk.page_cache import connect_signals
 
         # Every change to the site's content makes cached public pages unreachable.
         connect_signals()
+        # Published records that leave the public record are listed for re-users.
+        removals.watch(Organisation, Person)
 
 
 class OfficerAdminConfig(admin_apps.AdminConfig):

@@ -22,6 +22,7 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from psycopg2.extras import Json
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from safer_norfolk import formats
@@ -64,7 +65,50 @@ def describe_newer_change(instance):
     )
 
 
+# When a record was first stored and last changed: bookkeeping for re-users who keep a copy
+# in step (the API's `modified_since`), not part of the audit history, whose own entries
+# carry their time.
+TIMESTAMPS = ("created", "modified")
+
+
+def audited_history(excluded_fields=(), **options):
+    """The audit history of a content model (simple_history's HistoricalRecords), leaving
+    out the timestamps and `excluded_fields` (derived columns such as a search vector)."""
+    return HistoricalRecords(excluded_fields=[*excluded_fields, *TIMESTAMPS], **options)
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Bulk writes keep `modified`: an update() stamps the rows it changes (a stored
+    publication answer changing is a change to the public record), and bulk_update() the
+    objects it writes."""
+
+    def update(self, **values):
+        values.setdefault("modified", timezone.now())
+        return super().update(**values)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        now = timezone.now()
+        for obj in objs:
+            obj.modified = now
+        return super().bulk_update(objs, [*fields, "modified"], batch_size=batch_size)
+
+
+VersionedManager = models.Manager.from_queryset(VersionedQuerySet)
+
+
 class Versioned(models.Model):
+    created = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        db_index=True,
+        help_text="When it was first recorded here.",
+    )
+    modified = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        db_index=True,
+        help_text="When it, or whether it is published, last changed.",
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -81,14 +125,17 @@ class Versioned(models.Model):
     # as corrected (a paper, a resolution, a line of attendance).
     correction_shown_on_parent = False
 
+    objects = VersionedManager()
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if self._state.adding:
             return super().save(*args, **kwargs)
+        self.modified = timezone.now()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "modified"}
         self._expected_version = self.version
         self.version += 1
         try:

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
-from safer_norfolk.audit import Versioned
+from safer_norfolk.audit import Versioned, VersionedQuerySet, audited_history
 from safer_norfolk.fields import WebAddressField
 from safer_norfolk.routes import Route
 
@@ -48,7 +48,7 @@ ORGANISATION_PUBLIC_ROLES = (
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(VersionedQuerySet):
     def public(self):
         """Organisations that appear in published material: a committee's membership (as
         represented, or through their people), their people's attendance at a meeting whose
@@ -100,7 +100,7 @@ class Organisation(Versioned):
 
     objects = OrganisationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["name"]
@@ -169,7 +169,7 @@ def taken_slugs(name=None, exclude=None):
     return set(people.values_list("slug", flat=True))
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(VersionedQuerySet):
     def public(self):
         """People who appear in published material in a public role: a committee member or
         contact, or named in a published agenda, minutes or plan. An officer's account alone
@@ -228,7 +228,7 @@ class Person(Versioned):
 
     objects = PersonQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -409,3 +409,25 @@ class RenderedDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.object_key} ({self.generation}, {self.day})"
+
+
+class Removal(models.Model):
+    """A published record that left the public record: withdrawn (it, or what it belongs to,
+    no longer published) or deleted. Written when it happens (safer_norfolk.removals) and
+    listed by the API's changes feed, so that a copy of the record kept elsewhere can remove
+    it too. Only records that were public are written, and only their kind and key."""
+
+    class Change(models.TextChoices):
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DELETED = "deleted", "Deleted"
+
+    model = models.CharField(max_length=100, help_text="The model's label, app.model.")
+    record_id = models.BigIntegerField()
+    change = models.CharField(max_length=20, choices=Change.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["at", "id"], name="removal_at_idx")]
+
+    def __str__(self):
+        return f"{self.model} {self.record_id} {self.change} at {self.at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ secret key. DJANGO_ENV=production turns on the guards and secure defaults a publ
 needs, and refuses to start with the development key, DEBUG on or no ALLOWED_HOSTS.
 """
 
+import re
 from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
@@ -483,6 +484,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Requests an address without a session or token may make to the API ("120/minute": per
+# second, minute, hour or day); "off" or empty turns the limit off (docs/api.md).
+API_ANONYMOUS_RATE = env_str("API_ANONYMOUS_RATE", "120/minute").strip()
+if API_ANONYMOUS_RATE.lower() in ("off", "0"):
+    API_ANONYMOUS_RATE = ""
+elif API_ANONYMOUS_RATE and not re.fullmatch(r"[1-9]\d*/(s|m|h|d)[a-z]*", API_ANONYMOUS_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANONYMOUS_RATE must be a number of requests per second, minute, hour or day "
+        f"(such as 120/minute), or off; not {API_ANONYMOUS_RATE!r}."
+    )
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -499,6 +510,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # A save that lost a race with another officer's answers 409 Conflict.
     "EXCEPTION_HANDLER": "safer_norfolk.api.exception_handler",
+    # Anonymous clients: API_ANONYMOUS_RATE requests per address (safer_norfolk.throttles).
+    "DEFAULT_THROTTLE_CLASSES": ["safer_norfolk.throttles.AnonymousRateThrottle"],
     # Officers' own systems use a token; a signed-in browser uses its session, with CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

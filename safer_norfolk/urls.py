@@ -37,6 +37,12 @@ for prefix, viewset in [
     ("observations", outcomes_api.ObservationViewSet),
 ]:
     router.register(prefix, viewset, basename=prefix)
+# What left the public record, named by the lists above.
+directory_api.ChangeViewSet.kinds = {
+    viewset.serializer_class.Meta.model._meta.label_lower: prefix
+    for prefix, viewset, _ in router.registry
+}
+router.register("changes", directory_api.ChangeViewSet, basename="changes")
 
 admin.site.site_header = f"{settings.SITE_NAME} back office"
 admin.site.site_title = settings.SITE_NAME

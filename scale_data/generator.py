@@ -53,7 +53,7 @@ from meetings.models import (
 from meetings.models import Report as CommitteeReport
 from outcomes.models import Area, Measure, Observation, Outcome, OutcomeFramework
 from outcomes.periods import period_label
-from safer_norfolk.audit import erase_with_history, insert_with_history
+from safer_norfolk.audit import Versioned, erase_with_history, insert_with_history
 from safer_norfolk.fields import natural_sort_key
 from safer_norfolk.models import Organisation, Person, person_slug, taken_slugs
 
@@ -546,6 +546,9 @@ class Generator:
         """Write new rows with their "+" audit history (or plainly, for link tables)."""
         if not objects:
             return objects
+        if issubclass(model, Versioned):
+            for obj in objects:  # recorded as of the data set's day, not when it was built
+                obj.created = obj.modified = self.now
         if hasattr(model, "history"):
             created = insert_with_history(
                 model, objects, change_reason=CHANGE_REASON, batch_size=BATCH_SIZE

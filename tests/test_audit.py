@@ -24,7 +24,7 @@ from meetings.models import (
 from outcomes.models import Observation
 from outcomes.services import ImportReport, save_observations
 from safer_norfolk.audit import StaleEdit, Versioned
-from safer_norfolk.models import ContentGeneration, ImportJob, RenderedDocument
+from safer_norfolk.models import ContentGeneration, ImportJob, Removal, RenderedDocument
 from safer_norfolk.roles import COMMITTEE_OFFICER
 from tests.admin_forms import change_form_data
 from tests.factories import (
@@ -44,8 +44,16 @@ CONTENT_APPS = ("safer_norfolk", "meetings", "delivery_plans", "outcomes")
 # Derived, not content: a built pack or a stored document is made again from the audited
 # records it contains, the content generation only counts changes to the rest, and an import
 # job is the bookkeeping of an upload (the records the import writes are audited); an
-# organisation's record at a meeting is worked out from audited attendance and memberships.
-NOT_CONTENT = {AgendaPack, ContentGeneration, ImportJob, OrganisationAttendance, RenderedDocument}
+# organisation's record at a meeting is worked out from audited attendance and memberships; a
+# removal is written when an audited record is deleted or withdrawn, and is itself a log.
+NOT_CONTENT = {
+    AgendaPack,
+    ContentGeneration,
+    ImportJob,
+    OrganisationAttendance,
+    Removal,
+    RenderedDocument,
+}
 
 
 def committee_officer(username="committee-officer", first_name=""):

@@ -53,8 +53,12 @@ def test_the_api_keeps_every_promise_of_its_schema(settings, tmp_path):
     test_database = urlsplit(os.environ["DATABASE_URL"])._replace(
         path="/" + connection.settings_dict["NAME"]
     )
+    # The contract is checked, not the anonymous rate limit (tests/api/test_rate_limit.py).
     env = production_environment(
-        tmp_path, DATABASE_URL=test_database.geturl(), MEDIA_ROOT=settings.MEDIA_ROOT
+        tmp_path,
+        DATABASE_URL=test_database.geturl(),
+        MEDIA_ROOT=settings.MEDIA_ROOT,
+        API_ANONYMOUS_RATE="off",
     )
     manage(env, "collectstatic", "--noinput", "-v0")
     with (tmp_path / "gunicorn.log").open("w") as log, Gunicorn(env, workers=2, log=log) as server:

@@ -1,0 +1,199 @@
+"""The changes feed (/api/v1/changes/): every published record that left the public record,
+withdrawn or deleted, with when; never one that was not public. With it and the lists'
+`modified_since`, a copy of the record kept elsewhere stays exactly in step."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting, Minute
+from safer_norfolk.models import Removal
+from tests.factories import (
+    ActionFactory,
+    ActionPointFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    MeetingFactory,
+    MinuteFactory,
+    PlanFactory,
+    ResolutionFactory,
+    SectionFactory,
+    WrittenQuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def changes(client, **params):
+    response = client.get("/api/v1/changes/", params)
+    assert response.status_code == 200, response.content
+    return [
+        (change["kind"], change["id"], change["change"]) for change in response.json()["results"]
+    ]
+
+
+def exempt_business():
+    """A meeting with published minutes and an item carrying a minute, a decision, an action
+    point and a written question."""
+    meeting = MeetingFactory(minutes_published=True)
+    item = AgendaItemFactory(meeting=meeting)
+    minute = MinuteFactory(meeting=meeting, agenda_item=item)
+    return {
+        "meeting": meeting,
+        "item": item,
+        "minute": minute,
+        "resolution": ResolutionFactory(minute=minute),
+        "action_point": ActionPointFactory(meeting=meeting, minute=minute),
+        "question": WrittenQuestionFactory(meeting=meeting, agenda_item=item),
+    }
+
+
+def test_an_item_made_exempt_withdraws_what_hangs_on_it(client):
+    business = exempt_business()
+    item = business["item"]
+    item.is_exempt = True
+    item.save()
+
+    assert sorted(changes(client)) == sorted(
+        [
+            ("agenda-items", item.pk, "withdrawn"),
+            ("minutes", business["minute"].pk, "withdrawn"),
+            ("resolutions", business["resolution"].pk, "withdrawn"),
+            ("action-points", business["action_point"].pk, "withdrawn"),
+            ("written-questions", business["question"].pk, "withdrawn"),
+        ]
+    )
+
+
+def test_deleting_published_records_lists_them_and_nothing_unpublished(client):
+    published = MeetingFactory(minutes_published=True)
+    public_minute = MinuteFactory(meeting=published)
+    exempt_item = AgendaItemFactory(meeting=published, is_exempt=True)
+    draft = MeetingFactory(draft=True)
+    AgendaItemFactory(meeting=draft)  # deleted with its meeting, never published
+
+    keys = {"minute": public_minute.pk}
+    public_minute.delete()
+    exempt_item.delete()
+    draft.delete()
+
+    assert changes(client) == [("minutes", keys["minute"], "deleted")]
+    assert list(Removal.objects.values_list("model", "record_id")) == [
+        ("meetings.minute", keys["minute"])
+    ]
+
+
+def test_deleting_a_meeting_lists_its_published_parts(client):
+    # A meeting with action points or questions cannot be deleted (they are protected).
+    meeting = MeetingFactory(minutes_published=True)
+    item = AgendaItemFactory(meeting=meeting)
+    minute = MinuteFactory(meeting=meeting, agenda_item=item)
+    resolution = ResolutionFactory(minute=minute)
+    hidden = AgendaItemFactory(meeting=meeting, is_exempt=True)
+    hidden_minute = MinuteFactory(meeting=meeting, agenda_item=hidden)
+    keys = [meeting.pk, item.pk, minute.pk, resolution.pk, hidden.pk, hidden_minute.pk]
+    Meeting.objects.get(pk=meeting.pk).delete()
+
+    assert sorted(changes(client)) == sorted(
+        [
+            ("meetings", keys[0], "deleted"),
+            ("agenda-items", keys[1], "deleted"),
+            ("minutes", keys[2], "deleted"),
+            ("resolutions", keys[3], "deleted"),
+        ]
+    )
+
+
+def test_archiving_a_plan_withdraws_its_parts(client):
+    plan = PlanFactory(status="published")
+    section = SectionFactory(plan=plan)
+    action = ActionFactory(section=section)
+    update = ActionUpdateFactory(action=action)
+    plan.status = "archived"
+    plan.save()
+
+    assert sorted(changes(client)) == sorted(
+        [
+            ("plans", plan.pk, "withdrawn"),
+            ("sections", section.pk, "withdrawn"),
+            ("plan-actions", action.pk, "withdrawn"),
+            ("action-updates", update.pk, "withdrawn"),
+        ]
+    )
+
+
+def test_since_and_kind_narrow_the_feed(client):
+    first = MinuteFactory(meeting=MeetingFactory(minutes_published=True))
+    Minute.objects.get(pk=first.pk).delete()
+    Removal.objects.update(at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    meeting = MeetingFactory(minutes_published=True)
+    second = MinuteFactory(meeting=meeting)
+    item = AgendaItemFactory(meeting=meeting)
+    Minute.objects.get(pk=second.pk).delete()
+    type(item).objects.get(pk=item.pk).delete()
+
+    assert changes(client, since="2024-06-01") == [
+        ("minutes", second.pk, "deleted"),
+        ("agenda-items", item.pk, "deleted"),
+    ]
+    assert changes(client, kind="minutes") == [
+        ("minutes", first.pk, "deleted"),
+        ("minutes", second.pk, "deleted"),
+    ]
+    assert client.get("/api/v1/changes/", {"since": "last week"}).status_code == 400
+    refused = client.get("/api/v1/changes/", {"kind": "papers"})
+    assert refused.status_code == 400
+    assert "minutes" in refused.json()["kind"][0]
+
+
+def walk(client, kind, **params):
+    """{id: record} of a whole list, following `next`."""
+    records, url, query = {}, f"/api/v1/{kind}/", {"page_size": 2, **params}
+    while url:
+        page = client.get(url, query).json()
+        records.update({record["id"]: record for record in page["results"]})
+        url, query = page["next"], None
+    return records
+
+
+KINDS = ("meetings", "agenda-items", "minutes", "resolutions", "action-points", "written-questions")
+
+
+def test_a_copy_kept_with_the_feed_and_modified_since_stays_exact(client, officer):
+    business = exempt_business()
+    later = MeetingFactory(minutes_draft=True)
+    later_minute = MinuteFactory(meeting=later)
+    copy = {kind: walk(client, kind) for kind in KINDS}
+    began = timezone.now()
+
+    # Between two copies: minutes published, an item made exempt, a record corrected, one
+    # deleted, and one made exempt and published again.
+    services.publish_minutes(meeting=later, by=officer)
+    item = business["item"]
+    item.is_exempt = True
+    item.save()
+    corrected = MinuteFactory(meeting=business["meeting"])
+    corrected.heading = "Corrected heading"
+    corrected.save()
+    gone = MinuteFactory(meeting=business["meeting"])
+    Minute.objects.get(pk=gone.pk).delete()
+    item.is_exempt = False
+    item.save()
+    item.is_exempt = True
+    item.save()
+    item.is_exempt = False
+    item.save()
+
+    # The next copy: remove what left, then take what changed.
+    for kind, key, _ in changes(client, since=began.isoformat(), page_size=200):
+        copy.get(kind, {}).pop(key, None)
+    for kind in KINDS:
+        copy[kind].update(walk(client, kind, modified_since=began.isoformat()))
+
+    assert copy == {kind: walk(client, kind) for kind in KINDS}
+    assert later_minute.pk in copy["minutes"]
+    assert item.pk in copy["agenda-items"]
+    assert gone.pk not in copy["minutes"]
+    assert copy["minutes"][corrected.pk]["heading"] == "Corrected heading"
