@@ -3,14 +3,16 @@
 Every content model carries `history = HistoricalRecords()` (django-simple-history): each
 create, change and delete is stored with who made it and when, and the admin shows it. Bulk
 writes go through simple_history's bulk_create_with_history or upsert_with_history below, and
-no code calls QuerySet.update() on an audited model (a guard in tests/conftest.py enforces it).
+no code calls QuerySet.update() on an audited model but for columns its history leaves out (a
+guard in tests/conftest.py enforces it).
 Generated scale data is written with insert_with_history and removed, its history with it, with
 erase_with_history below.
 
 The records officers edit most also derive from `Versioned`: a version number raised by every
 save, so that a save based on an older version is refused (StaleEdit) instead of overwriting a
 change its author never saw; and `corrected_at`, stamped when a published record is changed,
-so the public pages can say "Corrected on …".
+so the public pages can say "Corrected on …"; and `created` and `modified`, for re-users
+keeping a copy in step (safer_norfolk.removals, the API's modified_since).
 """
 
 import datetime
