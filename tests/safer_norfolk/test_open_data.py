@@ -19,11 +19,14 @@ from safer_norfolk import open_data
 from safer_norfolk.tasks import api_registry
 from tests.http import read_body
 from tests.pdfs import make_pdf
+from tests.safer_norfolk import test_object_storage as object_storage
 from tests.test_leaks import build_site, marker_hits
 from tests.test_query_counts import MAX_API_LIST_QUERIES
 from tests.test_query_counts import build as build_at_size
 
 pytestmark = pytest.mark.django_db
+# An S3-compatible bucket (moto's server) as the media storage.
+s3_endpoint, bucket = object_storage.s3_endpoint, object_storage.bucket
 
 REQUIRED_RESOURCE_KEYS = {"name", "path", "format", "mediatype", "encoding"}
 
@@ -278,3 +281,19 @@ def test_a_builds_queries_do_not_grow_with_the_records_beyond_one_a_chunk():
     assert small_records < large_records
     assert small == large
     assert large < chunked <= large + large_records * MAX_API_LIST_QUERIES
+
+
+def test_downloads_are_built_into_and_served_from_an_object_store(client, bucket):
+    build_site()
+    first = open_data.build(api_registry())["build"]
+    open_data.build(api_registry())
+    third = open_data.build(api_registry())
+
+    stored = object_storage.objects_in(bucket)
+    served = read_body(client.get("/data/plans.zip"))
+
+    assert f"{open_data.MANIFEST}" in stored
+    assert not any(key.startswith(f"data/{first}/") for key in stored)
+    assert {entry["file"] for entry in third["downloads"]} <= set(stored)
+    assert served == object_storage.object_bytes(bucket, f"data/{third['build']}/plans.zip")
+    assert json.loads(object_storage.object_bytes(bucket, open_data.MANIFEST)) == third
