@@ -52,6 +52,8 @@ urlpatterns = [
     # The home page draws on every app, so it lives in the top layer.
     path("", meetings_views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/<slug:dataset>.zip", views.open_data_download, name="open_data_download"),
     path("health/", views.health, name="health"),
     path("health/ready/", views.ready, name="ready"),
     path("admin/", admin.site.urls),

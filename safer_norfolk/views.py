@@ -2,10 +2,18 @@ import logging
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -121,3 +129,38 @@ class SchemaView(SpectacularAPIView):
         response.content = kept[1]
         response["Content-Type"] = kept[2]
         return response
+
+
+@cache_control(no_cache=True)
+def open_data(request):
+    """The bulk downloads: each kind's zip with its record count, size and build time. It
+    reads the stored manifest, which a build replaces without changing any record: the page is
+    revalidated rather than kept in the page cache (no-cache)."""
+    from safer_norfolk import open_data
+
+    manifest = open_data.read_manifest()
+    return render(
+        request,
+        "safer_norfolk/open_data.html",
+        {
+            "manifest": manifest,
+            "built_at": parse_datetime(manifest["built_at"]) if manifest else None,
+            "licence": open_data.LICENCE,
+        },
+    )
+
+
+def open_data_download(request, dataset):
+    """The current build's zip of one kind, streamed from storage; 404 for a kind the build
+    does not hold, or before the first build."""
+    from safer_norfolk import open_data
+
+    found = open_data.download(dataset)
+    if found is None:
+        raise Http404("No such download.")
+    entry, opened = found
+    response = FileResponse(
+        opened, as_attachment=True, filename=f"{dataset}.zip", content_type="application/zip"
+    )
+    response["Content-Length"] = str(entry["bytes"])
+    return response

@@ -11,6 +11,7 @@ import inspect
 import io
 import itertools
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,17 @@ def _signed_links(obj):
 
 
 EXPLICIT_VALUES["signed"] = _signed_links
+
+
+def _open_data_kinds(obj):
+    """The bulk downloads are named by the kinds of record the read API lists, and the zip of all."""
+    from safer_norfolk.open_data import ALL, kinds_of
+    from safer_norfolk.tasks import api_registry
+
+    return [kind.name for kind in kinds_of(api_registry())] + [ALL]
+
+
+EXPLICIT_VALUES["dataset"] = _open_data_kinds
 
 # A pattern whose arguments combine into more URLs than this gets a covering sample instead:
 # every candidate value of every argument appears at least once.
@@ -253,7 +265,7 @@ class Fetched:
     @property
     def kind(self):
         """The family of the response for reporting: pdf, json, csv, calendar, atom, html…"""
-        for family in ("pdf", "json", "csv", "calendar", "atom", "html", "yaml"):
+        for family in ("pdf", "zip", "json", "csv", "calendar", "atom", "html", "yaml"):
             if family in self.content_type:
                 return family
         return self.content_type or "none"
@@ -278,6 +290,15 @@ def pdf_text(data):
     return "\n".join(parts)
 
 
+def zip_text(data):
+    """Every file in the zip, each under its name, decoded as text."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(
+            f"{name}\n{archive.read(name).decode('utf-8', errors='replace')}"
+            for name in archive.namelist()
+        )
+
+
 def fetch(client, url):
     """GET `url`, recording an exception as an error instead of raising it."""
     try:
@@ -286,7 +307,14 @@ def fetch(client, url):
     except Exception as error:  # the crawl reports every failure together
         return Fetched(url, None, error=f"{type(error).__name__}: {error}")
     content_type = response.get("Content-Type", "")
-    if "application/pdf" in content_type and body.startswith(b"%PDF"):
+    if "application/zip" in content_type and body.startswith(b"PK"):
+        try:
+            text = zip_text(body)
+        except Exception as error:
+            return Fetched(
+                url, response.status_code, content_type, error=f"unreadable zip: {error}"
+            )
+    elif "application/pdf" in content_type and body.startswith(b"%PDF"):
         try:
             text = pdf_text(body)
         except Exception as error:

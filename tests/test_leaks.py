@@ -7,6 +7,7 @@ object's own address, and list pages with search terms. See tests/crawl.py.
 """
 
 import datetime
+import io
 import itertools
 import re
 import time
@@ -15,12 +16,15 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from alerts import digests
 from alerts.models import Message, Subscription
 from meetings.models import Document, Report, ReportTemplate
+from safer_norfolk import open_data
 from safer_norfolk.models import Person
+from safer_norfolk.tasks import api_registry
 from tests import crawl
 from tests.factories import (
     ActionFactory,
@@ -572,15 +576,20 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
     found in every kind of response, and every pattern answers something other than 404
     at least once: the crawl reaches the content it guards."""
     markers = build_site()
+    # The nightly bulk downloads, built from this site: the crawl reads every file of each zip.
+    call_command("build_open_data", "--now", stdout=io.StringIO())
     started = time.monotonic()
     urls, routes = leak_crawl_urls(crawl.project_objects())
 
     failures, statuses_by_route = [], defaultdict(Counter)
     public_found = defaultdict(set)  # marker -> response kinds it was found in
     record_links = defaultdict(set)  # a person's or organisation's page -> pages linking it
+    downloads_read = set()
     for url in sorted(urls):
         fetched = crawl.fetch(client, url)
         statuses_by_route[crawl.route_of(url)][fetched.status] += 1
+        if fetched.kind == "zip" and fetched.status == 200:
+            downloads_read.add(url)
         if fetched.error or fetched.status is None or fetched.status >= 500:
             failures.append(f"{url}: {fetched.status} {fetched.error}")
             continue
@@ -622,7 +631,9 @@ def test_no_unpublished_material_reaches_an_anonymous_visitor_through_any_url(cl
     assert not only_not_found, f"URL patterns that only ever answered 404: {only_not_found}"
     assert not failures, "Unpublished material or server errors:\n" + "\n".join(failures)
     assert not published_not_found, f"Published text never seen: {published_not_found}"
-    assert {"html", "json", "pdf", "csv", "calendar", "atom"} <= kinds_with_published
+    assert {"html", "json", "pdf", "csv", "calendar", "atom", "zip"} <= kinds_with_published
+    # Every download was read: one zip per kind the API lists, and the zip of all.
+    assert len(downloads_read) == len(open_data.kinds_of(api_registry())) + 1
     assert len(urls) >= MIN_URLS
     # The check of linked names reached both kinds of page.
     assert any(link.startswith("/people/") for link in record_links)

@@ -7,6 +7,7 @@ builder writes to the test database and returns the pages to visit as `PageCase`
 """
 
 import datetime
+import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -82,6 +83,7 @@ KEY_LIST_PAGES = {
     "outstanding",
     "search-no-results",
     "organisations",
+    "open-data",
 }
 
 
@@ -104,6 +106,7 @@ def site_pages(prefix, key=()):
         ("calendar", reverse("meetings:calendar_month"), {}),
         ("people", reverse("meetings:people"), {}),
         ("organisations", reverse("meetings:organisations"), {}),
+        ("open-data", reverse("open_data"), {}),
     ]
     return [
         _page(f"{prefix}-{name}", path, key=name in key, **query) for name, path, query in pages
@@ -202,6 +205,7 @@ def typical_meetings():
 def build_typical():
     """`manage.py load_demo`, and a page of each kind it holds."""
     call_command("load_demo", verbosity=0)
+    call_command("build_open_data", "--now", stdout=io.StringIO())
     pages = site_pages("typical", key=KEY_LIST_PAGES)
     for committee in Committee.objects.order_by("slug"):
         key = committee.slug == "nccsp-scrutiny-sub-panel"
