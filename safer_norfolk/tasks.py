@@ -6,12 +6,17 @@ from django.conf import settings
 from django_tasks import task
 
 from safer_norfolk import open_data
+from safer_norfolk.api import PublicReadViewSet
 
 
 def api_registry():
     """The read API's router registry, from the composition root the settings name: every kind
-    of record the API lists, in its order."""
-    return import_module(settings.ROOT_URLCONF).router.registry
+    of record the API lists, in its order (not the changes feed, which lists no records)."""
+    return [
+        entry
+        for entry in import_module(settings.ROOT_URLCONF).router.registry
+        if issubclass(entry[1], PublicReadViewSet)
+    ]
 
 
 @task()
