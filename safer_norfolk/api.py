@@ -105,14 +105,17 @@ def parse_since(name, value):
             day = parse_date(value)
             if day is not None:
                 moment = datetime.datetime.combine(day, datetime.time())
-    except ValueError:  # well formed, but no such date or time
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            # As the database compares it: a moment past year 9999 in UTC is none.
+            moment = moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):  # well formed, but no such date or time
         moment = None
     if moment is None:
         raise exceptions.ValidationError(
             {name: [f"Give a date and time in ISO 8601, such as {SINCE_EXAMPLE}, or a date."]}
         )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     return moment
 
 

@@ -99,7 +99,17 @@ def test_a_time_without_an_offset_is_uk_time(client):
     assert listed(client, "minutes", modified_since="2024-07-01T12:30:01") == []
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "2026-02-30T10:00", "1"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2026-13-01",
+        "2026-02-30T10:00",
+        "1",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00+01:00",
+    ],
+)
 def test_a_moment_that_is_not_one_is_refused_naming_the_parameter(client, value):
     response = client.get("/api/v1/minutes/", {"modified_since": value})
     assert response.status_code == 400
