@@ -69,6 +69,25 @@ def _signed_links(obj):
 
 EXPLICIT_VALUES["signed"] = _signed_links
 
+
+def _popolo_uuids(obj):
+    """The UUID of the Popolo id of a person, an organisation, a committee or a membership
+    (/api/ocd/persons/<uuid>/ …): a hash of the record's key, held by no attribute."""
+    from safer_norfolk import popolo
+
+    if obj._meta.label not in POPOLO_MODELS:
+        return []
+    return [popolo.record_uuid(type(obj), obj.pk)]
+
+
+POPOLO_MODELS = {
+    "safer_norfolk.Person",
+    "safer_norfolk.Organisation",
+    "meetings.Committee",
+    "meetings.Membership",
+}
+EXPLICIT_VALUES["uuid"] = _popolo_uuids
+
 # A pattern whose arguments combine into more URLs than this gets a covering sample instead:
 # every candidate value of every argument appears at least once.
 PRODUCT_LIMIT = 60
