@@ -574,7 +574,8 @@ def _action_points_csv(committee, status):
 def meeting_ocd(request, slug, date):
     """The meeting as an Open Civic Data event (meetings.ocd)."""
     meeting = queries.meeting_for(slug, date)
-    event = ocd.event(meeting, queries.agenda_with_papers(meeting), request)
+    ocd.read_ahead([meeting])
+    event = ocd.event(meeting, request)
     return JsonResponse(event, json_dumps_params={"indent": 2})
 
 

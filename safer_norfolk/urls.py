@@ -7,10 +7,12 @@ from rest_framework.routers import DefaultRouter
 
 from delivery_plans import api as plans_api
 from meetings import api as meetings_api
+from meetings import ocd as meetings_ocd
+from meetings import popolo as meetings_popolo
 from meetings import views as meetings_views
 from outcomes import api as outcomes_api
 from safer_norfolk import api as directory_api
-from safer_norfolk import views
+from safer_norfolk import popolo, views
 
 router = DefaultRouter()
 for prefix, viewset in [
@@ -60,6 +62,33 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
     path("api/docs/", views.ApiDocsView.as_view(url_name="schema"), name="api-docs"),
+    path("api/ocd/persons/", popolo.PersonViewSet.as_view({"get": "list"}), name="ocd_persons"),
+    path(
+        "api/ocd/persons/<uuid:uuid>/",
+        popolo.PersonViewSet.as_view({"get": "retrieve"}),
+        name="ocd_person",
+    ),
+    path(
+        "api/ocd/organizations/",
+        meetings_popolo.OrganizationViewSet.as_view({"get": "list"}),
+        name="ocd_organizations",
+    ),
+    path(
+        "api/ocd/organizations/<uuid:uuid>/",
+        meetings_popolo.OrganizationViewSet.as_view({"get": "retrieve"}),
+        name="ocd_organization",
+    ),
+    path(
+        "api/ocd/memberships/",
+        meetings_popolo.MembershipViewSet.as_view({"get": "list"}),
+        name="ocd_memberships",
+    ),
+    path(
+        "api/ocd/memberships/<uuid:uuid>/",
+        meetings_popolo.MembershipViewSet.as_view({"get": "retrieve"}),
+        name="ocd_membership",
+    ),
+    path("api/ocd/events/", meetings_ocd.EventViewSet.as_view({"get": "list"}), name="ocd_events"),
     path("", include("meetings.urls")),
     path("", include("outcomes.urls")),
     path("", include("delivery_plans.urls")),

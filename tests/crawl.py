@@ -81,6 +81,25 @@ def _open_data_kinds(obj):
 
 EXPLICIT_VALUES["dataset"] = _open_data_kinds
 
+
+def _popolo_uuids(obj):
+    """The UUID of the Popolo id of a person, an organisation, a committee or a membership
+    (/api/ocd/persons/<uuid>/ …): a hash of the record's key, held by no attribute."""
+    from safer_norfolk import popolo
+
+    if obj._meta.label not in POPOLO_MODELS:
+        return []
+    return [popolo.record_uuid(type(obj), obj.pk)]
+
+
+POPOLO_MODELS = {
+    "safer_norfolk.Person",
+    "safer_norfolk.Organisation",
+    "meetings.Committee",
+    "meetings.Membership",
+}
+EXPLICIT_VALUES["uuid"] = _popolo_uuids
+
 # A pattern whose arguments combine into more URLs than this gets a covering sample instead:
 # every candidate value of every argument appears at least once.
 PRODUCT_LIMIT = 60
