@@ -10,6 +10,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
@@ -27,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from safer_norfolk.audit import StaleEdit
 from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person, Removal
+from safer_norfolk.validators import plausible_date
 
 
 class PublicFilterBackend(DjangoFilterBackend):
@@ -116,6 +118,10 @@ def parse_since(name, value):
         raise exceptions.ValidationError(
             {name: [f"Give a date and time in ISO 8601, such as {SINCE_EXAMPLE}, or a date."]}
         )
+    try:
+        plausible_date(moment)  # as every date filter: year 1 or 9999 is a slip or a probe
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({name: error.messages}) from None
     return moment
 
 

@@ -517,6 +517,9 @@ def build_site():
             email="reader@example.org", kind=kind, key=key, confirmed_at=confirmed
         )
 
+    # --- what left the public record: an item of published minutes, deleted -----------
+    AgendaItemFactory(meeting=published, title="Withdrawn before the meeting").delete()
+
     # --- the directory: contact details are never published ----------------------------
     for person in Person.objects.all():
         person.email = f"{m.leak('PersonEmail')}@example.org"
