@@ -424,7 +424,7 @@ class Removal(models.Model):
     model = models.CharField(max_length=100, help_text="The model's label, app.model.")
     record_id = models.BigIntegerField()
     change = models.CharField(max_length=20, choices=Change.choices)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["at", "id"], name="removal_at_idx")]

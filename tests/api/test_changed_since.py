@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from delivery_plans.models import Action
 from meetings import services
 from meetings.models import AgendaItem, Minute
+from safer_norfolk.api import PublicReadViewSet
 from safer_norfolk.audit import Versioned, VersionedQuerySet
 from safer_norfolk.urls import router
 from tests.factories import (
@@ -46,6 +47,8 @@ def listed(client, kind, **params):
 
 def test_every_list_record_carries_its_timestamps():
     for prefix, viewset, _ in router.registry:
+        if not issubclass(viewset, PublicReadViewSet):
+            continue  # the changes feed: records that left, not records
         fields = viewset.serializer_class.Meta.fields
         assert {"created", "modified"} <= set(fields), prefix
 
