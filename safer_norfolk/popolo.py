@@ -125,6 +125,8 @@ class PopoloMembershipSerializer(serializers.Serializer):
     start_date = serializers.SerializerMethodField()
     end_date = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="created")
+    updated_at = serializers.DateTimeField(source="modified")
 
     def get_id(self, membership) -> str:
         return membership_id(membership.pk)
@@ -169,6 +171,8 @@ class PopoloPersonSerializer(serializers.Serializer):
     links = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     memberships = PopoloMembershipSerializer(many=True, source="popolo_memberships")
+    created_at = serializers.DateTimeField(source="created")
+    updated_at = serializers.DateTimeField(source="modified")
 
     def get_id(self, person) -> str:
         return person_id(person.pk)
@@ -195,6 +199,8 @@ class PopoloOrganizationSerializer(serializers.Serializer):
     links = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="created")
+    updated_at = serializers.DateTimeField(source="modified")
 
     def get_id(self, organisation) -> str:
         return organisation_id(organisation.pk)

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from rest_framework import serializers
 
 from tests.factories import (
     AttendanceFactory,
@@ -22,6 +23,11 @@ pytestmark = pytest.mark.django_db
 SECRET = "POPOLOHIDDEN"
 # The site's namespace, written out: a change to it would change every published id.
 NAMESPACE = uuid.UUID("f0320482-87e1-42d5-8682-fdded7bf200c")
+
+
+def stamp(moment):
+    """A time as the API writes it (REST framework's ISO 8601, in UTC)."""
+    return serializers.DateTimeField().to_representation(moment)
 
 
 def expected_id(kind, label, pk):
@@ -136,6 +142,8 @@ def test_persons_are_the_public_people_with_their_memberships(client, panel):
         "start_date": "2021-05-01",
         "end_date": "2022-05-01",
         "extras": {"substitute_for_id": None},
+        "created_at": stamp(chair.created),
+        "updated_at": stamp(chair.modified),
     }
 
 
@@ -197,6 +205,8 @@ def test_organizations_are_the_partner_organisations_then_the_committees(client,
         ],
         "sources": [{"url": f"http://testserver/organisations/{panel['partnership'].slug}/"}],
         "extras": {},
+        "created_at": stamp(panel["partnership"].created),
+        "updated_at": stamp(panel["partnership"].modified),
     }
     assert by_name["Norfolk Constabulary"]["other_names"] == []
     panel_record = by_name["NCCSP Scrutiny Sub Panel"]
