@@ -300,7 +300,7 @@ class Written:
     def add_to(self, archive):
         for handle, suffix in ((self.csv_file, "csv"), (self.json_file, "json")):
             handle.seek(0)
-            with archive.open(f"{self.kind.name}.{suffix}", "w") as member:
+            with archive.open(member_info(f"{self.kind.name}.{suffix}"), "w") as member:
                 while block := handle.read(1024 * 1024):
                     member.write(block)
 
@@ -373,13 +373,24 @@ def site_slug():
     return slugify(settings.SITE_NAME) or "open-data"
 
 
+def member_info(name):
+    """A file in a zip, dated now (UK time, as a zip's dates have no zone) and readable by all
+    once unpacked: a member opened by name alone is dated 1980 and readable by its owner only."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def zip_of(written_kinds, descriptor):
     """A zip in a temporary file holding the kinds' files and `descriptor` as datapackage.json."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by store() once stored
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for written in written_kinds:
             written.add_to(archive)
-        archive.writestr("datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False))
+        archive.writestr(
+            member_info("datapackage.json"), json.dumps(descriptor, indent=2, ensure_ascii=False)
+        )
     handle.seek(0)
     return handle
 

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from safer_norfolk import api as directory_api
 from safer_norfolk import open_data
@@ -153,6 +154,11 @@ def test_the_zip_of_all_holds_every_kind_and_one_datapackage(client):
     assert package["licenses"] == [open_data.LICENCE]
     for kind in kinds():
         assert archive.read(f"{kind}.json") == download(client, kind).read(f"{kind}.json")
+    # Each file is dated with the build and readable by anyone once unpacked.
+    today = timezone.localdate()
+    for member in archive.infolist():
+        assert member.date_time[:3] == (today.year, today.month, today.day), member.filename
+        assert member.external_attr >> 16 == 0o644, member.filename
 
 
 def test_no_unpublished_record_reaches_any_file_of_any_download(client):
