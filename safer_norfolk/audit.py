@@ -205,6 +205,13 @@ def upsert_with_history(
 
     This module is the one place allowed to write an audited model in bulk itself."""
     user = by if getattr(by, "is_authenticated", False) else None
+    if issubclass(model, Versioned):  # a changed row is stamped as a saved one would be
+        now = timezone.now()
+        for obj in [*created, *changed]:
+            obj.modified = now
+        for obj in created:
+            obj.created = now
+        update_fields = [*update_fields, "modified"]
     keys = [obj.pk for obj in changed]
     for obj in changed:
         obj.pk = None  # the conflict on unique_fields finds the row

@@ -127,14 +127,14 @@ def test_good_xlsx_with_dates_imports(measures):
 
 
 def test_reimporting_a_corrected_figure_updates_it_and_says_so(measures):
-    ObservationFactory(
+    corrected = ObservationFactory(
         measure=measures["knife"],
         area=area("norfolk"),
         period_start=datetime.date(2021, 4, 1),
         period_end=datetime.date(2022, 3, 31),
         value=500,
     )
-    ObservationFactory(
+    unchanged = ObservationFactory(
         measure=measures["knife"],
         area=area("norfolk"),
         period_start=datetime.date(2020, 4, 1),
@@ -146,12 +146,21 @@ def test_reimporting_a_corrected_figure_updates_it_and_says_so(measures):
         "safer-norfolk-plan,9,10,Norfolk,2020/21,480,,",
     )
 
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    Observation.objects.update(created=long_ago, modified=long_ago)
+
     report = import_observations(name="fix.csv", content=content)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert "1 corrected figure(s) updated" in report.summary()
     assert Observation.objects.get(period_start=datetime.date(2021, 4, 1)).value == Decimal(512)
     assert Observation.objects.count() == 2
+    # The correction is a change a copy kept elsewhere must take (the API's modified_since).
+    corrected.refresh_from_db()
+    unchanged.refresh_from_db()
+    assert corrected.modified > long_ago
+    assert corrected.created == long_ago
+    assert unchanged.modified == long_ago
 
 
 def test_dry_run_reports_but_writes_nothing(measures):
