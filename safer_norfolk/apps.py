@@ -13,13 +13,16 @@ class SaferNorfolkConfig(AppConfig):
             accounts,  # noqa: F401
             removals,
         )
+        from safer_norfolk.audit import stamp_relation_changes
         from safer_norfolk.models import Organisation, Person
         from safer_norfolk.page_cache import connect_signals
 
         # Every change to the site's content makes cached public pages unreachable.
         connect_signals()
-        # Published records that leave the public record are listed for re-users.
+        # Published records that leave the public record are listed for re-users, and a
+        # link between two records made or undone marks both as changed.
         removals.watch(Organisation, Person)
+        stamp_relation_changes()
 
 
 class OfficerAdminConfig(admin_apps.AdminConfig):

@@ -356,3 +356,29 @@ def _copy_text(value):
             .replace("\r", "\\r")
         )
     raise TypeError(f"No COPY text for a {type(value).__name__} value.")
+
+
+def stamp_relation_changes():
+    """Stamp `modified` on both records when a many-to-many link between content records is
+    made or undone (an agenda item linked to a plan action): the API writes a record's links
+    with it, so a copy kept elsewhere must read it again. Called once the models are loaded."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not issubclass(model, Versioned):
+            continue
+        for relation in model._meta.many_to_many:
+            through = relation.remote_field.through
+            models.signals.m2m_changed.connect(
+                _relation_changed, sender=through, dispatch_uid=f"{through._meta.label}-stamp"
+            )
+
+
+def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    now = timezone.now()
+    if isinstance(instance, Versioned):
+        type(instance)._default_manager.filter(pk=instance.pk).update(modified=now)
+    if pk_set and issubclass(model, Versioned):
+        model._default_manager.filter(pk__in=pk_set).update(modified=now)

@@ -211,3 +211,18 @@ def test_the_parameters_are_in_the_schema(client):
         for parameter in schema["paths"]["/api/v1/observations/"]["get"]["parameters"]
     }
     assert {"modified_since", "created_since"} <= parameters
+
+
+def test_linking_records_marks_both_changed(client):
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    action = ActionFactory(section=SectionFactory(plan=PlanFactory(status="published")))
+    age(item, action)
+    since = timezone.now()
+
+    item.plan_actions.add(action)
+
+    assert listed(client, "agenda-items", modified_since=since.isoformat()) == [item.pk]
+    assert listed(client, "plan-actions", modified_since=since.isoformat()) == [action.pk]
+    age(item, action)
+    action.agenda_items.remove(item)
+    assert listed(client, "agenda-items", modified_since=since.isoformat()) == [item.pk]
