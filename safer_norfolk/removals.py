@@ -99,4 +99,13 @@ def follow(model, fields, dependants=()):
 
 
 def _public_keys(model, lookup, key):
-    return public_rows(model).filter(**{lookup: key}).values_list("pk", flat=True)
+    """The keys of `model`'s public records related to `key` through `lookup`. The related
+    keys are read first, then public() is asked about those keys alone: public() over a join
+    (an organisation through its people's attendance) was planned over every row it names,
+    seconds a save on tables just written."""
+    related = list(
+        model._default_manager.filter(**{lookup: key}).order_by().values_list("pk", flat=True)
+    )
+    if not related:
+        return []
+    return public_rows(model).filter(pk__in=set(related)).values_list("pk", flat=True)
