@@ -661,33 +661,28 @@ def first(pair):
 def list_page(request, parts, rows_of):
     """A page of the list made of `parts` (in order), `rows_of(part)` giving each part's
     rows: OParl's {"data", "pagination", "links"}, `links.next` present unless this is the
-    last page."""
+    last page. `limit` objects at most, all of one part: after a part's last page comes
+    the next part's first."""
     asked = Request.read(request, parts)
     out = Out(request)
     names = [part.name for part in parts]
     start, after = (names.index(asked.after[0]), asked.after[1]) if asked.after else (0, 0)
-    data, room, next_after = [], asked.limit, None
-    for position in range(start, len(parts)):
-        part = parts[position]
-        live = list(
-            filtered(rows_of(part), part, asked.window)
-            .filter(pk__gt=after)
-            .order_by("pk")[: room + 1]
-        )
-        gone = removed(part, asked.window, after, room + 1)
-        merged = sorted([(row.pk, row) for row in live] + list(gone.items()), key=first)
-        data += [
-            part.render(out, row) if isinstance(row, part.model) else deleted(out, part, key, row)
-            for key, row in merged[:room]
-        ]
-        if len(merged) > room:
-            next_after = f"{part.name}:{merged[room - 1][0]}"
-            break
-        room -= len(merged)
-        after = 0
-        if room == 0 and position + 1 < len(parts):
-            next_after = f"{parts[position + 1].name}:0"
-            break
+    # A page holds one part's objects, so that it costs the same queries wherever it falls.
+    part, limit = parts[start], asked.limit
+    live = list(
+        filtered(rows_of(part), part, asked.window).filter(pk__gt=after).order_by("pk")[: limit + 1]
+    )
+    gone = removed(part, asked.window, after, limit + 1)
+    merged = sorted([(row.pk, row) for row in live] + list(gone.items()), key=first)
+    data = [
+        part.render(out, row) if isinstance(row, part.model) else deleted(out, part, key, row)
+        for key, row in merged[:limit]
+    ]
+    next_after = None
+    if len(merged) > limit:
+        next_after = f"{part.name}:{merged[limit - 1][0]}"
+    elif start + 1 < len(parts):
+        next_after = f"{parts[start + 1].name}:0"
     address = request.build_absolute_uri()
     links = {
         "first": remove_query_param(address, "after"),
@@ -696,7 +691,9 @@ def list_page(request, parts, rows_of):
     }
     return {
         "data": data,
-        "pagination": {"elementsPerPage": asked.limit},
+        # No count: counting every row costs more than reading a page. Nor a page size:
+        # the last page of one part of a list may be short.
+        "pagination": {},
         "links": compact(links),
     }
 
