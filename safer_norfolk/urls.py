@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from delivery_plans import api as plans_api
 from meetings import api as meetings_api
 from meetings import ocd as meetings_ocd
+from meetings import oparl as meetings_oparl
 from meetings import popolo as meetings_popolo
 from meetings import views as meetings_views
 from outcomes import api as outcomes_api
@@ -89,6 +90,7 @@ urlpatterns = [
         name="ocd_membership",
     ),
     path("api/ocd/events/", meetings_ocd.EventViewSet.as_view({"get": "list"}), name="ocd_events"),
+    path("oparl/v1/", include(meetings_oparl)),
     path("", include("meetings.urls")),
     path("", include("outcomes.urls")),
     path("", include("delivery_plans.urls")),

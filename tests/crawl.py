@@ -428,3 +428,15 @@ def parameters_read_by(route):
     names = set(READS_QUERY.findall(Path(module.__file__).read_text()))
     names |= _filterset_names_in(module) | filterset_names(route)
     return names
+
+
+def _oparl_bodies(obj):
+    """The bodies whose OParl lists are at /oparl/v1/body/<body>/…: the partnerships whose
+    committees meet, none of whose attributes is named `body`. Every object offers them all
+    (there are few)."""
+    from meetings import oparl
+
+    return list(oparl.bodies().order_by("pk").values_list("pk", flat=True))
+
+
+EXPLICIT_VALUES["body"] = _oparl_bodies
