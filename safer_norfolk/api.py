@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from safer_norfolk.audit import StaleEdit
 from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person, Removal
+from safer_norfolk.queries import public_key
 from safer_norfolk.validators import plausible_date
 
 
@@ -211,7 +212,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """Public fields only: contact details are never published through the API."""
+    """Public fields only: contact details are never published through the API. Their
+    organisation's key only when it is public itself (a person may be named in published
+    material through a role that does not make their organisation public)."""
+
+    organisation = PublicKeyField(source="public_organisation")
 
     class Meta:
         model = Person
@@ -235,7 +240,9 @@ class PersonViewSet(PublicReadViewSet):
     ordering = ["name"]
 
     def public_queryset(self):
-        return Person.objects.public()
+        return Person.objects.public().annotate(
+            public_organisation=public_key(Organisation, "organisation")
+        )
 
 
 # --- what left the public record -------------------------------------------------------------
