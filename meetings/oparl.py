@@ -53,6 +53,7 @@ from safer_norfolk.open_data import LICENCE
 VERSION = "https://schema.oparl.org/1.1/"
 PDF = "application/pdf"
 DEFAULT_LIMIT, MAX_LIMIT = 100, 200
+MEETINGS_PAGE_SIZE = 20
 # An id after which a page starts: a key of a database row (a bigint).
 LARGEST_KEY = 2**63 - 1
 # OParl's own names for what an organisation is (its organizationType vocabulary).
@@ -538,6 +539,9 @@ class Part:
     render: object
     in_body: object = None
     modified_with: tuple = field(default=())
+    # Objects to a page unless `limit` asks for another number: fewer of the objects that
+    # carry others (a meeting its agenda), as the read API's meetings.
+    page_size: int = DEFAULT_LIMIT
 
 
 class ListParameters(BaseFilterBackend):
@@ -590,10 +594,10 @@ class Request:
 
 
 def read_limit(value):
-    """`limit` as asked, at most MAX_LIMIT; the default for none, or for anything but a
-    whole number (OParl lets a server choose its page size)."""
+    """`limit` as asked, at most MAX_LIMIT; None (the list's own page size) for none, or
+    for anything but a whole number (OParl lets a server choose its page size)."""
     if not value or not (value.isascii() and value.isdecimal()):
-        return DEFAULT_LIMIT
+        return None
     return max(1, min(int(value), MAX_LIMIT))
 
 
@@ -668,7 +672,8 @@ def list_page(request, parts, rows_of):
     names = [part.name for part in parts]
     start, after = (names.index(asked.after[0]), asked.after[1]) if asked.after else (0, 0)
     # A page holds one part's objects, so that it costs the same queries wherever it falls.
-    part, limit = parts[start], asked.limit
+    part = parts[start]
+    limit = asked.limit or part.page_size
     live = list(
         filtered(rows_of(part), part, asked.window).filter(pk__gt=after).order_by("pk")[: limit + 1]
     )
@@ -834,6 +839,7 @@ MEETING = Part(
     meeting,
     in_body=lambda key: meetings().filter(committee__partnership=key),
     modified_with=("agenda_items", "documents", "agenda_items__reports", "minutes__resolutions"),
+    page_size=MEETINGS_PAGE_SIZE,
 )
 AGENDA_ITEM = Part(
     "agendaItem",

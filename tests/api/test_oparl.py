@@ -370,7 +370,21 @@ def test_the_api_schema_leaves_oparl_out(client):
 
 @pytest.mark.parametrize(
     ("value", "limit"),
-    [(None, 100), ("", 100), ("20", 20), ("0", 1), ("999", 200), ("²", 100), ("-1", 100)],
+    [(None, None), ("", None), ("20", 20), ("0", 1), ("999", 200), ("²", None), ("-1", None)],
 )
 def test_limit_is_bounded_and_anything_else_gives_the_default(value, limit):
+    # None: the list's own page size.
     assert oparl.read_limit(value) == limit
+
+
+def test_meetings_come_fewer_to_a_page_as_they_carry_their_agenda(client):
+    partnership = OrganisationFactory(kind="partnership_group")
+    committee = CommitteeFactory(partnership=partnership)
+    for _ in range(oparl.MEETINGS_PAGE_SIZE + 1):
+        MeetingFactory(committee=committee)
+    body = get(client, "/oparl/v1/body")["data"][0]["id"]
+
+    page = get(client, f"{body}/meeting")
+    assert len(page["data"]) == oparl.MEETINGS_PAGE_SIZE
+    assert "next" in page["links"]
+    assert len(get(client, f"{body}/meeting?limit=30")["data"]) == oparl.MEETINGS_PAGE_SIZE + 1
