@@ -21,8 +21,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from delivery_plans.models import Action, Plan
-from meetings import feeds
-from meetings.models import AgendaItem, Attendance, Document, Meeting, Report
+from meetings import feeds, queries
+from meetings.models import AgendaItem, Attendance, Document, Meeting
 from outcomes.models import Outcome
 from safer_norfolk.api import StableOrderingFilter
 from safer_norfolk.pagination import NestedListPagination
@@ -78,13 +78,7 @@ def read_ahead(meetings):
                 .order_by("framework", "sort_key"),
                 to_attr="public_outcomes",
             ),
-            Prefetch(
-                "reports",
-                queryset=Report.objects.public()
-                .select_related("agenda_item__meeting__committee")
-                .order_by("order", "pk"),
-                to_attr="report_list",
-            ),
+            queries.public_reports_prefetch(),
         )
     )
     prefetch_related_objects(

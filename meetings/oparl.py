@@ -36,6 +36,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from meetings import queries
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -183,13 +184,7 @@ def agenda_items():
                 .order_by("order", "pk"),
                 to_attr="papers",
             ),
-            Prefetch(
-                "reports",
-                queryset=Report.objects.public()
-                .select_related("agenda_item__meeting__committee")
-                .order_by("order", "pk"),
-                to_attr="report_list",
-            ),
+            queries.public_reports_prefetch(),
             Prefetch(
                 "minutes",
                 queryset=Minute.objects.public()

@@ -893,6 +893,19 @@ def agenda_with_papers(meeting, *, restricted=False):
 # --- committee reports --------------------------------------------------------------------
 
 
+def public_reports_prefetch():
+    """An agenda item's public reports, in order, into `report_list`, each with what its
+    address needs (its item, meeting and committee): for the item lists the open-data formats
+    write (meetings.ocd, meetings.oparl)."""
+    return Prefetch(
+        "reports",
+        queryset=Report.objects.public()
+        .select_related("agenda_item__meeting__committee")
+        .order_by("order", "pk"),
+        to_attr="report_list",
+    )
+
+
 def report_parts(reports):
     """`reports` in their item's order, with what a report's page, PDF and pack pages show."""
     return reports.select_related(
