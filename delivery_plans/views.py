@@ -35,9 +35,14 @@ def plan_detail(request, slug):
             "filter": action_filter,
             "actions": listed.get_page(request.GET.get("actions_page")),
             "filtered": narrowed and listed.count != summary.plan.total,
-            "history": queries.plan_history(plan, request.GET.get("page")),
         },
     )
+
+
+def plan_meetings(request, slug):
+    plan = queries.plan_for(slug)
+    history = queries.plan_history(plan, request.GET.get("page"))
+    return render(request, "delivery_plans/plan_meetings.html", {"plan": plan, "history": history})
 
 
 def plan_distance(request, slug):

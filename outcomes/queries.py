@@ -237,31 +237,45 @@ def framework_page(slug):
     return page
 
 
-def outcome_page(slug, number, page=None, actions_page=None):
-    """The outcome with its measures and their figures, one page of the actions serving it
-    and one page of the meetings that considered it (`page` and `actions_page`: the page
-    numbers as given in the address)."""
-    framework = framework_for(slug)
+def outcome_for(framework, number, *prefetch):
+    """The outcome numbered `number` in `framework` (a published one, from framework_for), with
+    `prefetch` read alongside; 404 if there is none."""
     outcome = (
         Outcome.objects.filter(framework=framework, number=number)
-        .prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
-            # A link may cross into another framework: only a published one is shown.
-            Prefetch("contributes_to", queryset=linked_outcomes()),
-            Prefetch("contributors", queryset=linked_outcomes()),
-        )
+        .prefetch_related(*prefetch)
         .first()
     )
     if outcome is None:
         raise Http404("No such outcome.")
     outcome.framework = framework
+    return outcome
+
+
+def outcome_page(slug, number, actions_page=None):
+    """The outcome with its measures and their figures, and one page of the actions serving
+    it (`actions_page`: the page number as given in the address)."""
+    outcome = outcome_for(
+        framework_for(slug),
+        number,
+        Prefetch("measures", queryset=Measure.objects.order_by("sort_key")),
+        # A link may cross into another framework: only a published one is shown.
+        Prefetch("contributes_to", queryset=linked_outcomes()),
+        Prefetch("contributors", queryset=linked_outcomes()),
+    )
     measures = list(outcome.measures.all())
-    figures = figures_for(measures, framework.area)
+    figures = figures_for(measures, outcome.framework.area)
     for measure in measures:
         measure.outcome = outcome
         measure.figures = figures[measure.pk]
     actions = Paginator(actions_serving(outcome), ACTIONS_PER_PAGE).get_page(actions_page)
-    return outcome, measures, actions, considered(outcome.agenda_items.all(), page)
+    return outcome, measures, actions
+
+
+def outcome_history(slug, number, page=None):
+    """The outcome and one page of the meetings that considered it, oldest first (`page`:
+    the page number as given in the address)."""
+    outcome = outcome_for(framework_for(slug), number)
+    return outcome, considered(outcome.agenda_items.all(), page)
 
 
 def linked_outcomes():

@@ -10,6 +10,11 @@ urlpatterns = [
     path("outcomes/<slug:slug>/figures.csv", views.observations_csv, name="observations_csv"),
     path("outcomes/<slug:slug>/<str:number>/", views.outcome_detail, name="outcome"),
     path(
+        "outcomes/<slug:slug>/<str:number>/meetings/",
+        views.outcome_meetings,
+        name="outcome_meetings",
+    ),
+    path(
         "outcomes/<slug:slug>/<str:number>/measures/<str:measure>/",
         views.measure_detail,
         name="measure",

@@ -23,13 +23,18 @@ def framework_detail(request, slug):
 
 
 def outcome_detail(request, slug, number):
-    outcome, measures, actions, history = queries.outcome_page(
-        slug, number, request.GET.get("page"), request.GET.get("actions_page")
-    )
+    outcome, measures, actions = queries.outcome_page(slug, number, request.GET.get("actions_page"))
     return render(
         request,
         "outcomes/outcome_detail.html",
-        {"outcome": outcome, "measures": measures, "actions": actions, "history": history},
+        {"outcome": outcome, "measures": measures, "actions": actions},
+    )
+
+
+def outcome_meetings(request, slug, number):
+    outcome, history = queries.outcome_history(slug, number, request.GET.get("page"))
+    return render(
+        request, "outcomes/outcome_meetings.html", {"outcome": outcome, "history": history}
     )
 
 

@@ -43,6 +43,16 @@ def considered(items, page=None):
     shown = (
         model.objects.filter(pk__in=page.object_list)
         .select_related("meeting__committee")
+        # What the table shows and links to: not the items' and meetings' search vectors
+        # and long texts.
+        .only(
+            "number",
+            "title",
+            "meeting__starts_at",
+            "meeting__committee__slug",
+            "meeting__committee__name",
+            "meeting__committee__short_name",
+        )
         .prefetch_related(
             Prefetch(
                 "minutes",

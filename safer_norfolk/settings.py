@@ -177,9 +177,11 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     # Anyone but an officer asking for the restricted pack is told they may not (403).
     "meetings:agenda_pdf": ["restricted"],
     "meetings:pack_pdf": ["restricted"],
-    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "actions_page", "page"],
+    "delivery_plans:plan": ["delivery_plans.filters.ActionFilter", "actions_page"],
+    "delivery_plans:plan_meetings": ["page"],
     "delivery_plans:action": ["page"],
-    "outcomes:outcome": ["actions_page", "page"],
+    "outcomes:outcome": ["actions_page"],
+    "outcomes:outcome_meetings": ["page"],
     "delivery_plans:actions_csv": ["delivery_plans.filters.ActionFilter"],
     "outcomes:observations_csv": ["measure", "area"],
     # The API's plan actions are narrowed to one plan (a record of another is not found).

@@ -173,6 +173,13 @@ def build_empty_records():
         _page("empty-action-bare", action.get_absolute_url(), key=True),
         _page("empty-framework-no-outcomes", framework.get_absolute_url()),
         _page("empty-outcome-no-measures", outcome.get_absolute_url()),
+        _page(
+            "empty-outcome-meetings",
+            reverse("outcomes:outcome_meetings", args=[outcome.framework.slug, outcome.number]),
+        ),
+        _page(
+            "empty-plan-meetings-none", reverse("delivery_plans:plan_meetings", args=[plan.slug])
+        ),
         _page("empty-measure-no-figures", measure.get_absolute_url(), key=True),
         _page("empty-home-one-upcoming", reverse("home")),
         _page("empty-outstanding-with-a-stale-action", reverse("meetings:outstanding")),
@@ -223,6 +230,12 @@ def build_typical():
                 reverse("delivery_plans:distance", args=[plan.slug]),
             )
         )
+        pages.append(
+            _page(
+                f"typical-plan-meetings-{plan.slug}",
+                reverse("delivery_plans:plan_meetings", args=[plan.slug]),
+            )
+        )
     cited = Action.objects.filter(written_questions__isnull=False).order_by("pk").first()
     updated = Action.objects.filter(updates__isnull=False).order_by("-pk").first()
     for label, action in (("cited", cited), ("updated", updated)):
@@ -239,6 +252,13 @@ def build_typical():
         .first()
     )
     pages.append(_page("typical-outcome", measure.outcome.get_absolute_url()))
+    outcome = measure.outcome
+    pages.append(
+        _page(
+            "typical-outcome-meetings",
+            reverse("outcomes:outcome_meetings", args=[outcome.framework.slug, outcome.number]),
+        )
+    )
     pages.append(_page("typical-measure", measure.get_absolute_url(), key=True))
     # The Vice-Chair in the Chair of the February 2022 minutes (seed 000).
     vice_chair = Person.objects.get(name="Penny Carpenter")

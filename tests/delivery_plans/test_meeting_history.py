@@ -1,12 +1,14 @@
-"""A subject's history across meetings: a plan action's, a plan's and an outcome's page list every
-meeting that considered it, oldest first, with what the minutes record of it; nothing of an
-exempt item, an unpublished agenda or draft minutes."""
+"""A subject's history across meetings: a plan action's page, and a plan's and an outcome's
+"meetings that considered it" page (linked from theirs), list every meeting that considered
+it, oldest first, with what the minutes record of it; nothing of an exempt item, an
+unpublished agenda or draft minutes."""
 
 import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import (
     ActionFactory,
@@ -70,8 +72,20 @@ def test_an_action_page_lists_every_meeting_that_considered_it_oldest_first(clie
     assert HIDDEN not in html
 
 
-def test_a_plan_page_lists_items_about_the_plan_or_any_of_its_actions_once(client, subject):
+def meetings_url(plan):
+    return reverse("delivery_plans:plan_meetings", args=(plan.slug,))
+
+
+def test_a_plan_page_links_to_the_meetings_that_considered_it(client, subject):
     html = text_of(client, subject["plan"].get_absolute_url())
+
+    assert "Meetings that considered it" in html
+    assert f'href="{meetings_url(subject["plan"])}"' in html
+    assert HIDDEN not in html
+
+
+def test_a_plans_meetings_list_items_about_the_plan_or_any_of_its_actions_once(client, subject):
+    html = text_of(client, meetings_url(subject["plan"]))
 
     assert html.count("3. Strategy refresh") == 1  # linked to the plan and two of its actions
     assert html.index("6. Refuge capacity report") < html.index("3. Strategy refresh")
@@ -86,7 +100,12 @@ def test_an_outcome_page_lists_the_meetings_that_considered_it(client, subject):
     exempt = subject["spring"].agenda_items.get(number="9")
     exempt.outcomes.add(outcome)
 
-    html = text_of(client, outcome.get_absolute_url())
+    page = text_of(client, outcome.get_absolute_url())
+    url = reverse("outcomes:outcome_meetings", args=(outcome.framework.slug, outcome.number))
+    assert f'href="{url}"' in page
+    assert "Refuge capacity report" not in page  # listed on its own page
+
+    html = text_of(client, url)
 
     assert "6. Refuge capacity report" in html
     assert "<strong>AGREED</strong> to fund four more refuge spaces." in html
@@ -103,7 +122,7 @@ def test_an_action_no_meeting_considered_says_so(client, subject):
 
 def test_the_history_costs_the_same_queries_however_many_meetings(client, subject, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    urls = [subject["action"].get_absolute_url(), subject["plan"].get_absolute_url()]
+    urls = [subject["action"].get_absolute_url(), meetings_url(subject["plan"])]
 
     def counts():
         found = []
@@ -124,9 +143,9 @@ def test_the_history_costs_the_same_queries_however_many_meetings(client, subjec
     assert counts() == before
 
 
-def test_a_long_history_is_paged_oldest_first_keeping_the_other_parameters(client, subject):
-    """A plan considered at more meetings than a page holds: 50 items a page, the first page
-    the oldest, each page saying which items it holds, its links keeping the page's filters."""
+def test_a_long_history_is_paged_oldest_first(client, subject):
+    """A plan considered at more meetings than a page holds: HISTORY_PER_PAGE items a page,
+    the first page the oldest, each page saying which items it holds."""
     from safer_norfolk.queries import HISTORY_PER_PAGE
 
     for n in range(HISTORY_PER_PAGE):
@@ -135,18 +154,18 @@ def test_a_long_history_is_paged_oldest_first_keeping_the_other_parameters(clien
         )
         item = AgendaItemFactory(meeting=meeting, number="4", title=f"Review number {n:02d}")
         item.plan_actions.add(subject["action"])
-    url = subject["plan"].get_absolute_url()
-    total = HISTORY_PER_PAGE + 2  # the two public items of the fixture, then the 50 added
+    url = meetings_url(subject["plan"])
+    total = HISTORY_PER_PAGE + 2  # the two public items of the fixture, then those added
 
-    first = text_of(client, url + "?rag=red")
+    first = text_of(client, url)
     assert f"Items 1 to {HISTORY_PER_PAGE} of {total}, oldest first." in first
     assert "Refuge capacity report" in first
     assert "Review number 00" in first
     assert f"Review number {HISTORY_PER_PAGE - 3:02d}" in first
     assert f"Review number {HISTORY_PER_PAGE - 2:02d}" not in first
-    assert "?rag=red&amp;page=2#meetings" in first
+    assert 'href="?page=2#meetings"' in first
 
-    second = text_of(client, url + "?rag=red&page=2")
+    second = text_of(client, url + "?page=2")
     assert f"Items {HISTORY_PER_PAGE + 1} to {total} of {total}, oldest first." in second
     assert f"Review number {HISTORY_PER_PAGE - 1:02d}" in second
     assert "Refuge capacity report" not in second
