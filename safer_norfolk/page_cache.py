@@ -18,6 +18,11 @@ shared through the database, so any number of processes stay consistent.
 A copy is compressed once, when it is stored, and browsers that accept gzip (all of them) get
 the compressed body; the uncompressed one stays for clients that do not.
 
+Release. A copy is filed under a fingerprint of the code that made it as well (`release()`):
+after a new release starts, with a cache every process shares (PAGE_CACHE_URL), no copy made
+by the code it replaced is served, even while the content is unchanged. A fix to a page, or a
+stylesheet renamed by its new hash, takes effect on the next request.
+
 Host. A copy is filed under the scheme and host it was asked on as well as its path: pages
 and API answers hold full addresses on that host (`url` fields, paging links, feeds).
 
@@ -59,7 +64,7 @@ import logging
 import mimetypes
 import re
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -255,15 +260,35 @@ def _forget_parameters(*, setting, **kwargs):
 # --- copies of pages ------------------------------------------------------------------------
 
 
+@cache
+def release():
+    """A fingerprint of the code that makes the pages, worked out once per process: every file
+    of the site's apps and of the template directories (Python, templates, data they read),
+    and the static files' manifest, whose names the pages link to. Two processes of the
+    same release agree on it, on any machine."""
+    roots = [Path(apps.get_app_config(label).path) for label in (*PROJECT_APPS, "alerts")]
+    roots += [Path(root) for engine in settings.TEMPLATES for root in engine.get("DIRS", ())]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(root.parent)}\0".encode())
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key_for(request, generation):
-    """The cache key: the generation, the full address (scheme, host, path and the query
-    parameters its page reads: `keep_parameters_read` has taken out the rest) and the Accept
-    header (the API answers JSON or HTML by it). Pages write full addresses on the host they
+    """The cache key: the release (`release()`), the generation, the full address (scheme,
+    host, path and the query parameters its page reads: `keep_parameters_read` has taken out
+    the rest) and the Accept header (the API answers JSON or HTML by it). Pages write full addresses on the host they
     were asked on (the API's `url` fields and paging links, feeds, calendars, Open Civic Data
     events), so a copy made for one host name is never served on another. The host is one
     of ALLOWED_HOSTS: get_host() refuses any other before a copy is looked for."""
     accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
-    raw = f"{generation}\n{request.build_absolute_uri()}\n{accept}"
+    raw = f"{release()}\n{generation}\n{request.build_absolute_uri()}\n{accept}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -310,3 +310,46 @@ def test_every_content_model_counts_its_changes():
     assert not any(name.startswith("Historical") for name in names)
     # Areas are used by the figures test above.
     assert area("norfolk").slug == "norfolk"
+
+
+def test_a_new_release_never_serves_the_copies_of_the_code_it_replaced(client, monkeypatch):
+    """With a cache every process shares, a copy made before a release is not served after
+    it, though the content is unchanged: a fix to a page takes effect on the next request."""
+    from safer_norfolk import page_cache
+
+    item = AgendaItemFactory(title=f"Item {MARKER}")
+    url = item.meeting.get_absolute_url()
+    client.get(url)
+    _, cached = queries_for(client, url)
+    assert cached == 1
+
+    monkeypatch.setattr(page_cache, "release", lambda: "the next release")
+    response, made_again = queries_for(client, url)
+    _, cached_again = queries_for(client, url)
+
+    assert response.status_code == 200
+    assert MARKER in response.content.decode()
+    assert made_again > 1
+    assert cached_again == 1
+
+
+def test_the_release_fingerprint_follows_the_templates_not_where_they_are(tmp_path, settings):
+    from safer_norfolk import page_cache
+
+    def fingerprint(directory):
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [directory]}]
+        page_cache.release.cache_clear()
+        try:
+            return page_cache.release()
+        finally:
+            page_cache.release.cache_clear()
+
+    here, there = tmp_path / "here" / "jinja2", tmp_path / "there" / "jinja2"
+    for directory in (here, there):
+        directory.mkdir(parents=True)
+        (directory / "page.html").write_text("<p>{{ item.title }}</p>")
+
+    assert fingerprint(here) == fingerprint(there)
+    before = fingerprint(here)
+    (here / "page.html").write_text("<p>{{ item.title }} (corrected)</p>")
+    assert fingerprint(here) != before
