@@ -283,10 +283,11 @@ def release():
 def key_for(request, generation):
     """The cache key: the release (`release()`), the generation, the full address (scheme,
     host, path and the query parameters its page reads: `keep_parameters_read` has taken out
-    the rest) and the Accept header (the API answers JSON or HTML by it). Pages write full addresses on the host they
-    were asked on (the API's `url` fields and paging links, feeds, calendars, Open Civic Data
-    events), so a copy made for one host name is never served on another. The host is one
-    of ALLOWED_HOSTS: get_host() refuses any other before a copy is looked for."""
+    the rest) and the Accept header (the API answers JSON or HTML by it). Pages write full
+    addresses on the host they were asked on (the API's `url` fields and paging links,
+    feeds, calendars, Open Civic Data events), so a copy made for one host name is never
+    served on another. The host is one of ALLOWED_HOSTS: get_host() refuses any other before
+    a copy is looked for."""
     accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
     raw = f"{release()}\n{generation}\n{request.build_absolute_uri()}\n{accept}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
