@@ -141,7 +141,7 @@ class _Values:
 
 def _day(moment):
     """The local day of a moment, as a result's title gives it."""
-    return formats.date(moment, "d F Y")
+    return formats.date(moment, "j F Y")
 
 
 def _committee(row):
@@ -281,7 +281,7 @@ def _kinds():
                 "example": "action__plan__organisation__is_example",
             },
             lambda u: (
-                f"Update on action {u['number']}, {formats.date(u['reported_on'], 'd F Y')} ({u['plan']})"
+                f"Update on action {u['number']}, {formats.date(u['reported_on'], 'j F Y')} ({u['plan']})"
             ),
             committee_path="action__plan__organisation__committees",
             date_path="reported_on",

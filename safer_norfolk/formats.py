@@ -3,7 +3,7 @@ a day or a month as people write it (`written_period`).
 
 `date` is the one formatter of dates and times: it writes what Django's `date` filter writes
 (the value in local time, month and day names translated), for the formats the site uses
-("j F Y", "l j F Y", "j M Y", "F Y", "d F Y", "g.i a"), each format read once into its parts
+("j F Y", "l j F Y", "j M Y", "F Y", "g.i a"), each format read once into its parts
 and the names once per language. A format with any other character, or a value that is not a date
 or datetime, goes to Django's own `date_format`, so the output is always what it would give
 (tests/safer_norfolk/test_formats.py compares the two). Django's function looks the format
