@@ -18,6 +18,7 @@ keeping a copy in step (safer_norfolk.removals, the API's modified_since).
 import datetime
 import decimal
 import io
+from functools import partial
 
 from django.db import connections, models
 from django.db.models import Value
@@ -370,11 +371,21 @@ def stamp_relation_changes():
         for relation in model._meta.many_to_many:
             through = relation.remote_field.through
             models.signals.m2m_changed.connect(
-                _relation_changed, sender=through, dispatch_uid=f"{through._meta.label}-stamp"
+                partial(_relation_changed, relation),
+                sender=through,
+                weak=False,
+                dispatch_uid=f"{through._meta.label}-stamp",
             )
 
 
-def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
+def _relation_changed(relation, sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action == "pre_clear":
+        # clear() names no records: those linked until now are read first, to be stamped
+        # once the links are gone.
+        instance.__dict__[_CLEARED] = list(_linked(relation, instance, reverse))
+        return
+    if action == "post_clear":
+        pk_set = instance.__dict__.pop(_CLEARED, None)
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     now = timezone.now()
@@ -382,3 +393,16 @@ def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
         type(instance)._default_manager.filter(pk=instance.pk).update(modified=now)
     if pk_set and issubclass(model, Versioned):
         model._default_manager.filter(pk__in=pk_set).update(modified=now)
+
+
+_CLEARED = "_links_being_cleared"
+
+
+def _linked(relation, instance, reverse):
+    """The keys of the records `instance` is linked to through `relation` (a many-to-many
+    field), from whichever side: `reverse` when `instance` is of the model it points to."""
+    mine, theirs = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    if reverse:
+        mine, theirs = theirs, mine
+    links = relation.remote_field.through._default_manager
+    return links.filter(**{mine: instance.pk}).values_list(theirs, flat=True)

@@ -226,3 +226,34 @@ def test_linking_records_marks_both_changed(client):
     age(item, action)
     action.agenda_items.remove(item)
     assert listed(client, "agenda-items", modified_since=since.isoformat()) == [item.pk]
+
+
+def test_clearing_links_marks_the_records_on_both_sides_changed(client):
+    """clear() names no records to its signal: the records linked until then are read first,
+    from either side, and stamped with the record it was called on."""
+    plan = PlanFactory(status="published")
+    item = AgendaItemFactory(meeting=MeetingFactory())
+    linked = [ActionFactory(section=SectionFactory(plan=plan), number=f"1.{n}") for n in (1, 2)]
+    unlinked = ActionFactory(section=SectionFactory(plan=plan), number="2.1")
+    item.plan_actions.add(*linked)
+    age(item, *linked, unlinked)
+    since = timezone.now()
+
+    item.plan_actions.clear()
+
+    assert listed(client, "agenda-items", modified_since=since.isoformat()) == [item.pk]
+    assert sorted(listed(client, "plan-actions", modified_since=since.isoformat())) == sorted(
+        action.pk for action in linked
+    )
+
+    other = AgendaItemFactory(meeting=item.meeting)
+    linked[0].agenda_items.add(item, other)
+    age(item, other, *linked, unlinked)
+    since = timezone.now()
+
+    linked[0].agenda_items.clear()
+
+    assert listed(client, "plan-actions", modified_since=since.isoformat()) == [linked[0].pk]
+    assert sorted(listed(client, "agenda-items", modified_since=since.isoformat())) == sorted(
+        [item.pk, other.pk]
+    )
