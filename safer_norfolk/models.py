@@ -357,10 +357,10 @@ class ImportJob(models.Model):
 
 class RenderedDocument(models.Model):
     """A file made from the content (a generated PDF, a calendar, a feed, a CSV) kept in the
-    media storage for one content version (the content generation and the day): every
-    visitor is served the stored file until the content changes or the day ends, then the
-    next request makes and keeps a new one and older versions are deleted
-    (safer_norfolk.page_cache). Derived from audited records, so it has no history of its own
+    media storage for one content version (the content generation and the day) and one
+    release of the code that made it: every visitor is served the stored file until the
+    content changes, the day ends or a new release starts, then the next request makes and
+    keeps a new one and older versions are deleted (safer_norfolk.page_cache). Derived from audited records, so it has no history of its own
     and does not count as a change to the content."""
 
     class Kind(models.TextChoices):
@@ -386,6 +386,8 @@ class RenderedDocument(models.Model):
     # The content version: the content generation it was made under, and the day.
     generation = models.BigIntegerField()
     day = models.DateField()
+    # The fingerprint of the code that made it (safer_norfolk.page_cache.release).
+    release = models.CharField(max_length=16, default="", editable=False)
     file = models.FileField(upload_to="rendered/")
     # The file gzip-compressed, kept beside a file larger than the page cache keeps
     # (PAGE_CACHE_MAX_BYTES) and sent to browsers that accept gzip.
@@ -402,8 +404,8 @@ class RenderedDocument(models.Model):
         constraints = [
             # One file per version; its index serves the lookup of a stored document.
             models.UniqueConstraint(
-                fields=["kind", "object_key", "generation", "day"],
-                name="rendered_document_unique_per_version",
+                fields=["kind", "object_key", "generation", "day", "release"],
+                name="rendered_document_unique_per_release",
             ),
         ]
 

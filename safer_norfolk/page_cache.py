@@ -21,7 +21,8 @@ the compressed body; the uncompressed one stays for clients that do not.
 Release. A copy is filed under a fingerprint of the code that made it as well (`release()`):
 after a new release starts, with a cache every process shares (PAGE_CACHE_URL), no copy made
 by the code it replaced is served, even while the content is unchanged. A fix to a page, or a
-stylesheet renamed by its new hash, takes effect on the next request.
+stylesheet renamed by its new hash, takes effect on the next request. Stored documents
+(below) are filed under it too.
 
 Host. A copy is filed under the scheme and host it was asked on as well as its path: pages
 and API answers hold full addresses on that host (`url` fields, paging links, feeds).
@@ -46,10 +47,11 @@ version is the counter's value the request read, and the day (a plan report prin
 and what is overdue; the site calendar's history starts on a day two years back). What it was
 made for is the object, and for a file holding full addresses or read with parameters, the
 scheme and host it was asked on and the parameters' values as the view reads them
-(`file_key`). Any request, in any process, finds the file of the current version and is served
-it; a version is never served once the counter has moved on or the day has ended. Storing a
-new version deletes, with their files, that document's older versions and any document made
-on an earlier day (a few at a time), so files of documents nobody asks for again go too.
+(`file_key`). Any request, in any process, finds the file of the current version and is
+served it; a version is never served once the counter has moved on, the day has ended or
+another release has started. Storing a new version deletes, with their files, that
+document's older versions and those an earlier release made, and any document made on an
+earlier day (a few at a time), so files of documents nobody asks for again go too.
 
 Render limit. An anonymous visitor whose request would make a document (none is stored for
 the current version) may have RENDER_LIMIT made per RENDER_LIMIT_SECONDS from one address
@@ -389,7 +391,7 @@ def stored_response(request, *, kind, key, make):
 
     generation, day = content_version(request)
     stored = RenderedDocument.objects.filter(
-        kind=kind, object_key=str(key), generation=generation, day=day
+        kind=kind, object_key=str(key), generation=generation, day=day, release=release()
     ).first()
     if stored is not None:
         response = _serve(request, stored)
@@ -410,6 +412,7 @@ def stored_response(request, *, kind, key, make):
         object_key=str(key),
         generation=generation,
         day=day,
+        release=release(),
         filename=_filename(headers.get("Content-Disposition", "")),
         headers=headers,
     )
@@ -506,15 +509,13 @@ def _store(document, data):
         if compressed is not None:
             document.compressed.delete(save=False)
         return compressed
-    # This document's older versions, and anything made before today (no version of an
-    # earlier day is ever served again), whatever object it was made for.
+    # This document's older versions and those an earlier release made, and anything made
+    # before today (no version of an earlier day is ever served again), whatever object it
+    # was made for.
+    this_document = Q(kind=document.kind, object_key=document.object_key)
     stale = list(
         RenderedDocument.objects.filter(
-            Q(
-                kind=document.kind,
-                object_key=document.object_key,
-                generation__lt=document.generation,
-            )
+            this_document & (Q(generation__lt=document.generation) | ~Q(release=document.release))
             | Q(day__lt=document.day)
         ).order_by("created_at")[:STALE_DOCUMENTS_PER_STORE]
     )

@@ -135,6 +135,32 @@ def test_each_file_is_made_once_then_served_from_storage_with_the_same_headers(
     assert again[2].has_header("Last-Modified")
 
 
+def test_a_new_release_makes_each_file_again_and_deletes_the_old_releases_copy(
+    client, builds, committee, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A file made by the code a release replaced is not served after it, though the content
+    and the day are the same: a fix to how a file is made takes effect at once."""
+    from safer_norfolk import page_cache
+
+    url = reverse("meetings:committee_feed", args=[committee.slug])
+    first = client.get(url)
+    client.get(url)
+    assert builds == ["feed"]
+    old = RenderedDocument.objects.get()
+
+    monkeypatch.setattr(page_cache, "release", lambda: "next-release")
+    with django_capture_on_commit_callbacks(execute=True):  # the old files' deletion
+        again = client.get(url)
+    client.get(url)
+
+    assert builds == ["feed", "feed"]  # made once more, then served from storage
+    assert again.content == first.content
+    stored = RenderedDocument.objects.get()
+    assert stored.release == "next-release"
+    assert stored.pk != old.pk
+    assert not default_storage.exists(old.file.name)
+
+
 def test_a_second_request_reads_the_stored_file_in_three_queries(
     client, committee, django_assert_num_queries
 ):
