@@ -379,23 +379,20 @@ def stamp_relation_changes():
 
 
 def _relation_changed(relation, sender, instance, action, reverse, model, pk_set, **kwargs):
+    now = timezone.now()
     if action == "pre_clear":
-        # clear() names no records: those linked until now are read first, to be stamped
-        # once the links are gone.
-        instance.__dict__[_CLEARED] = list(_linked(relation, instance, reverse))
+        # clear() names no records: those linked until now are stamped before the links go,
+        # in the same transaction.
+        if issubclass(model, Versioned):
+            linked = _linked(relation, instance, reverse)
+            model._default_manager.filter(pk__in=linked).update(modified=now)
         return
-    if action == "post_clear":
-        pk_set = instance.__dict__.pop(_CLEARED, None)
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    now = timezone.now()
     if isinstance(instance, Versioned):
         type(instance)._default_manager.filter(pk=instance.pk).update(modified=now)
     if pk_set and issubclass(model, Versioned):
         model._default_manager.filter(pk__in=pk_set).update(modified=now)
-
-
-_CLEARED = "_links_being_cleared"
 
 
 def _linked(relation, instance, reverse):
