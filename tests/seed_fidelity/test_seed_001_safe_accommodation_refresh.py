@@ -64,3 +64,15 @@ def test_figures_on_the_framework_page(demo):
     page = demo.page(FRAMEWORK)
     assert not missing(page, "13,764", "84", "94.74")
     assert not present(page, "94.740", "13764.0")
+
+
+def test_the_year_2_updates_give_the_actions_their_status(demo):
+    """The paper's "Update Year 2" column is published with each action, so each action's
+    status is its update's: Action 6's move-on protocol is "Completed". The demo's rows are
+    loaded as fixtures, past the models' save(); the stored status must follow them too."""
+    action = demo.page(f"{PLAN}actions/6/")
+    assert not missing(action, "Complete Success measure met", "Last update 31 March 2024")
+    assert not present(action, "None published")
+    plan = demo.page(PLAN)
+    assert not missing(plan, "No published update: 0")
+    assert not present(plan, "No published update: 21")
