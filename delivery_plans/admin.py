@@ -136,7 +136,7 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = [
-            "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "lead",
+            "plan", "section", "number", "title", "success_measure", "success_measure_unreadable", "owners", "owner_note", "lead",
             "due_text", "method", "indicators", "cost_text", "cost_amount", "funding_source",
             "outcomes", "related_actions", "external_ref", "stage",
         ]  # fmt: skip

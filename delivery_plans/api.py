@@ -73,7 +73,7 @@ class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Action
         fields = [
-            "id", "plan", "section", "number", "title", "success_measure", "owners", "owner_note", "due_text",
+            "id", "plan", "section", "number", "title", "success_measure", "success_measure_unreadable", "owners", "owner_note", "due_text",
             "due_date", "due_precision", "method", "indicators", "cost_text", "cost_amount", "funding_source",
             "outcomes", "related_actions", "external_ref", "stage", "extra", "current_rag", "current_distance",
             "last_update_on", "is_overdue", "is_stale", "url", "created", "modified",

@@ -164,6 +164,14 @@ class Action(Versioned):
     sort_key = NaturalSortKeyField(source="number")
     title = models.TextField("action", help_text="The action as written in the plan.")
     success_measure = models.TextField(blank=True)
+    success_measure_unreadable = models.BooleanField(
+        "success measure unreadable in the source",
+        default=False,
+        help_text=(
+            "The paper has a success measure here that cannot be read (“???” in an extracted "
+            "table): it is shown as not known, never guessed, and never as “none stated”."
+        ),
+    )
     owners = models.ManyToManyField(Organisation, blank=True, related_name="plan_actions")
     owner_note = models.CharField(
         max_length=300, blank=True, help_text="Owner as written: “All NASP partners”."
@@ -235,6 +243,17 @@ class Action(Versioned):
     def get_absolute_url(self):
         # Callers select_related("plan").
         return ACTION_ROUTE(slug=self.plan.slug, number=self.number)
+
+    @property
+    def success_measure_shown(self):
+        """The success measure as pages, papers and the CSV write it: its text, or that it
+        cannot be read in the paper; "" when the plan gives none."""
+        if self.success_measure_unreadable and not self.success_measure.strip():
+            return UNREADABLE_MEASURE
+        return self.success_measure
+
+
+UNREADABLE_MEASURE = "Not known: it cannot be read in the source paper"
 
 
 class ActionUpdateQuerySet(VersionedQuerySet):

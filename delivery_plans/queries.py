@@ -249,8 +249,15 @@ def summarise(plan, sections, today=None):
         no_date=Count(
             "pk", filter=Q(due_precision__in=[Action.Precision.TBC, Action.Precision.UNKNOWN])
         ),
-        # Blank, or only white space.
-        no_success_measure=Count("pk", filter=Q(success_measure__regex=r"^\s*$")),
+        # Blank, or only white space; an unreadable one is counted apart.
+        no_success_measure=Count(
+            "pk",
+            filter=Q(success_measure__regex=r"^\s*$", success_measure_unreadable=False),
+        ),
+        unreadable_success_measure=Count(
+            "pk",
+            filter=Q(success_measure__regex=r"^\s*$", success_measure_unreadable=True),
+        ),
         no_update=Count("pk", filter=Q(last_update_on__isnull=True)),
     )
     return PlanSummary(

@@ -164,6 +164,7 @@ ACTION_COLUMNS = {
     "externalref": "external_ref",
 }
 ACTION_REQUIRED = ("number", "title")
+UNREADABLE_CELL = re.compile(r"\?{2,}")
 TEXT_FIELDS = (
     "success_measure",
     "owner_note",
@@ -543,6 +544,12 @@ def validate_actions(plan, header, rows, *, header_row=1, progress=None):
         for name in TEXT_FIELDS:
             if name in present:
                 values[name] = cell(row, name)
+        if "success_measure" in present:
+            # "???": a cell the paper's extraction could not read; kept as not known.
+            unreadable = bool(UNREADABLE_CELL.fullmatch(values["success_measure"]))
+            values["success_measure_unreadable"] = unreadable
+            if unreadable:
+                values["success_measure"] = ""
         if "cost_text" in present:
             values["cost_amount"] = (
                 _single_amount(values["cost_text"]) if values["cost_text"] else None

@@ -97,7 +97,7 @@ def plan_actions_csv(request, slug):
                     action.number,
                     str(action.section) if action.section else "",
                     action.title,
-                    action.success_measure,
+                    action.success_measure_shown,
                     "; ".join(owner.name for owner in action.owner_list),
                     action.owner_note,
                     action.due_text,

@@ -61,6 +61,29 @@ def test_good_file_creates_and_updates_actions_by_number(plan, officer):
     assert Action.objects.get(number="2.1").due_precision == "tbc"
 
 
+def test_an_unreadable_success_measure_is_kept_as_not_known(plan, officer):
+    """A table extracted from a PDF marks a cell it could not read "???": the action is
+    imported with its success measure not known, never "???" nor "none stated"; a later
+    file with the measure readable clears the mark."""
+    content = csv_bytes("2,2.14,Co-ordinate a safeguarding response,???,,Ongoing,")
+
+    report = import_actions(plan=plan, name="plan.csv", content=content, by=officer)
+
+    assert report.ok, [str(p) for p in report.problems]
+    action = Action.objects.get(number="2.14")
+    assert (action.success_measure, action.success_measure_unreadable) == ("", True)
+    assert action.success_measure_shown == "Not known: it cannot be read in the source paper"
+
+    content = csv_bytes("2,2.14,Co-ordinate a safeguarding response,Victims safeguarded,,,")
+    assert import_actions(plan=plan, name="plan.csv", content=content, by=officer).ok
+    action.refresh_from_db()
+    assert (action.success_measure, action.success_measure_unreadable) == (
+        "Victims safeguarded",
+        False,
+    )
+    assert action.success_measure_shown == "Victims safeguarded"
+
+
 def test_good_xlsx_file_imports(plan, officer):
     from openpyxl import Workbook
 

@@ -136,6 +136,17 @@ def test_front_sheet_membership_contact_and_agenda(demo):
     )
 
 
+def test_the_chair_and_vice_chair_elected_on_20_july_are_members_on_its_agenda(demo):
+    """Items 2 and 3 of 20 July 2021 elect the Chair and Vice-Chair ("elected Chair during
+    the meeting"): that meeting's front sheet, sent out before, lists them as members; the
+    next meeting's names their roles."""
+    july = unbroken(canon(demo.pdf(JULY + "agenda.pdf")))
+    assert not missing(july, "Cllr Mark Kiddle-Morris", "Cllr Penny Carpenter", "Election of Chair")
+    assert not present(july, "(Chair)", "(Vice-Chair)")
+    september = unbroken(canon(demo.pdf(SEPTEMBER + "agenda.pdf")))
+    assert not missing(september, "Kiddle-Morris (Chair)", "Penny Carpenter (Vice-Chair)")
+
+
 def test_pack_brings_the_minutes_of_20_july_2021(demo):
     pack = canon(demo.pdf(SEPTEMBER + "pack.pdf"))
     assert not missing(pack, "20 July 2021", *JULY_FACTS)
@@ -190,16 +201,24 @@ def test_plan_actions_owners_and_dates_on_the_pages(demo):
 
 
 def test_unreadable_success_measure_of_2_14_stays_unknown(demo):
+    """The paper's success-measure cell for 2.14 is "???": unreadable, not empty. Every
+    channel says it is not known; none guesses it or says the plan states none."""
     page = demo.page(f"{PLAN}actions/2.14/")
     assert not missing(
         page,
         "Co-ordinate a multi-agency safeguarding response to children, young people and adults "
         "known to be at risk of modern slavery",
-        "Success measure None stated",
+        "Success measure Not known: it cannot be read in the source paper",
     )
-    assert not present(page, "???")
+    assert not present(page, "???", "None stated")
+    plan = demo.page(PLAN)
+    assert not missing(
+        plan,
+        "known to be at risk of modern slavery Success measure: Not known: it cannot be read",
+        "Success measure unreadable in the source paper: 1",
+    )
     action = next(a for a in demo.api_results("/api/v1/plan-actions/") if a["number"] == "2.14")
-    assert action["success_measure"] == ""
+    assert (action["success_measure"], action["success_measure_unreadable"]) == ("", True)
     assert action["due_text"] == "Ongoing"
 
 
@@ -219,6 +238,7 @@ def test_plan_report_lists_the_actions(demo):
     assert not missing(
         report,
         "2.14 Co-ordinate a multi-agency safeguarding response",
+        "Not known: it cannot be read in the source paper",
         "Norfolk Anti-Slavery Network",
         "1.13 Ensure there are strong referral route",
         "Strong referral pathways exist",
