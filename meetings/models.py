@@ -379,6 +379,16 @@ class Meeting(Versioned):
         return f"{day.day} {day:%B %Y}"
 
     @property
+    def where(self):
+        """Where the meeting is held, as its page and agenda write it: the venue, with how
+        it is held when the venue's name does not say ("County Hall (hybrid)", "Online");
+        the way alone without a venue; "" for an in-person meeting with no venue."""
+        mode = self.get_mode_display()
+        if self.mode == self.Mode.IN_PERSON or mode.lower() in self.venue.lower():
+            return self.venue
+        return f"{self.venue} ({mode.lower()})" if self.venue else mode
+
+    @property
     def has_started(self):
         return self.starts_at <= timezone.now()
 

@@ -495,3 +495,32 @@ def test_a_past_meetings_front_sheet_without_a_venue_does_not_say_to_be_confirme
 
     assert "Tobeconfirmed" not in pdf_text(pdf.render_pdf(pdf.front_sheet_html(past, [])))
     assert "VenueTobeconfirmed" in pdf_text(pdf.render_pdf(pdf.front_sheet_html(upcoming, [])))
+
+
+@pytest.mark.parametrize(
+    ("venue", "mode", "written"),
+    [
+        ("County Hall, Norwich", "in_person", "County Hall, Norwich"),
+        ("County Hall, Norwich", "hybrid", "County Hall, Norwich (hybrid)"),
+        ("Online as agreed by the partnership", "online", "Online as agreed by the partnership"),
+        ("Microsoft Teams (online)", "online", "Microsoft Teams (online)"),
+        ("", "online", "Online"),
+        ("", "in_person", ""),
+    ],
+)
+def test_a_meeting_says_how_it_is_held_once(client, venue, mode, written):
+    """The page and the front sheet write the venue, and how the meeting is held only where
+    the venue's name does not already say: never "Online (online)"."""
+    from meetings import pdf
+    from tests.hostile_input.files import pdf_text
+
+    meeting = MeetingFactory(
+        venue=venue, mode=mode, starts_at=timezone.now() + datetime.timedelta(days=10)
+    )
+
+    assert meeting.where == written
+    shown = written or "To be confirmed"
+    sheet = pdf_text(pdf.render_pdf(pdf.front_sheet_html(meeting, [])))
+    assert f"Venue{shown}".replace(" ", "") in sheet
+    page = " ".join(read_body(client.get(meeting.get_absolute_url())).decode().split())
+    assert f'Where </dt> <dd class="govuk-summary-list__value"> {shown} </dd>' in page

@@ -236,6 +236,27 @@ def test_october_meeting_page(demo):
         assert not missing(page, f"{number}. {title}", f"{minutes} minutes"), number
 
 
+def test_front_sheets_say_only_what_the_papers_give(demo):
+    """No officer is named for the partnership, the October meeting is online with no venue,
+    and the July meeting's venue says it is online: the front sheets neither leave a gap
+    where a name would go nor say "online" twice. The July meeting is the first the site
+    holds, not the partnership's first (its minutes refer to a meeting in February 2022)."""
+    october = canon(demo.pdf(OCTOBER + "agenda.pdf"))
+    assert not missing(
+        october,
+        "this agenda please telephone 01223 457950 or email community.safety@cambridge.gov.uk.",
+        "Venue Online",
+    )
+    assert not present(october, "contact, telephone", "contact telephone", "(online)")
+    july = canon(demo.pdf(JULY + "pack.pdf"))
+    assert not missing(
+        july,
+        "Venue Online as agreed by Cambridge Community Safety Partnership",
+        "No earlier meeting of this committee is recorded here.",
+    )
+    assert not present(july, "(online)", "first meeting")
+
+
 def test_october_meeting_in_the_api(demo):
     meeting = meeting_api(demo, "cambridge-csp-board", "2022-10-11")
     assert meeting["starts_at"][:19] in {"2022-10-11T10:00:00", "2022-10-11T09:00:00"}
