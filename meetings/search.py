@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     Func,
     IntegerField,
@@ -31,6 +32,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -50,18 +52,25 @@ from outcomes.models import Measure
 from safer_norfolk import formats
 from safer_norfolk.query_params import without_nul
 
-PER_KIND = 20
+# The most relevant results of each kind listed when several kinds are searched (every kind,
+# unless the search is narrowed); a search of one kind lists more of it, and each kind's
+# results link there. Twenty of each of ten kinds made the busiest page the site serves.
+PER_KIND = 10
+PER_KIND_ALONE = 50
 # A phrase matching more records of a kind than this is ranked among the most recently added
-# this many of them (on PostgreSQL). PostgreSQL underestimates how many records match every
-# word of a common phrase; with few candidates it walks back from the newest rows until it
-# has them (agenda items for "domestic abuse": 5 ms, where the newest 1,000 of the 27,000
-# matches took 50 ms, reading every match).
-CANDIDATES = 10 * PER_KIND
+# this many of them, and one more, which tells that there are more (on PostgreSQL).
+# PostgreSQL underestimates how many records match every word of a common phrase; with few
+# candidates it walks back from the newest rows until it has them (agenda items for
+# "domestic abuse": 5 ms, where the newest 1,000 of the 27,000 matches took 50 ms, reading
+# every match). Each candidate is checked against its kind's publication rule and ranked:
+# 100 rather than 200 took a fifth off a search of every kind.
+CANDIDATES = 100
 MAX_QUERY_LENGTH = 200
-# Each kind's matches are counted up to as many as are ranked, newest first; past that the
-# page says "more than 200". Counting every public match of a common phrase checked each one
-# against the publication rule (33,000 minutes for "domestic abuse" in a county's twenty
-# years): four fifths of the search's time, for a figure no one needs exact that far.
+# Each kind's matches are counted up to as many as are ranked, newest first, as they are
+# ranked; past that the page says "more than 100". Counting every public match of a common
+# phrase checked each one against the publication rule (33,000 minutes for "domestic abuse"
+# in a county's twenty years): four fifths of the search's time, for a figure no one needs
+# exact that far.
 COUNT_LIMIT = CANDIDATES
 # Markers PostgreSQL puts around matches; swapped for <mark> only after the text is escaped.
 START, STOP = "\x02", "\x03"
@@ -323,7 +332,7 @@ class Group:
     key: str
     label: str
     results: list = field(default_factory=list)  # [Result]
-    total: int = 0  # the matches, of which `results` are the first PER_KIND, up to COUNT_LIMIT + 1
+    total: int = 0  # the matches, of which `results` are the first listed, up to COUNT_LIMIT + 1
 
     @property
     def counted(self):
@@ -390,9 +399,10 @@ class _CountUpTo(Subquery):
 
 def _count(queryset, limit):
     """The number of rows of `queryset` up to `limit` + 1 (more than the limit: "more than
-    200"), newest first as the candidates are taken, so PostgreSQL walks back from the newest
-    rows and stops there; a subquery of the statement listing the first of them: the total
-    comes with the results, in the same query."""
+    100"), newest first, so the database walks back from the newest rows and stops there; a
+    subquery of the statement listing the first of them: the total comes with the results,
+    in the same query. SQLite's search counts so; PostgreSQL's counts its candidates as it
+    ranks them (_statement)."""
     return _CountUpTo(queryset.order_by("-pk").values("pk")[: limit + 1])
 
 
@@ -402,8 +412,8 @@ def _snippet_html(text):
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 -- escaped above
 
 
-def _postgres(kind, terms, filters):
-    sql, params = _statement(kind.key, CANDIDATES, PER_KIND, COUNT_LIMIT, filters)
+def _postgres(kind, terms, filters, listed):
+    sql, params = _statement(kind.key, CANDIDATES, listed, filters)
     number = action_number(terms)
     params = [terms if param is TERMS else number if param is NUMBER else param for param in params]
     with connection.cursor() as cursor:
@@ -433,7 +443,7 @@ NUMBER = object()
 
 
 @lru_cache(maxsize=256)
-def _statement(key, candidates, per_kind, count_limit, filters):
+def _statement(key, candidates, per_kind, filters):
     """The SQL and parameters of one kind's search, TERMS standing for the terms: the
     statement is the same for every search with the same filters, so each process builds it
     once (building and compiling the querysets of the ten kinds took about 18 ms of every
@@ -446,13 +456,15 @@ def _statement(key, candidates, per_kind, count_limit, filters):
     if _has_stored_vector(queryset.model):
         # Kept by PostgreSQL from the same fields and weights (safer_norfolk.search_vectors).
         vector = F("search_vector")
-        found = Q(search_vector=query) if exact is None else Q(search_vector=query) | exact
-        total = _count(queryset.filter(found), count_limit)
-        # The public matches most recently added, at most `candidates` of them, on their keys
-        # alone; then those rows ranked. Ranking every match of a common phrase (35,000
-        # minutes in a county's twenty years) read and sorted every one of them. PostgreSQL
-        # makes the snippets after the sort, for the rows kept.
-        matches = queryset.filter(search_vector=query).order_by("-pk").values("pk")[:candidates]
+        # The public matches most recently added, one more than `candidates` of them, on
+        # their keys alone; then those rows ranked, and counted as they are ranked (past
+        # `candidates`: "more than"). Ranking every match of a common phrase (35,000 minutes
+        # in a county's twenty years) read and sorted every one of them, and counting them
+        # apart ran the selection twice. PostgreSQL makes the snippets after the sort, for
+        # the rows kept.
+        matches = (
+            queryset.filter(search_vector=query).order_by("-pk").values("pk")[: candidates + 1]
+        )
         queryset = queryset.filter(
             Q(pk__in=matches) if exact is None else Q(pk__in=matches) | exact
         )
@@ -462,9 +474,7 @@ def _statement(key, candidates, per_kind, count_limit, filters):
             part = SearchVector(path, weight=weight, config="english")
             vector = part if vector is None else vector + part
         queryset = queryset.annotate(search=vector)
-        found = Q(search=query) if exact is None else Q(search=query) | exact
-        queryset = queryset.filter(found)
-        total = _count(queryset, count_limit)
+        queryset = queryset.filter(Q(search=query) if exact is None else Q(search=query) | exact)
     snippet_source = (
         kind.fields[-1][0]
         if kind.key in ("documents",)
@@ -474,7 +484,8 @@ def _statement(key, candidates, per_kind, count_limit, filters):
         queryset.annotate(
             exact=Value(1) if exact is None else Case(When(exact, then=0), default=1),
             rank=SearchRank(vector, query),
-            total=total,
+            # Every row ranked, counted before the first `per_kind` are kept.
+            total=Window(Count("*")),
             snippet=SearchHeadline(
                 snippet_source,
                 query,
@@ -586,7 +597,7 @@ def _sqlite_functions():
     connection.connection.create_function(HAS_STEM, 3, _has_stem, deterministic=True)
 
 
-def _simple(kind, terms, filters):
+def _simple(kind, terms, filters, listed):
     words = _words(terms)
     exact = _exact_number(kind, action_number(terms))
     if not words and exact is None:
@@ -615,7 +626,7 @@ def _simple(kind, terms, filters):
     dated = _dated(kind)
     paths = [*kind.columns.values(), *dated, "total", *(path for path, _ in kind.fields)]
     results, total = [], 0
-    for values in queryset.order_by("exact", "-pk").values_list(*paths)[:PER_KIND]:
+    for values in queryset.order_by("exact", "-pk").values_list(*paths)[:listed]:
         row = dict(zip(names, values, strict=False))
         date = values[len(names)] if dated else None
         total = values[len(names) + len(dated)]
@@ -645,6 +656,12 @@ def _cut(text, words):
     )
 
 
+def per_kind(filters):
+    """How many results of each kind a search with these filters lists at most."""
+    searched = sum(1 for kind in _kinds() if filters.searches(kind))
+    return PER_KIND_ALONE if searched == 1 else PER_KIND
+
+
 def kinds():
     """(key, label) of every kind of record searched, in the order results are listed."""
     return [(kind.key, kind.label) for kind in _kinds()]
@@ -659,10 +676,11 @@ def search(terms, filters=NO_FILTERS):
         return []
     run = _postgres if connection.vendor == "postgresql" else _simple
     groups = []
+    listed = per_kind(filters)
     for kind in _kinds():
         if not filters.searches(kind):
             continue
-        results, total = run(kind, terms, filters)
+        results, total = run(kind, terms, filters, listed)
         if results:
             groups.append(Group(key=kind.key, label=kind.label, results=results, total=total))
     if action_number(terms):

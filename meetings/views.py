@@ -423,7 +423,9 @@ def search(request):
     form = SearchForm(request.GET)
     valid = form.is_valid()
     terms = form.cleaned_data.get("q", "") if valid else request.GET.get("q", "").strip()
-    groups = site_search.search(terms, form.filters()) if valid and terms else []
+    filters = form.filters() if valid else site_search.NO_FILTERS
+    groups = site_search.search(terms, filters) if valid and terms else []
+    per_kind = site_search.per_kind(filters)
     return render(
         request,
         "meetings/search.html",
@@ -435,10 +437,24 @@ def search(request):
             "total": sum(min(group.total, site_search.COUNT_LIMIT) for group in groups),
             "counted": all(group.counted for group in groups),
             "shown": sum(len(group.results) for group in groups),
-            "per_kind": site_search.PER_KIND,
+            "per_kind": per_kind,
+            "per_kind_alone": site_search.PER_KIND_ALONE,
             "count_limit": site_search.COUNT_LIMIT,
+            # Each kind's "more" link: the same search of that kind alone, which lists more.
+            "more": {
+                group.key: _only_kind(request.GET, group.key)
+                for group in groups
+                if per_kind < site_search.PER_KIND_ALONE and group.total > len(group.results)
+            },
         },
     )
+
+
+def _only_kind(query, key):
+    """The query string of the same search narrowed to the kind `key`."""
+    query = query.copy()
+    query.setlist("kind", [key])
+    return query.urlencode()
 
 
 def search_feed(request):

@@ -1,4 +1,6 @@
 import datetime
+import re
+from html import unescape as html_unescape
 from xml.etree import ElementTree
 
 import pytest
@@ -379,7 +381,8 @@ def test_a_phrase_matching_many_records_is_ranked_among_the_newest(client, monke
         return  # SQLite's simple search lists the newest matches and ranks nothing.
     assert page.index(f"1. {best.title}") < page.index(f"2. {newer[0].title}")
 
-    monkeypatch.setattr(site_search, "CANDIDATES", 2)
+    # The newest CANDIDATES and one more are ranked: here the two newer items.
+    monkeypatch.setattr(site_search, "CANDIDATES", 1)
     page = search(client, SECRET)
     assert f"1. {best.title}" not in page
     assert f"2. {newer[0].title}" in page
@@ -517,6 +520,34 @@ def test_the_count_of_results_is_every_match_not_those_listed(client):
     assert f"Minutes ({PER_KIND + 5})" in html
     assert f"Showing {PER_KIND} of {PER_KIND + 5}." in html
     assert len([title for title in titles(html) if title.startswith("Minute ")]) == PER_KIND
+
+
+def test_each_kind_links_to_a_search_of_that_kind_alone_which_lists_more(client):
+    from meetings.search import PER_KIND, PER_KIND_ALONE
+
+    committee = MeetingFactory(committee__slug="the-panel").committee
+    meeting = MeetingFactory(committee=committee, minutes_published=True)
+    for n in range(PER_KIND_ALONE + 5):
+        MinuteFactory(meeting=meeting, number=str(n + 1), heading=f"Refuge {n}", body="Noted.")
+    for n in range(3):
+        AgendaItemFactory(meeting=meeting, number=str(n + 1), title=f"Refuge report {n}")
+
+    response = client.get(reverse("meetings:search"), {"q": "refuge", "committee": "the-panel"})
+    html = response.content.decode()
+
+    assert len([title for title in titles(html) if title.startswith("Minute ")]) == PER_KIND
+    assert f"Showing {PER_KIND} of {PER_KIND_ALONE + 5}." in html
+    # Every result of a kind is listed: no link to more of it.
+    assert len([title for title in titles(html) if not title.startswith("Minute ")]) == 3
+    links = re.findall(r'<a class="govuk-link" href="([^"]*)">See up to (\d+) ([^<]*)<', html)
+    assert [(int(n), label) for _, n, label in links] == [(PER_KIND_ALONE, "minutes")]
+    more = client.get(html_unescape(links[0][0]))
+    alone = more.content.decode()
+    assert f"Showing {PER_KIND_ALONE} of {PER_KIND_ALONE + 5}." in alone
+    assert len([t for t in titles(alone) if t.startswith("Minute ")]) == PER_KIND_ALONE
+    assert not [t for t in titles(alone) if not t.startswith("Minute ")]
+    assert 'value="the-panel" selected' in alone  # the other filters are kept
+    assert "See up to" not in alone
 
 
 def test_past_the_count_limit_a_kind_says_more_than_the_limit(client, monkeypatch, settings):
