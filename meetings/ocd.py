@@ -271,7 +271,7 @@ class EventSerializer(serializers.Serializer):
 
 
 class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Published meetings as Open Civic Data events, newest first, 20 to a page (each
+    """Published meetings as Open Civic Data events, newest first, 10 to a page (each
     carries its agenda) unless `page_size` asks for another number, up to 100. (A meeting's
     own event is at its `…/ocd.json`.)"""
 

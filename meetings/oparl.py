@@ -56,7 +56,7 @@ from safer_norfolk.routes import Route
 VERSION = "https://schema.oparl.org/1.1/"
 PDF = "application/pdf"
 DEFAULT_LIMIT, MAX_LIMIT = 100, 200
-MEETINGS_PAGE_SIZE = 20
+MEETINGS_PAGE_SIZE = 10
 # An id after which a page starts: a key of a database row (a bigint).
 LARGEST_KEY = 2**63 - 1
 # OParl's own names for what an organisation is (its organizationType vocabulary).
@@ -85,8 +85,8 @@ def compact(data):
 @cache
 def route_of(name):
     """The Route of the OParl address `name`: a body's lists and the body take its key as
-    `body`, each object its own as `pk` (the patterns below). A page of 20 meetings writes
-    about 4,500 addresses; reverse() searched the URLconf for each."""
+    `body`, each object its own as `pk` (the patterns below). A page of 10 meetings writes
+    about 500 addresses; reverse() searched the URLconf for each."""
     key = "body" if name == "body" or name.startswith("body_") else "pk"
     return Route(f"oparl:{name}", **{key: "int"}), key
 
@@ -208,7 +208,11 @@ def meetings():
         .select_related("committee")
         .prefetch_related(
             Prefetch(
-                "agenda_items", queryset=agenda_items().order_by("sort_key"), to_attr="agenda"
+                "agenda_items",
+                # Each item's meeting is the one it is read with (the prefetch sets it), not
+                # a copy of it and its committee joined to every item.
+                queryset=agenda_items().select_related(None).order_by("sort_key"),
+                to_attr="agenda",
             ),
             Prefetch(
                 "documents",

@@ -66,7 +66,8 @@ class PublicPagination(CursorPagination):
 
 class NestedListPagination(PublicPagination):
     """For lists whose records carry their children (a meeting and its agenda items): fewer
-    to a page, so that a page costs about what a page of flat records does."""
+    to a page, so that a page costs about what a page of flat records does (ten meetings of a
+    county's partnerships carry about 450 records)."""
 
-    page_size = 20
+    page_size = 10
     max_page_size = 100

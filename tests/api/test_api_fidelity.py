@@ -158,17 +158,17 @@ def test_page_size_is_honoured_up_to_the_maximum(client, monkeypatch):
     assert capped["next"].startswith("http://testserver/api/v1/action-points/")
 
 
-def test_meetings_come_twenty_to_a_page_unless_asked_for_more(client):
+def test_meetings_come_ten_to_a_page_unless_asked_for_more(client):
     committee = CommitteeFactory()
-    for _ in range(22):
+    for _ in range(12):
         MeetingFactory(committee=committee)
 
     default = client.get("/api/v1/meetings/").json()
-    more = client.get("/api/v1/meetings/", {"page_size": 22}).json()
+    more = client.get("/api/v1/meetings/", {"page_size": 12}).json()
 
-    assert len(default["results"]) == 20
+    assert len(default["results"]) == 10
     assert "count" not in default
-    assert len(more["results"]) == 22
+    assert len(more["results"]) == 12
     assert more["next"] is None
 
 
