@@ -162,7 +162,16 @@ class ActionForm(forms.ModelForm):
 class ActionUpdateInline(VersionedAdminMixin, admin.StackedInline):
     model = ActionUpdate
     extra = 0
-    fields = ["reported_on", "period_label", "kind", "rag", "distance", "text", "status"]
+    fields = [
+        "reported_on",
+        "day_given",
+        "period_label",
+        "kind",
+        "rag",
+        "distance",
+        "text",
+        "status",
+    ]
     readonly_fields = ["status"]
     ordering = ["-reported_on", "-pk"]
 

@@ -76,7 +76,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "id", "plan", "section", "number", "title", "success_measure", "success_measure_unreadable", "owners", "owner_note", "due_text",
             "due_date", "due_precision", "method", "indicators", "cost_text", "cost_amount", "funding_source",
             "outcomes", "related_actions", "external_ref", "stage", "extra", "current_rag", "current_distance",
-            "last_update_on", "is_overdue", "is_stale", "url", "created", "modified",
+            "last_update_on", "last_update_day_given", "is_overdue", "is_stale", "url", "created", "modified",
         ]  # fmt: skip
 
 
@@ -87,6 +87,7 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
             "id",
             "action",
             "reported_on",
+            "day_given",
             "period_label",
             "kind",
             "text",

@@ -214,11 +214,18 @@ class Action(Versioned):
     current_rag = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001 (None: no update)
     current_distance = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
     last_update_on = models.DateField(null=True, editable=False)
+    last_update_day_given = models.BooleanField(default=True, editable=False)
 
     # Kept by a database trigger on PostgreSQL for the site search (meetings.search).
     search_vector = SearchVectorField(null=True, editable=False)
     history = audited_history(
-        excluded_fields=["search_vector", "current_rag", "current_distance", "last_update_on"]
+        excluded_fields=[
+            "search_vector",
+            "current_rag",
+            "current_distance",
+            "last_update_on",
+            "last_update_day_given",
+        ]
     )
 
     class Meta:
@@ -245,6 +252,16 @@ class Action(Versioned):
         return ACTION_ROUTE(slug=self.plan.slug, number=self.number)
 
     @property
+    def last_update_shown(self):
+        """The day of the latest published update as pages write it, or that the paper it
+        came from gives none (a sentence of its own); "" with no update."""
+        if self.last_update_on is None:
+            return ""
+        if not self.last_update_day_given:
+            return NO_DAY[0].upper() + NO_DAY[1:]
+        return formats.date(self.last_update_on, "j F Y")
+
+    @property
     def success_measure_shown(self):
         """The success measure as pages, papers and the CSV write it: its text, or that it
         cannot be read in the paper; "" when the plan gives none."""
@@ -254,6 +271,8 @@ class Action(Versioned):
 
 
 UNREADABLE_MEASURE = "Not known: it cannot be read in the source paper"
+# What stands for the day of an update taken from a paper that gives none.
+NO_DAY = "no day given in the paper"
 
 
 class ActionUpdateQuerySet(VersionedQuerySet):
@@ -291,6 +310,15 @@ class ActionUpdate(Versioned):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField(validators=[plausible_date])
+    day_given = models.BooleanField(
+        "the paper gives its day",
+        default=True,
+        help_text=(
+            "Untick for an update taken from a paper that gives no day (“Update Year 2”): its "
+            "day then only orders the updates (the end of the period it reports on, say), and "
+            "pages say the paper gives none."
+        ),
+    )
     period_label = models.CharField(
         max_length=60, blank=True, help_text="“Update Year 2”, “Q3 2022/23”."
     )
@@ -333,6 +361,11 @@ class ActionUpdate(Versioned):
 
     def __str__(self):
         return f"Update of {self.reported_on:%d %B %Y}"
+
+    @property
+    def day_shown(self):
+        """ "31 March 2024", or that the paper it came from gives no day."""
+        return formats.date(self.reported_on, "j F Y") if self.day_given else NO_DAY
 
     def get_absolute_url(self):
         return f"{self.action.get_absolute_url()}#update-{self.pk}"

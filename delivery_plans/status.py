@@ -11,7 +11,8 @@ status is derived data, like the page cache's counter, so it is kept by signal; 
 the service layer lives here.
 """
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from delivery_plans.models import Action, ActionUpdate
@@ -28,7 +29,8 @@ def latest_published(action=None):
 
 def refresh(actions=None):
     """Store on `actions` (a queryset or keys; every action when None) their latest
-    published update's RAG, distance and day, or None without one. One statement."""
+    published update's RAG, distance and day (and whether its paper gives the day), or None
+    without one. One statement."""
     if actions is None:
         target = Action.objects.all()
     elif hasattr(actions, "values"):
@@ -40,6 +42,9 @@ def refresh(actions=None):
         current_rag=Subquery(latest.values("rag")[:1]),
         current_distance=Subquery(latest.values("distance")[:1]),
         last_update_on=Subquery(latest.values("reported_on")[:1]),
+        last_update_day_given=Coalesce(
+            Subquery(latest.values("day_given")[:1]), Value(True), output_field=BooleanField()
+        ),
     )
 
 

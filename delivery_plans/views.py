@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from delivery_plans import pdf, queries
 from delivery_plans.filters import ActionFilter
+from delivery_plans.models import NO_DAY
 from safer_norfolk import page_cache
 from safer_norfolk.exports import safe_row
 from safer_norfolk.models import RenderedDocument
@@ -105,7 +106,7 @@ def plan_actions_csv(request, slug):
                     action.get_stage_display(),
                     action.current_rag or "not_assessed",
                     action.current_distance or "not_assessed",
-                    action.last_update_on or "",
+                    action.last_update_on if action.last_update_day_given else NO_DAY,
                     "yes" if action.is_overdue else "no",
                     "yes" if action.is_stale else "no",
                 ]

@@ -784,7 +784,14 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
         ActionUpdate.objects.public()
         .filter(action__plan__in=plan_ids, reported_on__gte=first_day, reported_on__lte=last_day)
         .select_related("action__plan")
-        .only("reported_on", "rag", "action__number", "action__plan__title", "action__plan__slug")
+        .only(
+            "reported_on",
+            "day_given",
+            "rag",
+            "action__number",
+            "action__plan__title",
+            "action__plan__slug",
+        )
         .order_by("reported_on", "action__plan__title", "action__sort_key", "pk"),
     )
     # The measures of the outcomes the plans' actions and sections report against: two

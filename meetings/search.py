@@ -37,7 +37,7 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from delivery_plans.models import Action, ActionUpdate
+from delivery_plans.models import NO_DAY, Action, ActionUpdate
 from meetings.models import (
     ActionPoint,
     AgendaItem,
@@ -284,13 +284,15 @@ def _kinds():
             {
                 "pk": "pk",
                 "reported_on": "reported_on",
+                "day_given": "day_given",
                 "number": "action__number",
                 "plan": "action__plan__title",
                 "slug": "action__plan__slug",
                 "example": "action__plan__organisation__is_example",
             },
             lambda u: (
-                f"Update on action {u['number']}, {formats.date(u['reported_on'], 'j F Y')} ({u['plan']})"
+                f"Update on action {u['number']}, "
+                f"{formats.date(u['reported_on'], 'j F Y') if u['day_given'] else NO_DAY} ({u['plan']})"
             ),
             committee_path="action__plan__organisation__committees",
             date_path="reported_on",

@@ -23,26 +23,47 @@ def stored(action):
 
 def worked_out():
     """Every action's status worked out from its updates, as the pages did before it was
-    stored: {key: (rag, distance, day)}."""
+    stored: {key: (rag, distance, day, whether its paper gives the day)}."""
     latest = ActionUpdate.objects.published().filter(action=OuterRef("pk"))
     latest = latest.order_by("-reported_on", "-pk")
     return {
-        pk: (rag, distance, day)
-        for pk, rag, distance, day in Action.objects.annotate(
+        pk: (rag, distance, day, given is not False)
+        for pk, rag, distance, day, given in Action.objects.annotate(
             rag=Subquery(latest.values("rag")[:1]),
             distance=Subquery(latest.values("distance")[:1]),
             day=Subquery(latest.values("reported_on")[:1]),
-        ).values_list("pk", "rag", "distance", "day")
+            given=Subquery(latest.values("day_given")[:1]),
+        ).values_list("pk", "rag", "distance", "day", "given")
     }
 
 
 def stored_all():
     return {
-        pk: (rag, distance, day)
-        for pk, rag, distance, day in Action.objects.values_list(
-            "pk", "current_rag", "current_distance", "last_update_on"
+        pk: (rag, distance, day, given)
+        for pk, rag, distance, day, given in Action.objects.values_list(
+            "pk", "current_rag", "current_distance", "last_update_on", "last_update_day_given"
         )
     }
+
+
+def test_an_update_whose_paper_gives_no_day_is_shown_without_one():
+    action = ActionFactory()
+    undated = ActionUpdateFactory(
+        action=action,
+        reported_on=datetime.date(2024, 3, 31),
+        day_given=False,
+        period_label="Update Year 2",
+        status="published",
+    )
+    action.refresh_from_db()
+    assert (action.last_update_on, action.last_update_day_given) == (undated.reported_on, False)
+    assert undated.day_shown == "no day given in the paper"
+    assert action.last_update_shown == "No day given in the paper"
+
+    ActionUpdateFactory(action=action, reported_on=datetime.date(2024, 6, 30), status="published")
+    action.refresh_from_db()
+    assert action.last_update_day_given is True
+    assert action.last_update_shown == "30 June 2024"
 
 
 def test_the_stored_status_follows_each_write_of_an_update():
