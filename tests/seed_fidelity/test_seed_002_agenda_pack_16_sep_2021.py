@@ -252,4 +252,6 @@ def test_long_term_outcomes_of_the_plan(demo):
         page,
         "Victims are more confident reporting their experience and are satisfied with the response",
         "Victims of abuse and violence are supported to cope and recover",
+        # The plan has four theories of change (one a theme); the demo holds two of them.
+        "a theory of change for each of its four themes; two are held here",
     )
