@@ -9,6 +9,7 @@ Every date in a title or summary is the meeting's own day in Europe/London.
 """
 
 import datetime
+import html
 import re
 from zoneinfo import ZoneInfo
 
@@ -373,8 +374,10 @@ class SearchFeed(Feed):
         return xml_text(f"{label}: {result.title}")
 
     def item_description(self, item):
-        # The snippet is the site's own escaped HTML, matches marked: its text alone here.
-        return escape(xml_text(re.sub(r"<[^>]+>", "", str(item[0].snippet))))
+        # The snippet is the site's own escaped HTML, matches marked: its text alone here,
+        # escaped once as the feed's HTML ("Children's", never "Children&#x27;s").
+        text = html.unescape(re.sub(r"<[^>]+>", "", str(item[0].snippet)))
+        return escape(xml_text(text))
 
     def item_link(self, item):
         return item[0].url

@@ -610,7 +610,12 @@ def test_the_search_feed_carries_dated_results_newest_first_and_nothing_unpublis
         minutes_published=True, starts_at=datetime.datetime(2023, 5, 2, 10, tzinfo=datetime.UTC)
     )
     MinuteFactory(meeting=older, agenda_item=None, heading="Scams", body="Doorstep scams rose.")
-    MinuteFactory(meeting=newer, agenda_item=None, heading="Scams again", body="Scams fell.")
+    MinuteFactory(
+        meeting=newer,
+        agenda_item=None,
+        heading="Scams again",
+        body="Scams fell: Children's Services & partners say so.",
+    )
     MinuteFactory(
         meeting=MeetingFactory(minutes_draft=True), agenda_item=None, body=f"Scams {SECRET}"
     )
@@ -629,6 +634,13 @@ def test_the_search_feed_carries_dated_results_newest_first_and_nothing_unpublis
     title = entries[0].findtext(f"{atom}title")
     assert title.startswith("Minutes: Minute ")
     assert "Scams again" in title
+    # The summary is HTML (type="html") holding the snippet's text, escaped once.
+    summary = entries[0].find(f"{atom}summary")
+    assert summary.get("type") == "html"
+    assert "Children&#x27;s Services &amp; partners say so." in summary.text
+    assert html_unescape(summary.text).endswith(
+        "Scams fell: Children's Services & partners say so."
+    )
     assert client.get(reverse("meetings:search_feed"), {"q": ""}).status_code == 400
     # The search page links the feed of the same search.
     assert 'href="/search/feed.atom?q=scams"' in search(client, "scams")
