@@ -33,7 +33,9 @@ from safer_norfolk.queries import public_key
 # calendar UID (its key and CALENDAR_UID_DOMAIN) is hashed with it.
 EVENT_NAMESPACE = uuid.UUID("c0adfc6a-15f6-42d7-a034-d5eea9b89eab")
 PDF = "application/pdf"
-STATUS = {"cancelled": "cancelled", "postponed": "tentative"}
+# Open Civic Data's event statuses: a meeting recorded as held has "passed"; one scheduled
+# (whether or not its day has come), "confirmed".
+STATUS = {"cancelled": "cancelled", "postponed": "tentative", "held": "passed"}
 # What an agenda item concerns, as its related entities: (entity type, the item's attribute
 # read ahead by `read_ahead`, what the entity's name is).
 RELATED = (

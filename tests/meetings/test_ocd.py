@@ -309,3 +309,18 @@ def test_the_events_list_costs_the_same_queries_for_more_meetings(client):
         assert len(client.get(reverse("ocd_events")).json()["results"]) == 4
 
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize(
+    ("status", "event_status"),
+    [
+        ("held", "passed"),
+        ("scheduled", "confirmed"),
+        ("postponed", "tentative"),
+        ("cancelled", "cancelled"),
+    ],
+)
+def test_an_event_says_whether_the_meeting_has_taken_place(client, status, event_status):
+    meeting = MeetingFactory(status=status)
+
+    assert client.get(ocd_address(meeting)).json()["status"] == event_status
