@@ -859,6 +859,13 @@ class Report(Versioned):
         """Keep `text`, what search reads: the text of the sections the template lists."""
         self.text = "\n\n".join(text for _, _, text in self.written_sections())
 
+    @staticmethod
+    def text_of_loaded(sender, instance, raw=False, **kwargs):
+        """pre_save: a fixture's row is written as it comes, past save(); its `text` is kept
+        from its sections all the same (meetings.apps)."""
+        if raw:
+            instance.refresh_text()
+
     def save(self, *args, **kwargs):
         self.refresh_text()
         if kwargs.get("update_fields") is not None and "sections" in kwargs["update_fields"]:

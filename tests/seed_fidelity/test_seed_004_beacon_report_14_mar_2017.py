@@ -65,3 +65,12 @@ def test_the_summaries_keep_proposals_and_intentions_as_such(demo, report_url):
         "a range of adverse physical and mental health, social, wellbeing and behavioural effects",
     )
     assert not present(page, "lasting harm", "is part of the scheme")
+
+
+def test_the_report_is_found_by_the_words_of_its_sections(demo, report_url):
+    """The demo's report is loaded as a fixture, past the model's save(): the text search
+    reads is kept all the same, so the paper's own words find it."""
+    for words in ("Penta", "Westmacott", "Troubled Families"):
+        page = demo.page(f"/search/?q={words.replace(' ', '+')}")
+        assert not missing(page, "Working with SafeLives"), words
+        assert report_url in demo.client.get(f"/search/?q={words}").content.decode(), words
