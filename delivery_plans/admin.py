@@ -146,6 +146,11 @@ class ActionForm(forms.ModelForm):
         plan, section = cleaned.get("plan"), cleaned.get("section")
         if plan and section and section.plan_id != plan.pk:
             self.add_error("section", "Choose a section of this plan.")
+        if cleaned.get("success_measure_unreadable") and cleaned.get("success_measure", "").strip():
+            self.add_error(
+                "success_measure_unreadable",
+                "Untick this: the success measure is written above, so it is no longer unknown.",
+            )
         if plan:
             due_date, precision = parse_due_text(
                 cleaned.get("due_text", ""), plan_start=plan.period_start

@@ -360,6 +360,8 @@ class ActionUpdate(Versioned):
         ]
 
     def __str__(self):
+        if not self.day_given:
+            return f"{self.period_label or 'Update'} ({NO_DAY})"
         return f"Update of {self.reported_on:%d %B %Y}"
 
     @property

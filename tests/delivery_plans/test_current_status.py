@@ -58,6 +58,7 @@ def test_an_update_whose_paper_gives_no_day_is_shown_without_one():
     action.refresh_from_db()
     assert (action.last_update_on, action.last_update_day_given) == (undated.reported_on, False)
     assert undated.day_shown == "no day given in the paper"
+    assert str(undated) == "Update Year 2 (no day given in the paper)"
     assert action.last_update_shown == "No day given in the paper"
 
     ActionUpdateFactory(action=action, reported_on=datetime.date(2024, 6, 30), status="published")

@@ -84,6 +84,36 @@ def test_an_unreadable_success_measure_is_kept_as_not_known(plan, officer):
     assert action.success_measure_shown == "Victims safeguarded"
 
 
+def test_an_officer_is_told_to_untick_unreadable_once_the_measure_is_written(admin_client, plan):
+    from tests.admin_forms import change_form_data
+
+    action = ActionFactory(
+        section=plan.sections.get(number="2"),
+        number="2.14",
+        success_measure="",
+        success_measure_unreadable=True,
+    )
+    address = reverse("admin:delivery_plans_action_change", args=[action.pk])
+    data = change_form_data(admin_client.get(address))
+    assert data["success_measure_unreadable"] == "on"
+
+    data["success_measure"] = "Victims safeguarded"
+    response = admin_client.post(address, data)
+
+    assert response.status_code == 200
+    assert "Untick this: the success measure is written above" in response.content.decode()
+    action.refresh_from_db()
+    assert (action.success_measure, action.success_measure_unreadable) == ("", True)
+
+    del data["success_measure_unreadable"]
+    assert admin_client.post(address, data).status_code == 302
+    action.refresh_from_db()
+    assert (action.success_measure, action.success_measure_unreadable) == (
+        "Victims safeguarded",
+        False,
+    )
+
+
 def test_good_xlsx_file_imports(plan, officer):
     from openpyxl import Workbook
 
