@@ -169,7 +169,10 @@ def _at_meeting(meeting):
     }
 
 
+@cache
 def _kinds():
+    """Every kind searched, built once per process (each names its fields and columns, and
+    works out the paths of its columns once: `Kind._paths`)."""
     return [
         Kind(
             "meetings",
