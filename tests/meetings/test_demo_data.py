@@ -34,6 +34,24 @@ def test_fixture_sort_keys_match_their_numbers():
                 assert fields["sort_key"] == natural_sort_key(source), (path.name, row["pk"])
 
 
+def test_fixture_meetings_without_a_start_time_start_at_the_beginning_of_their_day():
+    # As the admin saves a meeting whose time is left blank (meetings.forms, midnight in
+    # Europe/London):
+    # no made-up time of day reaches the API.
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    found = 0
+    for path in FIXTURES.glob("meetings_*.json"):
+        for row in json.loads(path.read_text()):
+            fields = row["fields"]
+            if row["model"] == "meetings.meeting" and fields.get("start_time_known") is False:
+                local = timezone.localtime(parse_datetime(fields["starts_at"]))
+                assert local.time() == datetime.time(0), (path.name, row["pk"], local)
+                found += 1
+    assert found
+
+
 def test_nccsp_membership_table_from_the_september_2021_front_sheet(demo):
     panel = Committee.objects.get(slug="nccsp-scrutiny-sub-panel")
     chair = Membership.objects.get(committee=panel, role="chair")

@@ -153,6 +153,36 @@ def test_meeting_rows_give_the_local_day_the_time_when_known_and_the_committee_o
     assert "Panel &lt;script&gt;" not in row_of(committee_page, known.get_absolute_url())
 
 
+def test_each_meeting_row_and_page_says_where_its_record_stands(client, panel):
+    def past(days, **kwargs):
+        return MeetingFactory(
+            committee=panel, starts_at=NOW - datetime.timedelta(days=days), **kwargs
+        )
+
+    expected = {
+        # Held, its minutes not published here: not "Agenda published".
+        past(10, status="held"): "Held",
+        past(11, status="held", minutes_draft=True): "Held",
+        past(12, minutes_published=True): "Draft minutes",
+        past(13, minutes_published=True, minutes_status="confirmed"): "Minutes confirmed",
+        past(14): "Agenda published",
+        past(15, status="cancelled"): "Cancelled",
+        past(16, status="postponed"): "Postponed",
+    }
+    committee_page = get(client, panel.get_absolute_url())
+    for meeting, tag in expected.items():
+        # The past meetings' table: one row for each meeting.
+        (row,) = [
+            row
+            for row in committee_page.split("<tr")[1:]
+            if f'href="{meeting.get_absolute_url()}"' in row
+        ]
+        tags = re.findall(r'<strong class="govuk-tag[^"]*">([^<]+)</strong>', row)
+        assert tags == [tag], (meeting.status, meeting.minutes_status, tags)
+        page = get(client, meeting.get_absolute_url())
+        assert f">{tag}</strong>" in page
+
+
 def test_since_the_last_meeting_writes_a_line_for_each_record_and_none_when_empty(client, panel):
     last = MeetingFactory(
         committee=panel,

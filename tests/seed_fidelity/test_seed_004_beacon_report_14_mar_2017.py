@@ -74,3 +74,11 @@ def test_the_report_is_found_by_the_words_of_its_sections(demo, report_url):
         page = demo.page(f"/search/?q={words.replace(' ', '+')}")
         assert not missing(page, "Working with SafeLives"), words
         assert report_url in demo.client.get(f"/search/?q={words}").content.decode(), words
+
+
+def test_the_meeting_is_shown_as_held_not_as_an_agenda_just_published(demo):
+    # The 2017 meeting happened; its minutes are not held here.
+    page = demo.page(MEETING)
+    assert "Status Held" in " ".join(page.split())
+    assert "Agenda published" not in page
+    assert "The minutes of this meeting have not been published yet." in page
