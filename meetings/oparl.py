@@ -51,12 +51,14 @@ from meetings.models import (
 from safer_norfolk.api import parse_since
 from safer_norfolk.models import Organisation, Person, Removal
 from safer_norfolk.open_data import LICENCE
+from safer_norfolk.pagination import NestedListPagination, PublicPagination
 from safer_norfolk.routes import Route
 
 VERSION = "https://schema.oparl.org/1.1/"
 PDF = "application/pdf"
-DEFAULT_LIMIT, MAX_LIMIT = 100, 200
-MEETINGS_PAGE_SIZE = 10
+# Objects to a page unless `limit` asks, and at most: as the read API's lists.
+DEFAULT_LIMIT, MAX_LIMIT = PublicPagination.page_size, PublicPagination.max_page_size
+MEETINGS_PAGE_SIZE = NestedListPagination.page_size
 # An id after which a page starts: a key of a database row (a bigint).
 LARGEST_KEY = 2**63 - 1
 # OParl's own names for what an organisation is (its organizationType vocabulary).
