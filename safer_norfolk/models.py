@@ -35,16 +35,19 @@ def unique_slug(name, taken, *, fallback, length=SLUG_LENGTH):
 # The relations through which an organisation appears in published material, and so is listed
 # publicly: each a path of relations from the organisation to the rows, whose own public()
 # decides which count. Partnerships count through their committees, plans and frameworks.
+# In the order public() tries them for each organisation, stopping at the first it holds: its
+# people's attendance last, since PostgreSQL reads every attendance of the organisation's
+# people (hundreds) before it can answer that one, where each other role is an index lookup.
 ORGANISATION_PUBLIC_ROLES = (
     ("memberships",),
     ("people", "memberships"),
-    ("people", "attendances"),
     ("action_points",),
     ("written_questions_addressed",),
     ("plan_actions",),
     ("committees",),
     ("plans",),
     ("outcome_frameworks",),
+    ("people", "attendances"),
 )
 
 
