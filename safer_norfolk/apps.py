@@ -14,7 +14,12 @@ class SaferNorfolkConfig(AppConfig):
             removals,
         )
         from safer_norfolk.audit import stamp_relation_changes
-        from safer_norfolk.models import Organisation, Person
+        from safer_norfolk.models import (
+            ORGANISATION_PUBLIC_ROLES,
+            PUBLIC_ROLES,
+            Organisation,
+            Person,
+        )
         from safer_norfolk.page_cache import connect_signals
 
         # Every change to the site's content makes cached public pages unreachable.
@@ -22,6 +27,9 @@ class SaferNorfolkConfig(AppConfig):
         # Published records that leave the public record are listed for re-users, and a
         # link between two records made or undone marks both as changed.
         removals.watch(Organisation, Person)
+        # People and organisations are published while published material names them.
+        removals.derive(Person, PUBLIC_ROLES)
+        removals.derive(Organisation, ORGANISATION_PUBLIC_ROLES)
         stamp_relation_changes()
 
 

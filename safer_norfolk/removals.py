@@ -98,6 +98,129 @@ def follow(model, fields, dependants=()):
     post_save.connect(after, sender=model, weak=False, dispatch_uid=f"{name}-after")
 
 
+# {role model: [(derived model, lookup from it to the role model, the role model's field
+# that points back along that lookup)]}, filled by derive().
+ROLES = {}
+
+
+def derive(model, roles):
+    """`model`'s records are public while published material names them (a Person, an
+    Organisation: their public() asks about rows of other models; `roles`, each a relation
+    name or a tuple of them, lead from `model` to those rows). Record a Removal when deleting
+    such a row, or pointing it at another record, leaves one that was public no longer so: a
+    meeting deleted with the only attendance that named someone, a line corrected to name
+    someone else, a person who moves taking their organisation's only role with them. The
+    row's own publication changing is its parent's save, which `follow` covers."""
+    for role in roles:
+        path = role if isinstance(role, tuple) else (role,)
+        current = model
+        for depth, name in enumerate(path, 1):
+            relation = current._meta.get_field(name)
+            current = relation.related_model
+            if current not in ROLES:
+                label = current._meta.label_lower
+                for signal, handler, action in (
+                    (pre_delete, _role_deleting, "deleting"),
+                    (post_delete, _role_gone, "deleted"),
+                    (pre_save, _role_saving, "saving"),
+                    (post_save, _role_gone, "saved"),
+                ):
+                    signal.connect(handler, sender=current, dispatch_uid=f"{label}-role-{action}")
+            entry = (model, "__".join(path[:depth]), relation.field)
+            if entry not in ROLES.setdefault(current, []):
+                ROLES[current].append(entry)
+
+
+def _pointers(role_model):
+    """The role model's own columns that point at what it names (its foreign keys)."""
+    return {
+        field.attname
+        for _, _, field in ROLES[role_model]
+        if field.model is role_model and field.concrete and not field.many_to_many
+    }
+
+
+def _named(role_model, key, stored, memo):
+    """{derived model: keys of its public records the row `key` of `role_model` names};
+    `stored`, the row's pointer columns as stored. `memo` keeps answers for the other rows of
+    one deletion (all of whose rows are asked about before any is deleted)."""
+    named = {}
+    for derived, lookup, field in ROLES[role_model]:
+        if field.attname in stored:
+            # Named by the row's own column, or through the record it points at (an
+            # organisation through the person an attendance names).
+            target = stored[field.attname]
+            if target is None:
+                continue
+            rest = lookup.rpartition("__")[0]
+            if not rest:
+                keys = {target}
+            else:
+                if (derived, rest, target) not in memo:
+                    memo[derived, rest, target] = set(
+                        derived._default_manager.filter(**{rest: target}).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                keys = memo[derived, rest, target]
+        else:
+            keys = set(
+                derived._default_manager.filter(**{lookup: key}).values_list("pk", flat=True)
+            )
+        unknown = {k for k in keys if (derived, k) not in memo}
+        if unknown:
+            public = set(public_rows(derived).filter(pk__in=unknown).values_list("pk", flat=True))
+            memo.update({(derived, k): k in public for k in unknown})
+        named.setdefault(derived, set()).update(k for k in keys if memo[derived, k])
+    return {derived: keys for derived, keys in named.items() if keys}
+
+
+def _deletion_memo(origin):
+    """Answers shared by the rows of one deletion, kept on what it was called on."""
+    if origin is None:
+        return {}
+    return origin.__dict__.setdefault("_removals_memo", {"removed": set()})
+
+
+def _role_deleting(sender, instance, origin=None, **kwargs):
+    # Every row a deletion removes is sent here before any is deleted.
+    memo = _deletion_memo(origin)
+    stored = {name: getattr(instance, name) for name in _pointers(sender)}
+    instance._named_before = (memo, _named(sender, instance.pk, stored, memo))
+
+
+def _role_saving(sender, instance, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    # Only a change of what the row points at can leave someone it named unnamed.
+    pointers = _pointers(sender)
+    if not pointers:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values(*pointers).first()
+    if stored is None or all(stored[name] == getattr(instance, name) for name in pointers):
+        return
+    memo = {"removed": set()}
+    instance._named_before = (memo, _named(sender, instance.pk, stored, memo))
+
+
+def _role_gone(sender, instance, **kwargs):
+    """Record the removal of each record the row named that is no longer public, unless
+    another row of the same deletion has recorded it already."""
+    memo, named = instance.__dict__.pop("_named_before", ({}, {}))
+    removed = memo.get("removed", set())
+    rows = []
+    for derived, keys in named.items():
+        keys = {key for key in keys if (derived, key) not in removed}
+        if not keys:
+            continue
+        still = set(public_rows(derived).filter(pk__in=keys).values_list("pk", flat=True))
+        label = derived._meta.label_lower
+        for key in sorted(keys - still):
+            removed.add((derived, key))
+            rows.append(Removal(model=label, record_id=key, change=Removal.Change.WITHDRAWN))
+    Removal.objects.bulk_create(rows)
+
+
 def _public_keys(model, lookup, key):
     """The keys of `model`'s public records related to `key` through `lookup`. The related
     keys are read first, then public() is asked about those keys alone: public() over a join

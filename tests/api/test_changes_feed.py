@@ -15,8 +15,12 @@ from tests.factories import (
     ActionPointFactory,
     ActionUpdateFactory,
     AgendaItemFactory,
+    AttendanceFactory,
     MeetingFactory,
+    MembershipFactory,
     MinuteFactory,
+    OrganisationFactory,
+    PersonFactory,
     PlanFactory,
     ResolutionFactory,
     SectionFactory,
@@ -197,3 +201,65 @@ def test_a_copy_kept_with_the_feed_and_modified_since_stays_exact(client, office
     assert item.pk in copy["agenda-items"]
     assert gone.pk not in copy["minutes"]
     assert copy["minutes"][corrected.pk]["heading"] == "Corrected heading"
+
+
+def test_people_and_organisations_leave_with_the_last_published_record_naming_them(client):
+    # Ann's and her council's only place in published material is one meeting's attendance;
+    # Bob sits on a committee as well, so he stays.
+    meeting = MeetingFactory(minutes_published=True)
+    ann = AttendanceFactory(meeting=meeting).person
+    bob = AttendanceFactory(meeting=meeting).person
+    MembershipFactory(person=bob)
+    council = ann.organisation
+    kept = walk(client, "people")
+    assert {ann.pk, bob.pk} <= set(kept)
+    assert council.pk in walk(client, "organisations")
+
+    Meeting.objects.get(pk=meeting.pk).delete()
+
+    assert ("people", ann.pk, "withdrawn") in changes(client)
+    assert ("organisations", council.pk, "withdrawn") in changes(client)
+    assert ann.pk not in walk(client, "people")
+    assert council.pk not in walk(client, "organisations")
+    assert bob.pk in walk(client, "people")
+    gone = [(kind, key) for kind, key, _ in changes(client) if kind in ("people", "organisations")]
+    assert len(gone) == len(set(gone)) == 2
+
+
+def test_a_person_no_longer_named_by_a_corrected_line_leaves_the_record(client):
+    meeting = MeetingFactory(minutes_published=True)
+    line = AttendanceFactory(meeting=meeting)
+    wrong = line.person
+    right = PersonFactory()
+    line.person = right
+    line.save()
+
+    assert ("people", wrong.pk, "withdrawn") in changes(client)
+    assert ("people", right.pk, "withdrawn") not in changes(client)
+    assert wrong.pk not in walk(client, "people")
+
+
+def test_nothing_is_listed_for_someone_still_published_or_never_published(client):
+    meeting = MeetingFactory(minutes_published=True)
+    draft = MeetingFactory(minutes_draft=True)
+    twice = AttendanceFactory(meeting=meeting).person
+    AttendanceFactory(meeting=MeetingFactory(minutes_published=True), person=twice)
+    unseen = AttendanceFactory(meeting=draft).person
+    Meeting.objects.get(pk=meeting.pk).delete()
+    Meeting.objects.get(pk=draft.pk).delete()
+
+    people = [key for kind, key, _ in changes(client) if kind == "people"]
+    assert twice.pk not in people
+    assert unseen.pk not in people
+
+
+def test_an_organisation_named_only_through_someone_who_moves_leaves_the_record(client):
+    line = AttendanceFactory(meeting=MeetingFactory(minutes_published=True))
+    person = line.person
+    old = person.organisation
+    assert old.pk in walk(client, "organisations")
+    person.organisation = OrganisationFactory()
+    person.save()
+
+    assert ("organisations", old.pk, "withdrawn") in changes(client)
+    assert ("people", person.pk, "withdrawn") not in changes(client)
