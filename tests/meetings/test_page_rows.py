@@ -181,6 +181,11 @@ def test_each_meeting_row_and_page_says_where_its_record_stands(client, panel):
         assert tags == [tag], (meeting.status, meeting.minutes_status, tags)
         page = get(client, meeting.get_absolute_url())
         assert f">{tag}</strong>" in page
+        # Held with none here: they may be published elsewhere; being written: they will be.
+        if meeting.status == "held" and meeting.minutes_status == "none":
+            assert "The minutes of this meeting have not been published here." in page
+        if meeting.minutes_status == "draft" or meeting.status == "scheduled":
+            assert "The minutes of this meeting have not been published yet." in page
 
 
 def test_since_the_last_meeting_writes_a_line_for_each_record_and_none_when_empty(client, panel):
