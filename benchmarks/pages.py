@@ -99,11 +99,35 @@ def follow_heaviest_committee():
     from meetings.models import Committee
 
     committee = heaviest(Committee)[0][0]
-    return {"kind": "committee", "key": committee.slug}
+    return {"kind": "committee", "key": committee.slug}, "the committee most rows point at"
 
 
-# URL arguments of a pattern no object's own attributes give, by URL name.
-ARGUMENTS = {"alerts:follow": follow_heaviest_committee}
+def ocd_record(label):
+    """The Open Civic Data address of the `label` model's record most rows point at: its
+    UUID, which the view finds by hashing each public record's key in turn."""
+
+    def arguments():
+        from django.apps import apps
+
+        from safer_norfolk.popolo import record_uuid
+
+        model = apps.get_model(label)
+        record, related = heaviest(model)[0]
+        chosen = f"{model._meta.verbose_name} {record.pk}: {related} related rows"
+        return {"uuid": record_uuid(model, record.pk)}, chosen
+
+    return arguments
+
+
+# URL arguments of a pattern no object's own attributes give, by URL name: each gives
+# (arguments, which object fills them and why).
+ARGUMENTS = {
+    "alerts:follow": follow_heaviest_committee,
+    "ocd_person": ocd_record("safer_norfolk.person"),
+    # A committee's id is found after every partner organisation's has been tried.
+    "ocd_organization": ocd_record("meetings.committee"),
+    "ocd_membership": ocd_record("meetings.membership"),
+}
 
 
 @dataclass
@@ -288,7 +312,7 @@ def pick_pages():
             parameters.update(PARAMETERS[route.name]())
         query = "?" + urlencode(parameters) if parameters else ""
         if route.name in ARGUMENTS:
-            candidates = [(ARGUMENTS[route.name](), "the committee most rows point at")]
+            candidates = [ARGUMENTS[route.name]()]
         elif route.kwargs:
             model = model_for(route, pages_by_route)
             if model is None:
@@ -555,9 +579,11 @@ def main():
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="safer-norfolk-pages-") as temporary:
         workdir = Path(temporary)
-        # Every request comes from one address: the API's anonymous rate limit is off.
+        # Every request comes from one address: the API's anonymous rate limit and the limit
+        # on documents made for one address (RENDER_LIMIT) are off, or choosing the addresses
+        # would meet 429 after the tenth CSV or PDF made.
         env = production_environment(
-            workdir, MEDIA_ROOT=media_root(workdir), API_ANONYMOUS_RATE="off"
+            workdir, MEDIA_ROOT=media_root(workdir), API_ANONYMOUS_RATE="off", RENDER_LIMIT="0"
         )
         manage(env, "migrate", "--noinput", "-v0")
         generation_started = time.perf_counter()
