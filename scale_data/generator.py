@@ -26,7 +26,9 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from delivery_plans import status
@@ -67,6 +69,8 @@ FORTY_ITEMS = 40
 # Full-text search finds many rows for the common term and few for the rare one.
 COMMON_TERM = "domestic abuse"
 RARE_TERM = "cuckooing"
+# Distinct PDF files the uploaded papers share (each made with WeasyPrint and read as an upload).
+PAPER_FILES = 12
 LONDON = ZoneInfo("Europe/London")
 
 _MARKER_NAME = re.compile(
@@ -99,6 +103,7 @@ class Scale:
     areas: int
     periods: int  # figures per measure and area
     reports: int  # committee reports written here, on public report items
+    papers: int  # uploaded papers (PDF files) on report items
 
     @property
     def meetings(self):
@@ -130,6 +135,7 @@ SCALES = {
         areas=3,
         periods=8,
         reports=3,
+        papers=3,
     ),
     "small": Scale(
         organisations=12,
@@ -151,6 +157,7 @@ SCALES = {
         areas=9,
         periods=20,
         reports=20,
+        papers=20,
     ),
     "county": Scale(
         organisations=60,
@@ -172,6 +179,7 @@ SCALES = {
         areas=9,
         periods=80,
         reports=1_000,
+        papers=2_000,
     ),
 }
 
@@ -625,6 +633,7 @@ class Generator:
         self.make_meetings()
         self.make_business()
         self.make_reports()
+        self.make_papers()
         return self.counts
 
     # directory
@@ -1439,6 +1448,67 @@ class Generator:
             ],
         )
         self.progress(f"{len(reports)} reports")
+
+    def make_papers(self):
+        """Papers uploaded to report items, as an officer uploads them: each a PDF file with
+        what is read from it on upload (its text, pages and accessibility facts). A few
+        distinct files are made (PAPER_FILES) and stored once each; the papers share them."""
+        rng = self.rng
+        items = list(
+            AgendaItem.objects.filter(
+                meeting__committee__partnership=self.marker, kind=AgendaItem.Kind.REPORT
+            )
+            .order_by("pk")
+            .only("pk", "meeting_id", "title")
+        )
+        chosen = sorted(rng.sample(items, min(self.scale.papers, len(items))), key=lambda i: i.pk)
+        files = [self.paper_file(n) for n in range(min(PAPER_FILES, len(chosen)))]
+        papers = []
+        for item in chosen:
+            name, facts = rng.choice(files)
+            paper = Document(
+                meeting_id=item.meeting_id,
+                agenda_item=item,
+                title=f"{item.title}: report",
+                kind=Document.Kind.REPORT,
+                file=name,
+            )
+            paper.take_facts(facts)
+            papers.append(paper)
+        self.insert(Document, papers)
+        # Uploaded with the agenda: a week before the meeting, not when the data set was made.
+        Document.objects.filter(pk__in=[paper.pk for paper in papers]).update(
+            uploaded_at=Subquery(
+                Meeting.objects.filter(pk=OuterRef("meeting_id")).values("starts_at")[:1]
+            )
+            - datetime.timedelta(days=7)
+        )
+        self.progress(f"{len(papers)} papers")
+
+    def paper_file(self, number):
+        """(stored name, facts read from it) of a paper's PDF: a page or two of a report."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+        from weasyprint import HTML
+
+        from safer_norfolk.validators import inspect_pdf
+
+        topic = self.topic()
+        title = _capitalised(f"{topic}: report to the partnership")
+        body = "".join(
+            f"<p>{escape(paragraph)}</p>"
+            for paragraph in self.paragraphs(6, topic=topic).split("\n\n")
+        )
+        pdf = HTML(
+            string=f'<html lang="en-GB"><head><title>{escape(title)}</title></head>'
+            f"<body><h1>{escape(title)}</h1>{body}</body></html>"
+        ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+        content = ContentFile(pdf, name=f"paper-{number}.pdf")
+        facts = inspect_pdf(content)
+        # Named by the data set (its scale, seed and day), the same each time it is made.
+        name = f"scale-data/{self.marker.slug}/paper-{number}.pdf"
+        default_storage.delete(name)
+        return default_storage.save(name, content), facts
 
     def make_minutes(self, committee, sittings):
         """A minute for every agenda item of each minuted meeting, with its decisions."""
