@@ -263,3 +263,67 @@ def test_no_publication_days_the_papers_do_not_give(demo):
     meeting = meeting_api(demo, "nccsp-scrutiny-sub-panel", "2022-02-24")
     assert meeting["agenda_published_at"] is None
     assert meeting["minutes_published_at"] is None
+
+
+SEPTEMBER = "/committees/nccsp-scrutiny-sub-panel/2021-09-16/"
+
+
+def test_the_minutes_of_16_september_2021_are_agreed_here(demo):
+    # Minute 2: the minutes of the previous meeting (16 September; "2022" in the paper is a
+    # slip: it is the panel's meeting before this one) were agreed. They are not held here.
+    assert not missing(
+        canon(demo.page(PAGE)),
+        "This meeting agreed the minutes of the meeting on 16 September 2021 as an accurate record.",
+    )
+    september = " ".join(demo.page(SEPTEMBER).split())
+    assert "The minutes of this meeting have not been published here." in september
+    assert "They were agreed as an accurate record at the meeting on 24 February 2022" in september
+
+
+def test_summaries_keep_what_was_suggested_intended_and_acknowledged(demo):
+    page = " ".join(canon(demo.page(PAGE)).split())
+    for words in [
+        # 5.3: a suggestion, not an instruction; comments taken back, not a promise to act.
+        "it was suggested that future reports give a clear sense",
+        "agreed to take back to the Partnership comments",
+        "recognised the importance of data quality",
+        # 6.3: what part of the strategy aimed at.
+        "part of the strategy aimed to use different forms of news media",
+        # Question 1: the gap the Partnership acknowledges.
+        "acknowledges a strong referral process for women in particular",
+        # Question 3: no variation identified (not a finding of one provider's); "generally".
+        "No significant variation in the strength of referral pathways",
+        "generally with strong local referral routes",
+        # Question 5: a specification being worked on with refuge providers.
+        "working with key refuge support providers on an improved children's specification",
+    ]:
+        assert words in page, words
+    for hardened in [
+        "Future reports should give",
+        "to consider how to hear from",
+        "The strategy would use",
+        "Change, Grow, Live reports no significant",
+        "children's specification is being agreed",
+    ]:
+        assert hardened not in page, hardened
+
+
+def test_the_items_added_for_june_2022_are_agreed_so_scheduled(demo):
+    # 8.2: the panel AGREED the programme with these four additions for its June meeting.
+    meeting = meeting_api(demo, "nccsp-scrutiny-sub-panel", "2022-02-24")
+    items = demo.api_results(f"/api/v1/work-programme/?committee={meeting['committee']}")
+    added = [item for item in items if item["target_text"] == "June 2022"]
+    assert len(added) == 4
+    assert {item["status"] for item in added} == {"scheduled"}
+
+
+def test_robert_hambidge_is_a_substitute_member_by_this_meeting(demo):
+    # 1.2 lists him among the substitute members; the 16 September 2021 front sheet (seed 002)
+    # does not, and neither paper says whom he stands in for.
+    person = " ".join(demo.page("/people/robert-hambidge/").split())
+    assert "Not a member of any committee" not in person
+    assert "Scrutiny Sub Panel Substitute 24 February 2022 Current" in person
+    assert not present(demo.pdf(SEPTEMBER + "agenda.pdf"), "Hambidge")
+    # On the committee's page he is a substitute named for no main member, not a member.
+    committee = " ".join(demo.page("/committees/nccsp-scrutiny-sub-panel/").split())
+    assert "Not recorded Cllr Robert Hambidge" in committee
