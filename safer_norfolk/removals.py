@@ -15,7 +15,7 @@ written twice. Bulk writes that bypass save() and delete() (generated scale data
 nothing, by design: they are not changes to the public record.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from safer_norfolk.models import Removal
@@ -101,6 +101,8 @@ def follow(model, fields, dependants=()):
 # {role model: [(derived model, lookup from it to the role model, the role model's field
 # that points back along that lookup)]}, filled by derive().
 ROLES = {}
+# {many-to-many link table of a role: (derived model, the role model's field)}.
+LINKS = {}
 
 
 def derive(model, roles):
@@ -109,7 +111,8 @@ def derive(model, roles):
     name or a tuple of them, lead from `model` to those rows). Record a Removal when deleting
     such a row, or pointing it at another record, leaves one that was public no longer so: a
     meeting deleted with the only attendance that named someone, a line corrected to name
-    someone else, a person who moves taking their organisation's only role with them. The
+    someone else, a person who moves taking their organisation's only role with them, an
+    organisation taken off the owners of the only action that named it. The
     row's own publication changing is its parent's save, which `follow` covers."""
     for role in roles:
         path = role if isinstance(role, tuple) else (role,)
@@ -129,6 +132,15 @@ def derive(model, roles):
             entry = (model, "__".join(path[:depth]), relation.field)
             if entry not in ROLES.setdefault(current, []):
                 ROLES[current].append(entry)
+            if depth == 1 and relation.field.many_to_many:
+                # A link taken away (an organisation no longer an action's owner).
+                through = relation.field.remote_field.through
+                LINKS[through] = (model, relation.field)
+                m2m_changed.connect(
+                    _links_changing,
+                    sender=through,
+                    dispatch_uid=f"{through._meta.label_lower}-role-links",
+                )
 
 
 def _pointers(role_model):
@@ -203,10 +215,32 @@ def _role_saving(sender, instance, raw=False, **kwargs):
     instance._named_before = (memo, _named(sender, instance.pk, stored, memo))
 
 
+def _links_changing(sender, instance, action, reverse, pk_set, **kwargs):
+    """Links of a many-to-many role taken away: the records they named that were public
+    before, and whether they still are after."""
+    if action not in ("pre_remove", "pre_clear", "post_remove", "post_clear"):
+        return
+    derived, field = LINKS[sender]
+    if action.startswith("post_"):
+        _record_withdrawn(*instance.__dict__.pop("_links_named_before", ({}, {})))
+        return
+    if reverse:  # `instance` is the named record itself
+        keys = {instance.pk}
+    elif pk_set is not None:
+        keys = set(pk_set)
+    else:  # every link cleared
+        keys = set(getattr(instance, field.name).values_list("pk", flat=True))
+    public = set(public_rows(derived).filter(pk__in=keys).values_list("pk", flat=True))
+    instance._links_named_before = ({"removed": set()}, {derived: public} if public else {})
+
+
 def _role_gone(sender, instance, **kwargs):
-    """Record the removal of each record the row named that is no longer public, unless
-    another row of the same deletion has recorded it already."""
-    memo, named = instance.__dict__.pop("_named_before", ({}, {}))
+    _record_withdrawn(*instance.__dict__.pop("_named_before", ({}, {})))
+
+
+def _record_withdrawn(memo, named):
+    """Record the removal of each record of `named` ({model: keys public before}) that is no
+    longer public, unless another row of the same deletion has recorded it already."""
     removed = memo.get("removed", set())
     rows = []
     for derived, keys in named.items():

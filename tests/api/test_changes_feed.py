@@ -263,3 +263,19 @@ def test_an_organisation_named_only_through_someone_who_moves_leaves_the_record(
 
     assert ("organisations", old.pk, "withdrawn") in changes(client)
     assert ("people", person.pk, "withdrawn") not in changes(client)
+
+
+def test_an_organisation_taken_off_its_only_action_leaves_the_record(client):
+    plan = PlanFactory(status="published")
+    action = ActionFactory(section=SectionFactory(plan=plan))
+    owner, other = OrganisationFactory(), OrganisationFactory()
+    action.owners.add(owner, other)
+    assert owner.pk in walk(client, "organisations")
+
+    action.owners.remove(owner)
+    assert ("organisations", owner.pk, "withdrawn") in changes(client)
+    assert ("organisations", other.pk, "withdrawn") not in changes(client)
+
+    other.plan_actions.clear()
+    assert ("organisations", other.pk, "withdrawn") in changes(client)
+    assert owner.pk not in walk(client, "organisations")
