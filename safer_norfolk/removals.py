@@ -55,7 +55,10 @@ def follow(model, fields, dependants=()):
     records are published (a meeting's agenda status its agenda items, minutes and
     questions): stamp `modified` on the records of each (model, lookup) in `dependants` — the
     lookup from that model to `model`'s key — and record a Removal for each record, the saved
-    one among them, that was public before the save and is not after.
+    one among them, that was public before the save and is not after. That includes the
+    people and organisations (`derive`) whose only place in published material was among
+    those records: a question's asker when its meeting's agenda is withdrawn, an update's
+    reporter when the update is taken back to draft.
 
     Connect it after any handler that stores a publication answer on save (meetings.
     publication), so that the answer is read once stored."""
@@ -73,24 +76,34 @@ def follow(model, fields, dependants=()):
             for other, lookup in affected
             if other in WATCHED
         }
+        instance._derived_before = _named_by(affected, instance.pk)
 
     def after(sender, instance, created=False, raw=False, **kwargs):
         public_before = instance.__dict__.pop("_public_before", None)
+        named_before = instance.__dict__.pop("_derived_before", {})
         if public_before is None:
             return
         now = timezone.now()
         for other, lookup in dependants:
             other._default_manager.filter(**{lookup: instance.pk}).update(modified=now)
-        removed = []
+        gone = {}
         for other, lookup in affected:
-            if other not in public_before:
-                continue
-            gone = public_before[other] - set(_public_keys(other, lookup, instance.pk))
-            label = other._meta.label_lower
-            removed += [
-                Removal(model=label, record_id=key, change=Removal.Change.WITHDRAWN, at=now)
-                for key in sorted(gone)
-            ]
+            if other in public_before:
+                still = set(_public_keys(other, lookup, instance.pk))
+                gone.setdefault(other, set()).update(public_before[other] - still)
+        for derived, keys in named_before.items():
+            still = set(public_rows(derived).filter(pk__in=keys).values_list("pk", flat=True))
+            gone.setdefault(derived, set()).update(keys - still)
+        removed = [
+            Removal(
+                model=other._meta.label_lower,
+                record_id=key,
+                change=Removal.Change.WITHDRAWN,
+                at=now,
+            )
+            for other, keys in gone.items()
+            for key in sorted(keys)
+        ]
         Removal.objects.bulk_create(removed, batch_size=1000)
 
     # Held strongly: the handlers are made here, and nothing else keeps them alive.
@@ -113,7 +126,8 @@ def derive(model, roles):
     meeting deleted with the only attendance that named someone, a line corrected to name
     someone else, a person who moves taking their organisation's only role with them, an
     organisation taken off the owners of the only action that named it. The
-    row's own publication changing is its parent's save, which `follow` covers."""
+    row's own publication changing is a save `follow` declares (its own, or its meeting's or
+    plan's), which asks the same of the rows it publishes or withdraws."""
     for role in roles:
         path = role if isinstance(role, tuple) else (role,)
         current = model
@@ -141,6 +155,22 @@ def derive(model, roles):
                     sender=through,
                     dispatch_uid=f"{through._meta.label_lower}-role-links",
                 )
+
+
+def _named_by(affected, key):
+    """{derived model: keys of its public records named by the records of `affected` (each a
+    (model, lookup to `key`)) related to `key`}: read before a save that may withdraw them."""
+    named = {}
+    for other, lookup in affected:
+        for derived, role_lookup, _ in ROLES.get(other, ()):
+            rows = derived._default_manager.filter(**{f"{role_lookup}__{lookup}": key})
+            named.setdefault(derived, set()).update(rows.order_by().values_list("pk", flat=True))
+    public = {
+        derived: set(public_rows(derived).filter(pk__in=keys).values_list("pk", flat=True))
+        for derived, keys in named.items()
+        if keys
+    }
+    return {derived: keys for derived, keys in public.items() if keys}
 
 
 def _pointers(role_model):

@@ -67,6 +67,8 @@ def test_an_item_made_exempt_withdraws_what_hangs_on_it(client):
             ("resolutions", business["resolution"].pk, "withdrawn"),
             ("action-points", business["action_point"].pk, "withdrawn"),
             ("written-questions", business["question"].pk, "withdrawn"),
+            # The question was the only published record naming the partner it was put to.
+            ("organisations", business["question"].addressed_to_id, "withdrawn"),
         ]
     )
 
@@ -124,6 +126,8 @@ def test_archiving_a_plan_withdraws_its_parts(client):
             ("sections", section.pk, "withdrawn"),
             ("plan-actions", action.pk, "withdrawn"),
             ("action-updates", update.pk, "withdrawn"),
+            # The partnership behind the plan is named by nothing else published.
+            ("organisations", plan.organisation_id, "withdrawn"),
         ]
     )
 
@@ -279,3 +283,50 @@ def test_an_organisation_taken_off_its_only_action_leaves_the_record(client):
     other.plan_actions.clear()
     assert ("organisations", other.pk, "withdrawn") in changes(client)
     assert owner.pk not in walk(client, "organisations")
+
+
+def test_someone_named_only_by_an_update_taken_back_to_draft_leaves_the_record(client):
+    plan = PlanFactory(status="published")
+    action = ActionFactory(section=SectionFactory(plan=plan))
+    reporter, steady = PersonFactory(), PersonFactory()
+    update = ActionUpdateFactory(action=action, author=reporter)
+    ActionUpdateFactory(action=action, author=steady)
+    ActionUpdateFactory(action=ActionFactory(section=action.section), author=steady)
+    assert {reporter.pk, steady.pk} <= set(walk(client, "people"))
+
+    update.status = "draft"
+    update.save()
+
+    assert ("action-updates", update.pk, "withdrawn") in changes(client)
+    assert ("people", reporter.pk, "withdrawn") in changes(client)
+    assert reporter.pk not in walk(client, "people")
+    assert ("people", steady.pk, "withdrawn") not in changes(client)
+
+
+def test_people_and_partners_named_only_by_withdrawn_minutes_leave_the_record(client):
+    # The asker, the partner the question was put to and the officer who led the item appear
+    # only in the minutes' business; the chair also sits on the committee.
+    meeting = MeetingFactory(minutes_published=True)
+    lead, asker, chair = PersonFactory(), PersonFactory(), PersonFactory()
+    item = AgendaItemFactory(meeting=meeting, lead=lead)
+    question = WrittenQuestionFactory(meeting=meeting, agenda_item=item, asked_by=asker)
+    AttendanceFactory(meeting=meeting, person=chair)
+    MembershipFactory(person=chair, committee=meeting.committee)
+    people = walk(client, "people")
+    assert {lead.pk, asker.pk, chair.pk} <= set(people)
+
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.minutes_status = "draft"
+    meeting.save()
+
+    listed = changes(client)
+    assert ("written-questions", question.pk, "withdrawn") in listed
+    assert ("people", asker.pk, "withdrawn") in listed
+    assert ("organisations", question.addressed_to_id, "withdrawn") in listed
+    assert ("people", chair.pk, "withdrawn") not in listed
+    # The agenda is still published, and with it the item its officer leads.
+    assert ("people", lead.pk, "withdrawn") not in listed
+    assert lead.pk in walk(client, "people")
+    assert asker.pk not in walk(client, "people")
+    gone = [(kind, key) for kind, key, _ in listed]
+    assert len(gone) == len(set(gone))
