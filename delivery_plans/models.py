@@ -142,6 +142,9 @@ class Action(Versioned):
         UNKNOWN = "unknown", "Not understood"
 
     class Stage(models.TextChoices):
+        # A plan that says nothing of an action's progress (a draft plan) does not say it has
+        # not started: the default, and what an import without a stage column records.
+        NOT_STATED = "not_stated", "Not stated in the plan"
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         ONGOING = "ongoing", "Ongoing"
@@ -199,7 +202,7 @@ class Action(Versioned):
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="plan_actions")
     related_actions = models.ManyToManyField("self", blank=True, symmetrical=True)
     external_ref = models.CharField(max_length=100, blank=True, help_text="e.g. “CLSG Action 2”.")
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NOT_STARTED)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NOT_STATED)
     extra = models.JSONField(
         default=dict,
         blank=True,

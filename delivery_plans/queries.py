@@ -39,6 +39,9 @@ UNDATED = [
     Action.Precision.UNKNOWN,
 ]
 # "Nearly there" to "furthest away", then those nobody has assessed.
+# An owner or success measure cell that names nothing yet ("TBC", "To be confirmed"), as
+# the gaps in a plan's data count it: a regular expression for the database, any case.
+TO_BE_CONFIRMED = r"^\s*(tbc|tbd|to be (confirmed|decided|agreed))\.?\s*$"
 DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
 NO_SECTION = "Not in a section"
@@ -241,7 +244,7 @@ def summarise(plan, sections, today=None):
     ):
         label = short_name or name  # Organisation.display_name
         owners.setdefault(owner_id, Tally(label=label)).count(**dict(zip(status, row, strict=True)))
-    no_owner_named = Q(owner_note="") & ~Exists(
+    no_owner_named = (Q(owner_note="") | Q(owner_note__iregex=TO_BE_CONFIRMED)) & ~Exists(
         Action.owners.through.objects.filter(action=OuterRef("pk"))
     )
     gaps = plan.actions.aggregate(
@@ -249,10 +252,13 @@ def summarise(plan, sections, today=None):
         no_date=Count(
             "pk", filter=Q(due_precision__in=[Action.Precision.TBC, Action.Precision.UNKNOWN])
         ),
-        # Blank, or only white space; an unreadable one is counted apart.
+        # Blank, only white space or "TBC"; an unreadable one is counted apart.
         no_success_measure=Count(
             "pk",
-            filter=Q(success_measure__regex=r"^\s*$", success_measure_unreadable=False),
+            filter=(
+                Q(success_measure__regex=r"^\s*$", success_measure_unreadable=False)
+                | Q(success_measure__iregex=TO_BE_CONFIRMED)
+            ),
         ),
         unreadable_success_measure=Count(
             "pk",

@@ -655,6 +655,21 @@ class CloseActionPointsForm(forms.Form):
     closed_on = forms.DateField(
         required=False, help_text="Leave blank for today (or the meeting's date)."
     )
+    closed_by = forms.BooleanField(
+        required=False,
+        label="The paper gives no day: it was closed by the day above",
+        help_text="Tick when the paper shows it closed but does not say when, and give above "
+        "the latest day it can have been (the day before the meeting whose papers show it "
+        "closed). Pages then say “closed by” that day.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("closed_by") and not cleaned.get("closed_on"):
+            self.add_error(
+                "closed_on", "Give the latest day it can have been closed: the paper gives none."
+            )
+        return cleaned
 
     def __init__(self, *args, committees, admin_site, **kwargs):
         """`committees`: the keys of the committees whose action points are being closed;
@@ -704,7 +719,7 @@ class ActionPointAdmin(AuditedAdmin):
         "due_meeting",
         "plan_actions",
     ]
-    readonly_fields = ["committee", "status", "closed_on", "closed_at_meeting"]
+    readonly_fields = ["committee", "status", "closed_on", "closed_day_given", "closed_at_meeting"]
     ordering = ["committee", "sort_key"]
     actions = ["close_action_points"]
     inlines = [ActionPointNoteInline]
@@ -713,7 +728,14 @@ class ActionPointAdmin(AuditedAdmin):
         return (
             self.readonly_fields
             if obj
-            else ["committee", "status", "response", "closed_on", "closed_at_meeting"]
+            else [
+                "committee",
+                "status",
+                "response",
+                "closed_on",
+                "closed_day_given",
+                "closed_at_meeting",
+            ]
         )
 
     @admin.display(description="Action")
@@ -760,13 +782,15 @@ class ActionPointAdmin(AuditedAdmin):
         if "apply" in request.POST:
             form = CloseActionPointsForm(request.POST, **chosen)
             if form.is_valid():
+                options = dict(form.cleaned_data)
+                options["closed_day_given"] = not options.pop("closed_by")
                 run_service_on_each(
                     self,
                     request,
                     queryset,
                     services.close_action_point,
                     "Action points closed",
-                    **form.cleaned_data,
+                    **options,
                 )
                 return None
         else:

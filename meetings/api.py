@@ -140,7 +140,8 @@ class ActionPointSerializer(serializers.ModelSerializer):
         fields = [
             "id", "committee", "meeting", "minute", "reference", "title", "description",
             "owner_text", "owner_person", "owner_organisation", "due_date", "due_meeting",
-            "status", "response", "closed_on", "closed_at_meeting", "plan_actions", "notes", "created", "modified",
+            "status", "response", "closed_on", "closed_day_given", "closed_at_meeting", "plan_actions", "notes",
+            "created", "modified",
         ]  # fmt: skip
 
 
@@ -457,6 +458,7 @@ class CloseActionPointSerializer(serializers.Serializer):
     closed_at_meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.all(), required=False, allow_null=True
     )
+    closed_day_given = serializers.BooleanField(required=False, default=True)
 
 
 class WrittenResponseSerializer(serializers.Serializer):

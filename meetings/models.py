@@ -1289,6 +1289,12 @@ class ActionPoint(Versioned):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(blank=True, help_text="e.g. “Closed: Agenda Item 10”.")
     closed_on = models.DateField(null=True, blank=True, validators=[plausible_date])
+    closed_day_given = models.BooleanField(
+        default=True,
+        help_text="Whether the paper gives the day it was closed. When it shows the point "
+        "closed but gives no day, the day kept is the latest it can have been (the day before "
+        "the meeting whose papers show it closed) and is shown as “by” that day.",
+    )
     closed_at_meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,

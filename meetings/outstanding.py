@@ -161,14 +161,22 @@ def action_point_overdue(today):
 
 def action_point_closed_late():
     """A closed action point was closed late when it was closed after its due day; one with
-    no due day was never late."""
-    return Q(due_date__lt=F("closed_on"))
+    no due day was never late, and one whose paper gives no day it was closed is late only
+    if known to be (never: the day kept is the latest it can have been)."""
+    return Q(due_date__lt=F("closed_on"), closed_day_given=True)
+
+
+def action_point_closed_on_time():
+    """Closed on or before its due day: the day it was closed, or the latest it can have been
+    when the paper gives none."""
+    return Q(due_date__isnull=False) & (Q(closed_day_given=True) | Q(closed_on__lte=F("due_date")))
 
 
 class PointState:
     """Where an action point stands for its owner's record: open, or overdue
     (action_point_overdue); closed on time, or late (action_point_closed_late); or closed
-    with no due day to judge it by, which is never called on time or late."""
+    with no due day, or no day closed, to judge it by, which is never called on time or
+    late."""
 
     OVERDUE = "overdue"
     OPEN = "open"
@@ -180,7 +188,7 @@ class PointState:
         (OVERDUE, "Overdue"),
         (CLOSED_ON_TIME, "Closed on time"),
         (CLOSED_LATE, "Closed late"),
-        (CLOSED, "Closed, no due date"),
+        (CLOSED, "Closed, not judged (no due date or day closed)"),
     ]
 
 
@@ -191,7 +199,7 @@ def action_point_state(today):
         When(is_open & action_point_overdue(today), then=Value(PointState.OVERDUE)),
         When(is_open, then=Value(PointState.OPEN)),
         When(action_point_closed_late(), then=Value(PointState.CLOSED_LATE)),
-        When(due_date__isnull=False, then=Value(PointState.CLOSED_ON_TIME)),
+        When(action_point_closed_on_time(), then=Value(PointState.CLOSED_ON_TIME)),
         default=Value(PointState.CLOSED),
         output_field=CharField(),
     )

@@ -432,9 +432,9 @@ def meeting_page_for(meeting, *, preview=False):
     )
     page.action_points = list(
         visible(ActionPoint)
-        # The minute for the printed minutes' "(minute 4)"; the meeting that closed a point is
-        # shown by neither.
-        .select_related("owner_person", "owner_organisation", "minute")
+        # The minute for the printed minutes' "(minute 4)", and the meeting a point is due at
+        # for their "Due"; the meeting that closed a point is shown by neither.
+        .select_related("owner_person", "owner_organisation", "minute", "due_meeting")
         .prefetch_related(progress_notes())
         .order_by("sort_key")
     )
@@ -745,6 +745,7 @@ def since_last_meeting(committee, *, before=None, today=None, now=None, known=No
             "description",
             "response",
             "closed_on",
+            "closed_day_given",
             "meeting__starts_at",
             "meeting__committee__slug",
         )

@@ -321,7 +321,12 @@ def raise_action_point(
 
 
 @transaction.atomic
-def close_action_point(*, action_point, response, by, closed_on=None, closed_at_meeting=None):
+def close_action_point(
+    *, action_point, response, by, closed_on=None, closed_at_meeting=None, closed_day_given=True
+):
+    """Close `action_point` with `response`, on `closed_on` (today, or the day of
+    `closed_at_meeting`, when not given). `closed_day_given` False: the paper shows it closed
+    but gives no day, and `closed_on` is the latest day it can have been."""
     action_point = _lock(action_point)
     if action_point.status == ActionPoint.Status.CLOSED:
         when = (
@@ -348,6 +353,11 @@ def close_action_point(*, action_point, response, by, closed_on=None, closed_at_
     action_point.closed_on = closed_on or (
         closed_at_meeting.local_date if closed_at_meeting is not None else timezone.localdate()
     )
+    if not closed_day_given and closed_on is None:
+        raise ValidationError(
+            {"closed_on": "Give the latest day it can have been closed: the paper gives none."}
+        )
+    action_point.closed_day_given = closed_day_given
     action_point.closed_at_meeting = closed_at_meeting
     action_point.full_clean()
     save_as(action_point, by)

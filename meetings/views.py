@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from delivery_plans.models import NO_DAY
 from meetings import (
     feeds,
     ocd,
@@ -546,6 +547,13 @@ def committee_action_points_csv(request, slug):
     )
 
 
+def _closed_on(point):
+    """The CSV's "Closed on": the day, or the latest it can have been when the paper gives none."""
+    if point.closed_on is None:
+        return ""
+    return point.closed_on if point.closed_day_given else f"by {point.closed_on} ({NO_DAY})"
+
+
 def _action_points_csv(committee, status):
     points = queries.committee_action_points(committee, status)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -580,7 +588,7 @@ def _action_points_csv(committee, status):
                     point.due_date or "",
                     point.get_status_display(),
                     point.response,
-                    point.closed_on or "",
+                    _closed_on(point),
                 ]
             )
         )

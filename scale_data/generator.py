@@ -59,6 +59,9 @@ from safer_norfolk.audit import Versioned, erase_with_history, insert_with_histo
 from safer_norfolk.fields import natural_sort_key
 from safer_norfolk.models import Organisation, Person, person_slug, taken_slugs
 
+# The stages a generated action is given: each plan states its actions' progress.
+STATED_STAGES = [stage for stage in Action.Stage.values if stage != Action.Stage.NOT_STATED]
+
 DEFAULT_SEED = 1
 BATCH_SIZE = 5000
 CHANGE_REASON = "Generated scale data"
@@ -987,7 +990,7 @@ class Generator:
                     cost_amount=Decimal(cost) if cost else None,
                     funding_source=rng.choice(FUNDING_SOURCES) if cost else "",
                     external_ref=f"CLSG Action {rng.randint(1, 20)}" if rng.random() < 0.05 else "",
-                    stage=rng.choice(Action.Stage.values),
+                    stage=rng.choice(STATED_STAGES),
                 )
             )
             actions[-1].topic = topic

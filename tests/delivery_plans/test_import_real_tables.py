@@ -432,7 +432,7 @@ def test_vawg_plan_workbook_imports_field_by_field(vawg_plan, officer):
     assert owners_of(first) == []
     assert first.owner_note == "Community Safety Team"
     assert first.extra == {"Progress": "Sessions delivered in 12 of 18 schools", "RAG": "Amber"}
-    assert first.stage == "not_started"
+    assert first.stage == "not_stated"
     assert (second.due_text, second.due_date, second.due_precision) == (
         "November annually",
         None,

@@ -190,9 +190,9 @@ def test_plan_page_summarises_rag_distance_overdue_stale_and_gaps(client, plan):
     assert 'Success measure met</strong></dt><dd class="govuk-summary-list__value">1<' in summary
     assert 'Overdue</dt><dd class="govuk-summary-list__value">1<' in summary
     gaps = html[html.index("Gaps in the plan") : html.index("By section")]
-    assert "No owner named: 1" in gaps
+    assert "No owner named (none, or “TBC”): 1" in gaps
     assert "No date (“TBC” or not understood): 1" in gaps
-    assert "No success measure: 1" in gaps
+    assert "No success measure (none, or “TBC”): 1" in gaps
     assert "No published update: 2" in gaps
     assert "By owner" in html
     assert SECRET not in html
@@ -497,7 +497,7 @@ def test_a_long_plan_lists_its_actions_a_page_at_a_time_and_counts_them_all(clie
     summary = squeezed(first[first.index(">Summary<") : first.index("Gaps in the plan")])
     assert f'Actions</dt><dd class="govuk-summary-list__value">{total}<' in summary
     # White space alone is no success measure.
-    assert f"No success measure: {ACTIONS_PER_PAGE + 1}" in first
+    assert f"No success measure (none, or “TBC”): {ACTIONS_PER_PAGE + 1}" in first
     by_section = squeezed(first[first.index(">By section<") : first.index(">By owner<")])
     assert (
         f'<th scope="row" class="govuk-table__header">3 Serious violence</th>'

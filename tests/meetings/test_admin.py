@@ -429,3 +429,50 @@ def test_every_meetings_admin_page_loads_with_data(admin_client):
         obj = model.objects.first()
         assert obj is not None, model
         assert admin_client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200, model
+
+
+def test_an_action_point_shown_closed_in_a_paper_that_gives_no_day_is_closed_by_a_day(
+    client, officer
+):
+    point = ActionPointFactory(reference="07/03")
+    client.force_login(officer)
+    url = "admin:meetings_actionpoint_changelist"
+
+    refused = run_action(
+        client, url, "close_action_points", [point], apply="1", response="Closed", closed_by="on"
+    )
+    assert "Give the latest day it can have been closed" in refused.content.decode()
+    assert ActionPoint.objects.get(pk=point.pk).status == "open"
+
+    run_action(
+        client,
+        url,
+        "close_action_points",
+        [point],
+        apply="1",
+        response="Closed: the terms of reference were shared.",
+        closed_on="2022-10-10",
+        closed_by="on",
+    )
+    point.refresh_from_db()
+    assert (point.status, point.closed_on, point.closed_day_given) == (
+        "closed",
+        datetime.date(2022, 10, 10),
+        False,
+    )
+
+
+def test_closing_on_a_day_records_the_day_as_given(client, officer):
+    point = ActionPointFactory(reference="07/04")
+    client.force_login(officer)
+    run_action(
+        client,
+        "admin:meetings_actionpoint_changelist",
+        "close_action_points",
+        [point],
+        apply="1",
+        response="Closed: chart updated.",
+        closed_on="2022-10-11",
+    )
+    point.refresh_from_db()
+    assert (point.closed_on, point.closed_day_given) == (datetime.date(2022, 10, 11), True)

@@ -211,7 +211,7 @@ def test_streaming_advice_only_for_a_meeting_with_a_stream(client):
 
     assert "stream" not in front_sheet(unstreamed).lower()
     assert "Watch" not in page_text(client, unstreamed)
-    assert "watch the meeting online" in front_sheet(streamed)
+    assert "streamed live and can be watched at" in front_sheet(streamed)
 
 
 def test_people_without_a_job_title_have_no_stray_commas(client):

@@ -255,3 +255,65 @@ def test_long_term_outcomes_of_the_plan(demo):
         # The plan has four theories of change (one a theme); the demo holds two of them.
         "a theory of change for each of its four themes; two are held here",
     )
+
+
+def test_the_20_july_2021_minutes_are_not_said_to_be_confirmed(demo):
+    """The pack brings them "to confirm"; no paper held here records that they were (the
+    16 September 2021 minutes are not held)."""
+    july = meeting_api(demo, "nccsp-scrutiny-sub-panel", "2021-07-20")
+    assert (july["minutes_status"], july["minutes_confirmed_at_meeting"]) == ("published", None)
+    assert "Minutes confirmed" not in demo.page(JULY)
+    assert not present(demo.page(SEPTEMBER), "agreed the minutes of the meeting on 20 July 2021")
+
+
+def test_what_the_draft_plan_leaves_to_be_confirmed_is_counted_as_a_gap(demo):
+    # Owners "TBC": 1.8, 1.23-1.25, 2.3, 2.7, 2.11, 3.12, 3.14; success measures "TBC": 1.23-1.25,
+    # 2.3, 2.5, 2.7, 2.13, 3.14; 2.14's cannot be read.
+    gaps = demo.page(PLAN)
+    assert not missing(
+        gaps,
+        "No owner named (none, or “TBC”): 9",
+        "No success measure (none, or “TBC”): 8",
+        "Success measure unreadable in the source paper: 1",
+    )
+
+
+def test_the_draft_plan_says_nothing_of_whether_actions_have_started(demo):
+    from delivery_plans.models import Plan
+
+    plan = Plan.objects.get(slug="safer-norfolk-plan-2021-24")
+    actions = demo.api_results(f"/api/v1/plan-actions/?plan={plan.pk}&page_size=100")
+    stages = {action["number"]: action["stage"] for action in actions}
+    assert len(stages) == 54
+    # "Ongoing" in the date column is the only stage the paper gives.
+    assert set(stages.values()) == {"not_stated", "ongoing"}
+    assert stages["1.4"] == stages["3.9"] == stages["1.1"] == "not_stated"
+    assert not present(demo.page(PLAN + "actions/1.1/"), "Not started")
+
+
+def test_summaries_keep_the_papers_own_strength(demo):
+    september = demo.page(SEPTEMBER)
+    # Item 3: an Other Interest must be declared, but the member can speak and vote.
+    assert not missing(
+        september, "A member with an Other Interest must declare it but can speak and vote."
+    )
+    assert not present(september, "which they may declare")
+    # A1.2: hate crime is "significantly underreported", not "never reported".
+    outcomes = demo.page("/outcomes/safer-norfolk-plan-2021-24/")
+    assert not missing(outcomes, "significantly under-reported")
+    assert not present(outcomes, "never reported", "most of it goes unreported")
+    plan = demo.page(PLAN)
+    assert not missing(plan, "the requirements of the Domestic Abuse Bill")
+    # The plan's introduction names the Bill (action 2.x names the Act, as the paper does).
+    assert not present(
+        plan, "the Domestic Abuse Act and the Serious Violence Duty", "each with a success measure"
+    )
+
+
+def test_items_whose_papers_are_not_held_say_so(demo):
+    september = demo.page(SEPTEMBER)
+    assert september.count("No paper for this item is held here.") == 2  # items 5 and 6
+    assert not missing(september, "the front sheet and the papers held here")
+    assert not present(september, "every paper")
+    sheet = canon(demo.pdf(SEPTEMBER + "agenda.pdf"))
+    assert sheet.count("No paper held here") == 2

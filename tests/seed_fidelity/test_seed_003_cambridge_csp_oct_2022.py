@@ -9,6 +9,7 @@ import io
 
 import pytest
 
+from tests.http import read_body
 from tests.seed_fidelity.conftest import meeting_api, missing, present
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +285,84 @@ def test_quarterly_idva_referrals_by_district(demo):
     values = {o["value"] for o in demo.api_results("/api/v1/observations/")}
     numbers = {number(value) for value in values}
     assert not missing(numbers, "696", "645", "2069", "2353", "1288", "1412")
+
+
+def test_the_july_front_sheet_does_not_invite_the_public(demo):
+    """The July minutes (1.1): it had not been possible to have members of the public attend.
+    No notice is held for that meeting, so its front sheet gives none rather than a made-up
+    welcome; October's gives the paper's own (pre-advised questions)."""
+    july = canon(demo.pdf(JULY + "agenda.pdf"))
+    assert not present(
+        july, "welcome to attend", "held in public", "Advice for members of the public"
+    )
+    october = canon(demo.pdf(OCTOBER + "agenda.pdf"))
+    assert not missing(october, "Advice for members of the public", "pre-advised questions")
+
+
+def test_the_action_points_were_closed_before_the_october_meeting(demo):
+    """The October papers' action log already shows 07/01-07/07 "Closed:" (07/03's response
+    looks ahead to 6 October), so they were closed before 11 October 2022, on a day the paper
+    does not give: the pack does not list them as still open, and lists them closed since
+    19 July with the responses."""
+    from meetings.models import Committee
+
+    board = Committee.objects.get(slug="cambridge-csp-board")
+    points = demo.api_results(f"/api/v1/action-points/?committee={board.pk}")
+    assert {(p["closed_on"], p["closed_day_given"], p["closed_at_meeting"]) for p in points} == {
+        ("2022-10-10", False, None)
+    }
+    pack = canon(demo.pdf(OCTOBER + "pack.pdf"))
+    log = pack[pack.index("open action points") :]
+    assert not missing(log, "No open action points of earlier meetings are recorded here.")
+    since = pack[pack.index("Action points closed") :]
+    for reference, _, response in ACTION_POINTS:
+        assert not missing(since, reference, response[:40]), reference
+    assert since.count("By 10 Oct 2022") == len(ACTION_POINTS)
+    # The people who own them see the same on their pages.
+    assert not missing(
+        canon(demo.page("/people/louise-walker/")),
+        "Closed by 10 October 2022 (no day given in the paper)",
+    )
+
+
+def test_the_performance_report_notes_say_only_what_it_says(demo):
+    body = read_body(demo.client.get(FRAMEWORK + "figures.csv")).decode()
+    notes = " ".join(row["note"] for row in csv.DictReader(io.StringIO(body)))
+    assert "typing error" not in notes
+    assert "target of 75% was withdrawn" not in notes
+    assert "remove its 75% target until the effect of the new definition is clear" in notes
+
+
+def test_the_minutes_keep_who_said_what(july_minutes):
+    assert not missing(
+        july_minutes,
+        "It was explained that the project had evolved",
+        "He said that more collaborative work would help build a Think Communities approach.",
+        "It was explained that all types of bike are vulnerable",
+        "to be able to link in with the CCSP's work",
+    )
+
+
+def test_measures_with_figures_by_area_only_are_compared_area_by_area(demo):
+    """Police domestic abuse incidents and referrals by district have Q1 2021/22 figures for
+    each area and no total: the framework page points to the comparison by area rather than
+    saying there is not enough data."""
+    page = demo.page(FRAMEWORK)
+    assert page.count("Area by area") == 2
+    assert "Not enough data" not in page.split("Domestic abuse incidents reported to the police")[1]
+
+
+def test_the_october_review_item_brings_the_log_with_its_responses(demo):
+    page = canon(demo.page(OCTOBER))
+    review = page[
+        page.index("5. Action points: Review") : page.index("6. Update on CSP Priorities")
+    ]
+    assert "Action points brought forward for review" in review
+    for reference, _, response in ACTION_POINTS:
+        assert not missing(review, reference, response[:40]), reference
+
+
+def test_the_minutes_give_the_meeting_two_points_are_due_at(demo):
+    # 07/02 (election of Chair) and 07/07 (education update) are for the October meeting.
+    minutes = canon(demo.pdf(JULY + "minutes.pdf"))
+    assert minutes.count("Meeting of 11 Oct 2022") == 2
