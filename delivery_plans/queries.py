@@ -210,6 +210,14 @@ class PlanSummary:
     gaps: dict
 
 
+def tally_of(actions, label="All actions"):
+    """A Tally of actions already read with their status (plan_actions): no query."""
+    tally = Tally(label=label)
+    for action in actions:
+        tally.add(action)
+    return tally
+
+
 def summarise(plan, sections, today=None):
     """Counts of the plan's actions, in the database: the whole plan, each section (in the
     order of `sections`, the plan's from sections_of), each owner (by name), and the data

@@ -55,7 +55,9 @@ def plan_distance(request, slug):
         "delivery_plans/plan_distance.html",
         {
             "plan": plan,
-            "summary": queries.summarise(plan, sections),
+            # Counted from the actions the page lists, all of them: the plan page's summary
+            # (summarise) counts in the database because it lists one page of them.
+            "tally": queries.tally_of(actions),
             "groups": queries.distance_groups(actions, sections),
         },
     )

@@ -366,3 +366,10 @@ def test_the_minutes_give_the_meeting_two_points_are_due_at(demo):
     # 07/02 (election of Chair) and 07/07 (education update) are for the October meeting.
     minutes = canon(demo.pdf(JULY + "minutes.pdf"))
     assert minutes.count("Meeting of 11 Oct 2022") == 2
+
+
+def test_the_framework_says_which_tables_of_the_report_it_does_not_hold(demo):
+    page = demo.page(FRAMEWORK)
+    assert not missing(
+        page, "Not held here: the report's table of specialist IDVAs at every risk level"
+    )
