@@ -74,9 +74,7 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         if plan is not None:
-            self.filters["section"].queryset = Section.objects.filter(plan=plan).order_by(
-                "order", "sort_key"
-            )
+            self.filters["section"].queryset = Section.objects.filter(plan=plan).in_plan_order()
             self.filters["owner"].queryset = Organisation.objects.filter(
                 plan_actions__plan=plan
             ).distinct()

@@ -7,7 +7,8 @@ stored.
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from outcomes.models import Outcome, OutcomeFramework
 from safer_norfolk import formats
@@ -92,6 +93,25 @@ class Plan(Versioned):
 class SectionQuerySet(VersionedQuerySet):
     def public(self):
         return self.filter(plan__status=Plan.Status.PUBLISHED)
+
+    def in_plan_order(self, *first):
+        """Each theme followed by its priorities, as the plan lists them: a priority's
+        `order` counts within its theme (ordering by `order` alone interleaves the themes'
+        priorities). `first`: fields to order by before that (another plan's title)."""
+        return self.annotate(
+            theme_order=Coalesce("parent__order", "order"),
+            theme_key=Coalesce("parent__sort_key", "sort_key"),
+            theme_id=Coalesce("parent_id", "pk"),
+        ).order_by(
+            *first,
+            "theme_order",
+            "theme_key",
+            "theme_id",
+            F("parent_id").asc(nulls_first=True),
+            "order",
+            "sort_key",
+            "pk",
+        )
 
 
 class Section(Versioned):

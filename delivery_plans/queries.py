@@ -304,11 +304,7 @@ def plan_progress(today=None):
 
 
 def sections_of(plan):
-    return list(
-        Section.objects.filter(plan=plan)
-        .select_related("parent")
-        .order_by("order", "sort_key", "pk")
-    )
+    return list(Section.objects.filter(plan=plan).select_related("parent").in_plan_order())
 
 
 def distance_groups(actions, sections):

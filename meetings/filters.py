@@ -110,7 +110,7 @@ class OutstandingFilter(django_filters.FilterSet):
         error_messages=unknown("published plan"),
     )
     section = ListedChoiceFilter(
-        queryset=Section.objects.public().only("pk", "number", "title").order_by("plan__title", "order", "sort_key"),
+        queryset=Section.objects.public().only("pk", "number", "title").in_plan_order("plan__title"),
         method="keep", empty_label="All sections", widget=SELECT, label="Plan section",
         label_fields=["number", "title"], option_label=lambda number, title: f"{number} {title}".strip(),
         error_messages=unknown("section of a published plan"),

@@ -317,3 +317,35 @@ def test_items_whose_papers_are_not_held_say_so(demo):
     assert not present(september, "every paper")
     sheet = canon(demo.pdf(SEPTEMBER + "agenda.pdf"))
     assert sheet.count("No paper held here") == 2
+
+
+# The draft plan's themes and, under each, its priorities, in the paper's order.
+SECTIONS_IN_ORDER = [
+    "Fraud",
+    "Neighbourhood crime",
+    "Hate crime",
+    "Resilient cohesive communities",
+    "County Lines",
+    "Prevent",
+    "Modern Slavery",
+    "Domestic abuse and sexual violence",
+    "Serious violence",
+]
+
+
+def positions(text, titles):
+    return [text.index(title) for title in titles]
+
+
+def test_the_plans_sections_come_in_the_papers_order(demo):
+    """Each theme's priorities under it (1.x, then 2.x, then 3.x), not every theme's first
+    priority, then every theme's second."""
+    page = demo.page(PLAN)
+    by_section = page[page.index("By section") : page.index("By owner")]
+    assert positions(by_section, SECTIONS_IN_ORDER) == sorted(
+        positions(by_section, SECTIONS_IN_ORDER)
+    )
+    report = demo.pdf(PLAN + "report.pdf")
+    # Each section's heading names its theme before it ("…Neighbourhood Crime: Fraud").
+    headings = [f": {title}" for title in SECTIONS_IN_ORDER]
+    assert positions(report, headings) == sorted(positions(report, headings))
