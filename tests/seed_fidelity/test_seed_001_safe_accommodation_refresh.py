@@ -45,10 +45,31 @@ def test_action_costs_as_written(demo, action, cost):
 
 
 def test_owners_the_paper_names(demo):
-    assert not missing(demo.page(f"{PLAN}actions/10/"), "NCC Integrated Quality Service")
-    assert not missing(demo.page(f"{PLAN}actions/16/"), "NODA")
+    # The plan has no owner column. "NODA to implement…" names who does action 16; action
+    # 10 is to "work with" NCC Integrated Quality Service, which does not make it the owner.
+    sixteen = demo.page(f"{PLAN}actions/16/")
+    assert not missing(sixteen, "NODA")
+    assert not present(sixteen, "As written")
+    ten = demo.page(f"{PLAN}actions/10/")
+    assert not missing(ten, "Work with NCC Integrated Quality Service", "No owner named")
     # Action 1 names no owner: the page says so rather than naming one.
     assert not missing(demo.page(f"{PLAN}actions/1/"), "No owner named")
+
+
+def test_what_the_refresh_says_and_no_more(demo):
+    assert not present(demo.page(f"{PLAN}actions/6/"), "Success measure met")
+    # Action 5: "We have also part funded a homeless post" (no fund named); action 19 points
+    # to action 2, which says nothing of six flats.
+    assert not present(demo.page(f"{PLAN}actions/5/"), "New Burdens funding also part-funds")
+    assert not present(demo.page(f"{PLAN}actions/19/"), "six flats")
+    plan = demo.page(PLAN)
+    # The move-on protocol was agreed in Year 2, not among Year 1's progress.
+    assert not present(plan, "agreed a countywide move-on protocol", "paid for largely")
+    assert not missing(plan, "produced an Engagement Framework and a Quality Assessment Framework")
+    hotspots = demo.api_results("/api/v1/observations/")
+    notes = " ".join(o.get("note") or "" for o in hotspots)
+    assert "King's Lynn, Norwich and Great Yarmouth as hotspots" in notes
+    assert "names Great Yarmouth and Norwich as hotspots" not in notes
 
 
 def test_needs_assessment_and_funding_figures_in_the_api(demo):
@@ -68,12 +89,13 @@ def test_figures_on_the_framework_page(demo):
 
 def test_the_year_2_updates_give_the_actions_their_status(demo):
     """The paper's "Update Year 2" column is published with each action, so each action's
-    status is its update's: Action 6's move-on protocol is "Completed". The demo's rows are
-    loaded as fixtures, past the models' save(); the stored status must follow them too."""
+    status is its update's: Action 6's move-on protocol is "Completed" (the paper states no
+    success measure for it, so none is said to be met). The demo's rows are loaded as
+    fixtures, past the models' save(); the stored status must follow them too."""
     action = demo.page(f"{PLAN}actions/6/")
     assert not missing(
         action,
-        "Complete Success measure met",
+        "Complete Distance not assessed",
         # The paper dates neither its Year 2 updates nor its Year 3 proposals.
         "Last update No day given in the paper",
         "Update Year 2, no day given in the paper",
@@ -82,3 +104,11 @@ def test_the_year_2_updates_give_the_actions_their_status(demo):
     plan = demo.page(PLAN)
     assert not missing(plan, "No published update: 0")
     assert not present(plan, "No published update: 21")
+
+
+def test_the_report_gives_each_year_2_update_with_the_year_3_proposals(demo):
+    """Both columns of the paper: the proposals, ordered after the update they follow, do not
+    take its place as the latest update (action 5's Sanctuary Scheme grants)."""
+    report = " ".join(demo.pdf(PLAN + "report.pdf").split())
+    assert not missing(report, "Sanctuary Scheme", "Update Year 2", "Year 3 proposed actions")
+    assert report.count("Update Year 2") >= 21
