@@ -203,7 +203,7 @@ class Action(Versioned):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_actions_led"
     )
     due_text = models.CharField(
-        max_length=120, blank=True, help_text="As written: “TBC”, “Ongoing”, “Year 2”."
+        max_length=300, blank=True, help_text="As written: “TBC”, “Ongoing”, “Year 2”."
     )
     due_date = models.DateField(
         null=True,
