@@ -351,6 +351,29 @@ def extra_fields_of(action, plan):
     return known + [heading for heading in extra if heading not in known and extra[heading]]
 
 
+def outcomes_served(action):
+    """The published outcomes `action` serves: those linked to it, and those of its section
+    and its section's theme (as an outcome's page counts them), each marked `direct` when
+    linked to the action itself and `via_section` when linked to its own section (else its
+    theme). `action.section` is read with its parent."""
+    section = action.section
+    sections = [key for key in (action.section_id, section and section.parent_id) if key]
+    through_section = Section.outcomes.through.objects.filter(
+        section=action.section_id, outcome=OuterRef("pk")
+    )
+    linked = Action.outcomes.through.objects.filter(action=action, outcome=OuterRef("pk"))
+    # Each link read as a list of keys (as actions_serving does): no join, so no DISTINCT.
+    by_action = Action.outcomes.through.objects.filter(action=action).values("outcome_id")
+    by_section = Section.outcomes.through.objects.filter(section__in=sections)
+    return list(
+        Outcome.objects.public()
+        .filter(Q(pk__in=by_action) | Q(pk__in=by_section.values("outcome_id")))
+        .annotate(direct=Exists(linked), via_section=Exists(through_section))
+        .select_related("framework")
+        .order_by("framework__title", "sort_key")
+    )
+
+
 def action_page(slug, number, today=None, page=None):
     plan = plan_for(slug)
     action = (
@@ -374,11 +397,7 @@ def action_page(slug, number, today=None, page=None):
         updates=list(
             action.updates.published().select_related("author").order_by("-reported_on", "-pk")
         ),
-        outcomes=list(
-            action.outcomes.public()
-            .select_related("framework")
-            .order_by("framework__title", "sort_key")
-        ),
+        outcomes=outcomes_served(action),
         related=related,
         # The scrutiny trail, read through the reverse relations so this layer never imports
         # meetings; each side's own public() rule decides what shows.

@@ -518,3 +518,34 @@ def test_a_long_plan_lists_its_actions_a_page_at_a_time_and_counts_them_all(clie
     # The page cache keeps a page's parameters in one order (safer_norfolk.page_cache).
     assert f'href="?section={violence.pk}&amp;actions_page=1#actions"' in filtered
     assert f'actions.csv?section={violence.pk}"' in filtered
+
+
+def test_an_action_lists_the_outcomes_it_serves_through_its_section_and_theme(client):
+    """As an outcome's page counts them: linked to the action, to its section or to the
+    section's theme; an unpublished framework's outcome is not listed."""
+    plan = PlanFactory(status="published")
+    theme = SectionFactory(plan=plan, title="Safer streets")
+    priority = SectionFactory(plan=plan, parent=theme, title="Neighbourhood crime")
+    action = ActionFactory(plan=plan, section=priority, number="1.1")
+    own, of_section, of_theme = OutcomeFactory(), OutcomeFactory(), OutcomeFactory()
+    hidden = OutcomeFactory(framework__status="draft")
+    unrelated = OutcomeFactory()
+    action.outcomes.add(own)
+    priority.outcomes.add(of_section, hidden)
+    theme.outcomes.add(of_theme)
+
+    html = page(client, action.get_absolute_url())
+    served = html[html.index("Outcomes it serves") :]
+    assert f"{own.title}</a>" in served
+    assert (
+        f'{of_section.title}</a> <span class="app-meta">({of_section.framework.title}; through its section)'
+        in served
+    )
+    assert (
+        f'{of_theme.title}</a> <span class="app-meta">({of_theme.framework.title}; through its theme)'
+        in served
+    )
+    assert hidden.title not in html
+    assert unrelated.title not in html
+    # The outcome's own page lists the action, as the action's page lists the outcome.
+    assert "1.1" in page(client, of_theme.get_absolute_url())
