@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from delivery_plans.models import Plan, Section
@@ -150,6 +151,32 @@ class OutstandingFilter(django_filters.FilterSet):
     class Meta:
         model = ActionPoint
         fields = []
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form  # noqa: B018 (made and kept as self._form)
+            self._offer_the_organisations_people()
+        return self._form
+
+    def _offer_the_organisations_people(self):
+        """With an owner organisation chosen, the "Owner (person)" list offers only the people
+        who owe it an open action point (and anyone already chosen), not everyone who owes
+        one: a thousand names at county scale, half the page. Any person owing one is still
+        accepted from an address, as before."""
+        data = QueryDict(mutable=True)
+        data.update(self.data or {})
+        organisation = data.get("owner_organisation", "")
+        if not organisation.isdigit():
+            return
+        chosen = [key for key in data.getlist("owner_person") if key.isdigit()]
+        owes_it = (
+            ActionPoint.objects.public()
+            .open()
+            .filter(owner_person=OuterRef("pk"), owner_organisation=organisation)
+        )
+        field = self._form.fields["owner_person"]
+        field.widget.choices.queryset = field.queryset.filter(Exists(owes_it) | Q(pk__in=chosen))
 
     def keep(self, queryset, name, value):
         return queryset

@@ -723,3 +723,35 @@ def test_the_feed_has_the_filtered_rows_newest_raised_first_and_nothing_unpublis
     # A filter it cannot read is refused, as the CSV refuses it.
     refused = client.get(reverse("meetings:outstanding_feed") + "?committee=999999")
     assert refused.status_code == 400
+
+
+def owner_options(html):
+    """The names the "Owner (person)" list offers."""
+    select = html[html.index('name="owner_person"') :]
+    select = select[: select.index("</select>")]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+
+
+def test_choosing_an_organisation_offers_only_the_people_who_owe_it_a_point(client):
+    police, council = OrganisationFactory(), OrganisationFactory()
+    meeting = MeetingFactory(minutes_published=True)
+    officer = PersonFactory(name="Pat Officer", honorific="")
+    clerk = PersonFactory(name="Sam Clerk", honorific="")
+    ActionPointFactory(meeting=meeting, owner_person=officer, owner_organisation=police)
+    ActionPointFactory(meeting=meeting, owner_person=clerk, owner_organisation=council)
+
+    everyone = client.get(reverse("meetings:outstanding")).content.decode()
+    assert owner_options(everyone) == ["Pat Officer", "Sam Clerk"]
+
+    for_police = client.get(reverse("meetings:outstanding"), {"owner_organisation": police.pk})
+    assert owner_options(for_police.content.decode()) == ["Pat Officer"]
+
+    # Anyone owing a point is still accepted from an address, and stays chosen in the list.
+    both = client.get(
+        reverse("meetings:outstanding"),
+        {"owner_organisation": police.pk, "owner_person": clerk.pk},
+    )
+    assert both.status_code == 200
+    html = both.content.decode()
+    assert owner_options(html) == ["Pat Officer", "Sam Clerk"]
+    assert f'<option value="{clerk.pk}" selected>' in html
