@@ -62,6 +62,9 @@ SORT_CHOICES = [
 ]
 
 
+KEY = re.compile(r"[0-9]{1,18}")
+
+
 class OutstandingFilter(django_filters.FilterSet):
     """Validates and renders the outstanding page's filters. The rows come from three models
     combined in `meetings.outstanding`, which applies the cleaned values to each of them."""
@@ -167,9 +170,10 @@ class OutstandingFilter(django_filters.FilterSet):
         data = QueryDict(mutable=True)
         data.update(self.data or {})
         organisation = data.get("owner_organisation", "")
-        if not organisation.isdigit():
+        # Keys as the filters accept them: ASCII digits ("²" is a digit to str.isdigit()).
+        if not KEY.fullmatch(organisation):
             return
-        chosen = [key for key in data.getlist("owner_person") if key.isdigit()]
+        chosen = [key for key in data.getlist("owner_person") if KEY.fullmatch(key)]
         owes_it = (
             ActionPoint.objects.public()
             .open()

@@ -755,3 +755,19 @@ def test_choosing_an_organisation_offers_only_the_people_who_owe_it_a_point(clie
     html = both.content.decode()
     assert owner_options(html) == ["Pat Officer", "Sam Clerk"]
     assert f'<option value="{clerk.pk}" selected>' in html
+
+
+@pytest.mark.parametrize("key", ["²", "٣", "1" * 40, "-1", " 1"])
+def test_an_owner_organisation_that_is_no_key_narrows_nothing_and_is_reported(client, key):
+    ActionPointFactory(
+        meeting=MeetingFactory(minutes_published=True),
+        owner_person=PersonFactory(name="Pat Officer", honorific=""),
+    )
+    response = client.get(
+        reverse("meetings:outstanding"), {"owner_organisation": key, "owner_person": key}
+    )
+    # Left out and reported beside the filter, as any value the page does not know.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert owner_options(html) == ["Pat Officer"]
