@@ -50,6 +50,7 @@ from safer_norfolk.admin_audit import (
     renumbered_rows,
 )
 from safer_norfolk.audit import release_unique_values
+from safer_norfolk.query_params import record_id
 from safer_norfolk.storage import UploadNotStored
 
 
@@ -449,7 +450,7 @@ class MeetingAdmin(AuditedAdmin):
         February 2018", "21/02/2018", "Feb 2018"); the close-action form's picker asks only
         for its committees' meetings."""
         if request.path == reverse("admin:autocomplete") and request.GET.get("committee"):
-            keys = [int(key) for key in request.GET["committee"].split(",") if key.isdigit()]
+            keys = [key for key in map(record_id, request.GET["committee"].split(",")) if key]
             queryset = queryset.filter(committee__in=keys)
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         period = formats.written_period(search_term)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from meetings import services
 from meetings.models import AgendaItem, Report, ReportTemplate
 from safer_norfolk.admin_audit import VERSION_FIELD, AuditedAdmin
+from safer_norfolk.query_params import record_id
 
 # What a "table" section starts with: the shape of seed 004's financial implications.
 TABLE_STARTER = """| Year | Total cost | Of which in kind |
@@ -158,7 +159,7 @@ class ReportAdmin(AuditedAdmin):
         the report's own, else the agenda item's committee's (from the address the meeting's
         page links to), else the default."""
         chosen = request.POST.get("template") if request.method == "POST" else None
-        if chosen and chosen.isdigit():
+        if record_id(chosen) is not None:
             template = ReportTemplate.objects.filter(pk=chosen).first()
             if template is not None:
                 return template
@@ -167,7 +168,7 @@ class ReportAdmin(AuditedAdmin):
         item_key = request.GET.get("agenda_item", "")
         item = (
             AgendaItem.objects.select_related("meeting").filter(pk=item_key).first()
-            if item_key.isdigit()
+            if record_id(item_key) is not None
             else None
         )
         return ReportTemplate.for_committee(item.meeting.committee_id if item else None)

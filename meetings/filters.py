@@ -28,6 +28,7 @@ from meetings.models import (
 from meetings.outstanding import KINDS, STATUSES
 from safer_norfolk.filters import PlausibleDatesFilterSet
 from safer_norfolk.models import Organisation, Person
+from safer_norfolk.query_params import record_id
 from safer_norfolk.validators import plausible_date
 from safer_norfolk.widgets import GovukSelect, ListedChoiceFilter
 
@@ -60,9 +61,6 @@ SORT_CHOICES = [
     ("owner", "Owner"),
     ("kind", "Kind"),
 ]
-
-
-KEY = re.compile(r"[0-9]{1,18}")
 
 
 class OutstandingFilter(django_filters.FilterSet):
@@ -169,11 +167,10 @@ class OutstandingFilter(django_filters.FilterSet):
         accepted from an address, as before."""
         data = QueryDict(mutable=True)
         data.update(self.data or {})
-        organisation = data.get("owner_organisation", "")
-        # Keys as the filters accept them: ASCII digits ("²" is a digit to str.isdigit()).
-        if not KEY.fullmatch(organisation):
+        organisation = record_id(data.get("owner_organisation", ""))
+        if organisation is None:
             return
-        chosen = [key for key in data.getlist("owner_person") if KEY.fullmatch(key)]
+        chosen = [key for key in map(record_id, data.getlist("owner_person")) if key]
         owes_it = (
             ActionPoint.objects.public()
             .open()

@@ -266,7 +266,9 @@ def next_action_reference(*, committee, meeting):
         "reference", flat=True
     )
     numbers = [
-        int(reference[len(prefix) :]) for reference in used if reference[len(prefix) :].isdigit()
+        int(reference[len(prefix) :])
+        for reference in used
+        if reference[len(prefix) :].isascii() and reference[len(prefix) :].isdigit()
     ]
     return template.format(prefix=prefix, number=max(numbers, default=0) + 1)
 

@@ -199,3 +199,12 @@ def test_an_officer_adds_a_progress_note_on_the_action_points_page(client, offic
     note = point.notes.get()
     assert note.text == "Draft chart circulated to the board."
     assert note.history.get().history_user == officer
+
+
+def test_a_reference_with_digits_int_refuses_does_not_stop_the_numbering():
+    committee = CommitteeFactory(reference_scheme="prefixed", reference_prefix="OR")
+    meeting = MeetingFactory(committee=committee, starts_at=JULY, minutes_published=True)
+    for reference in ("OR 2", "OR ²"):
+        raise_point(meeting, reference=reference)
+
+    assert raise_point(meeting).reference == "OR 3"

@@ -239,3 +239,17 @@ def test_lists_naming_meetings_and_plan_actions_read_no_row_at_a_time(
         make()
 
     assert count() == few
+
+
+def test_the_close_form_picker_ignores_committee_keys_that_are_no_keys(client, officer):
+    # "²" is a digit to str.isdigit() but not to int(): the picker once failed on it.
+    ours = CommitteeFactory(name="Safer Norfolk Partnership")
+    MeetingFactory(committee=ours, starts_at=at_ten(2018, 2, 1))
+    MeetingFactory(committee=CommitteeFactory(name="Other panel"), starts_at=at_ten(2018, 2, 2))
+    client.force_login(officer)
+
+    found = autocomplete(
+        client, "actionpoint", "meeting", "February 2018", committee=f"{ours.pk},²,٣"
+    )
+
+    assert found == ["Safer Norfolk Partnership – 1 February 2018"]

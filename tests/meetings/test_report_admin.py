@@ -178,3 +178,12 @@ def test_a_page_opened_before_anothers_change_does_not_publish_it(officer_client
     report.refresh_from_db()
     assert report.title == "Renamed"
     assert report.status == Report.Status.DRAFT
+
+
+def test_a_template_that_is_no_key_is_refused_on_the_form(author_client, item):
+    # "²" is a digit to str.isdigit() but no key: the form once failed on it.
+    response = author_client.post(
+        f"{ADD}?agenda_item={item.pk}", {"agenda_item": item.pk, "title": "A", "template": "²"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
