@@ -38,10 +38,10 @@ UNDATED = [
     Action.Precision.RECURRING,
     Action.Precision.UNKNOWN,
 ]
-# "Nearly there" to "furthest away", then those nobody has assessed.
 # An owner or success measure cell that names nothing yet ("TBC", "To be confirmed"), as
 # the gaps in a plan's data count it: a regular expression for the database, any case.
 TO_BE_CONFIRMED = r"^\s*(tbc|tbd|to be (confirmed|decided|agreed))\.?\s*$"
+# "Nearly there" to "furthest away", then those nobody has assessed.
 DISTANCE_ORDER = ["met", "nearly_met", "some_way", "far_off", "not_assessed"]
 RAG_ORDER = ["red", "amber", "green", "complete", "not_assessed"]
 NO_SECTION = "Not in a section"
